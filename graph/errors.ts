@@ -1,0 +1,26 @@
+// The failures a user can cause or meet (as opposed to bugs), each with a stable code.
+
+export type KgErrorCode =
+  | 'bad_input'
+  | 'not_a_workspace'
+  | 'no_graph'
+  | 'unknown_file'
+  | 'unknown_session'
+  | 'locked'
+  | 'schema_too_new'
+  | 'io';
+
+/** An expected failure with a one-line message meant for the user; surfaces map `code` to exit codes and statuses. */
+export class KgError extends Error {
+  constructor(
+    readonly code: KgErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KgError';
+  }
+}
+
+export function isKgError(error: unknown): error is KgError {
+  return error instanceof KgError;
+}

@@ -1,0 +1,163 @@
+// The rows the graph stores: what indexers produce and the store writes, one type per table.
+
+/** Node ids are strings with a kind prefix, so one edge table can point at any node table. */
+export const nodeId = {
+  file: (path: string) => `file:${path}`,
+  package: (name: string) => `pkg:${name}`,
+  symbol: (path: string, name: string) => `sym:${path}#${name}`,
+  unresolved: (specifier: string) => `unresolved:${specifier}`,
+  cliCommand: (path: string, name: string, line: number) => `cli:${path}:${line}:${name}`,
+  route: (path: string, method: string, route: string, line: number) => `route:${path}:${line}:${method} ${route}`,
+  session: (id: string) => `session:${id}`,
+  pipelineRun: (id: string) => `run:${id}`,
+  convention: (source: string, ordinal: number) => `conv:${source}#${ordinal}`,
+} as const;
+
+/** The workspace-relative path of a file node id, or null for any other kind of node. */
+export function filePathOf(id: string): string | null {
+  return id.startsWith('file:') ? id.slice(5) : null;
+}
+
+export interface FileRow {
+  /** Workspace-relative, forward slashes. */
+  path: string;
+  /** ts, tsx, mts, cts, js, jsx, mjs, cjs, dts, json */
+  language: string;
+  size: number;
+  /** sha256 hex of the bytes. */
+  hash: string;
+  lines: number;
+  isTest: boolean;
+  mtimeMs: number;
+  /** Workspace-relative path of the tsconfig whose options resolved this file, or null for the defaults. */
+  tsconfig: string | null;
+  /** Number of syntax diagnostics; the file is indexed as far as it parses. */
+  parseErrors: number;
+}
+
+export interface SymbolRow {
+  file: string;
+  name: string;
+  /** function, class, interface, type, enum, variable, namespace, default */
+  kind: string;
+  line: number;
+}
+
+export interface PackageRow {
+  /** Bare package name, e.g. `react`, `@scope/pkg`, `node:fs`. */
+  name: string;
+}
+
+export interface CliCommandRow {
+  file: string;
+  /** First word of the command spec, e.g. `index` for `.command('index [dir]')`. */
+  name: string;
+  /** The whole spec string as written. */
+  spec: string;
+  description: string | null;
+  line: number;
+}
+
+export interface RouteRow {
+  file: string;
+  /** Upper case: GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD, ALL, USE. */
+  method: string;
+  path: string;
+  line: number;
+}
+
+export interface DiagnosticRow {
+  file: string;
+  line: number;
+  message: string;
+  /** syntax | tsconfig | skipped */
+  kind: string;
+}
+
+export interface EdgeRow {
+  src: string;
+  dst: string;
+  /** imports, imports_package, imports_unresolved, defines, tests, produced_by, child_of, part_of_run, applies_to */
+  kind: string;
+  attrs: Record<string, unknown> | null;
+}
+
+/** Attributes of `imports`, `imports_package` and `imports_unresolved` edges. */
+export interface ImportAttrs {
+  specifier: string;
+  line: number;
+  type_only: boolean;
+  dynamic: boolean;
+  re_export: boolean;
+  /** How the import is written: import, export, import_type, dynamic, require, import_equals, reference_path, reference_types. */
+  form: string;
+  /** On `imports_package` only: whether the compiler found the package's files. */
+  resolved?: boolean;
+}
+
+/** What the index needs to decide, next time, whether a file must be redone. */
+export interface IndexStateRow {
+  path: string;
+  hash: string;
+  size: number;
+  mtimeMs: number;
+  tsconfig: string | null;
+}
+
+export interface SessionRow {
+  id: string;
+  workflowId: string | null;
+  title: string | null;
+  goal: string | null;
+  status: string | null;
+  branch: string | null;
+  startHead: string | null;
+  endHead: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  triggerSource: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  recap: string | null;
+  notes: string | null;
+  parentId: string | null;
+  changesKnown: boolean;
+}
+
+export interface PipelineRunRow {
+  id: string;
+  goal: string | null;
+  mode: string | null;
+  status: string | null;
+  startedAt: string | null;
+  phases: Record<string, unknown> | null;
+}
+
+export interface ConventionRow {
+  id: string;
+  source: string;
+  headingPath: string;
+  body: string;
+  /** Workspace-relative folder the section applies to; '' for the whole workspace. */
+  scope: string;
+  ordinal: number;
+}
+
+/** Everything the code indexer derives from a workspace's source files. */
+export interface CodeRows {
+  files: FileRow[];
+  symbols: SymbolRow[];
+  packages: PackageRow[];
+  cliCommands: CliCommandRow[];
+  routes: RouteRow[];
+  diagnostics: DiagnosticRow[];
+  edges: EdgeRow[];
+}
+
+/** A problem worth telling the user about that did not stop the work. */
+export interface Warning {
+  code: string;
+  message: string;
+  path?: string;
+  session?: string;
+}

@@ -1,0 +1,273 @@
+// Opens a workspace's DuckDB file, migrates it, and runs reads and queued, transactional writes.
+
+import { mkdirSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { KgError } from './errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export type SqlParam = string | number | boolean | null | bigint | readonly string[];
+export type Row = Record<string, unknown>;
+
+/** Column types the bulk appender knows how to write. */
+export type ColumnType = 'varchar' | 'integer' | 'bigint' | 'double' | 'boolean' | 'json';
+export type Columns = readonly (readonly [name: string, type: ColumnType])[];
+
+export interface OpenOptions {
+  /** Path of the DuckDB file. */
+  path: string;
+  /** Open for reading only: several readers may share the file, and a missing file is an error. */
+  readOnly?: boolean;
+  /** How long to wait for another process's lock before giving up (default KG_LOCK_TIMEOUT_MS or 10 s). */
+  lockTimeoutMs?: number;
+}
+
+/** Reads against the graph; what `queries/` needs. */
+export interface GraphReader {
+  all<T = Row>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+}
+
+/** What a write transaction can do. Everything in one `write` call commits or rolls back together. */
+export interface WriteTx extends GraphReader {
+  run(sql: string, params?: readonly SqlParam[]): Promise<void>;
+  /** Bulk-appends rows to a table; `columns` must list every column of the table in order. */
+  append(table: string, columns: Columns, rows: Iterable<readonly unknown[]>): Promise<number>;
+}
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+
+export class GraphStore implements GraphReader {
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    // Reads outside a write use their own connection, so they see the last committed graph.
+    private readonly readConnection: DuckDBConnection,
+  ) {}
+
+  static async open(options: OpenOptions): Promise<GraphStore> {
+    const readOnly = options.readOnly ?? false;
+    if (readOnly && !existsSync(options.path)) {
+      throw new KgError('no_graph', `no graph at ${options.path}: run \`kg index\` first`);
+    }
+    if (!readOnly) mkdirSync(dirname(options.path), { recursive: true });
+    const instance = await openWithRetry(options.path, readOnly, options.lockTimeoutMs ?? lockTimeoutFromEnv());
+    const connection = await instance.connect();
+    const readConnection = readOnly ? connection : await instance.connect();
+    const store = new GraphStore(options.path, readOnly, instance, connection, readConnection);
+    try {
+      await store.migrate();
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  all<T = Row>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
+    return readRows<T>(this.readConnection, sql, params);
+  }
+
+  /** Runs `work` in one transaction, after every write queued before it; a failure rolls it all back. */
+  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    if (this.readOnly) throw new Error('GraphStore.write on a read-only store');
+    const next = this.queue.then(() => this.transaction(work));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.readConnection !== this.connection) this.readConnection.closeSync();
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  async schemaVersion(): Promise<number> {
+    const value = await readMeta(this, 'schema_version');
+    return value === null ? 0 : Number(value);
+  }
+
+  private async transaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    const connection = this.connection;
+    const tx: WriteTx = {
+      all: (sql, params) => readRows(connection, sql, params),
+      run: async (sql, params = []) => {
+        await connection.run(sql, toDuckParams(params));
+      },
+      append: (table, columns, rows) => appendRows(connection, table, columns, rows),
+    };
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await work(tx);
+      await connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async migrate(): Promise<void> {
+    const hasMeta = await this.all(
+      `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'meta'`,
+    );
+    const current = hasMeta.length === 0 ? 0 : await this.schemaVersion();
+    if (current > SCHEMA_VERSION) {
+      throw new KgError(
+        'schema_too_new',
+        `${this.path} has graph schema ${current}, newer than this kg understands (${SCHEMA_VERSION}): upgrade kg`,
+      );
+    }
+    if (current === SCHEMA_VERSION) return;
+    if (this.readOnly) {
+      throw new KgError('no_graph', `${this.path} has an older graph schema (${current}): run \`kg index\` to upgrade it`);
+    }
+    await this.transaction(async (tx) => {
+      await tx.run(`CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR)`);
+      for (const migration of MIGRATIONS) {
+        if (migration.version <= current) continue;
+        for (const statement of migration.statements) await tx.run(statement);
+      }
+      await tx.run(`DELETE FROM meta WHERE key = 'schema_version'`);
+      await tx.run(`INSERT INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
+    });
+  }
+}
+
+/** Reads one meta value. */
+export async function readMeta(reader: GraphReader, key: string): Promise<string | null> {
+  const rows = await reader.all<{ value: string | null }>(`SELECT value FROM meta WHERE key = ?`, [key]);
+  return rows[0]?.value ?? null;
+}
+
+/** Sets meta values inside a write. */
+export async function writeMeta(tx: WriteTx, values: Record<string, string | null>): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    await tx.run(`DELETE FROM meta WHERE key = ?`, [key]);
+    await tx.run(`INSERT INTO meta VALUES (?, ?)`, [key, value]);
+  }
+}
+
+function lockTimeoutFromEnv(): number {
+  const raw = process.env.KG_LOCK_TIMEOUT_MS;
+  const parsed = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(parsed) && parsed >= 0 ? parsed : DEFAULT_LOCK_TIMEOUT_MS;
+}
+
+const LOCK_MESSAGE = /Could not set lock on file|Conflicting lock/i;
+
+// DuckDB's file lock is the cross-process arbiter: wait for it with backoff, within a bound.
+async function openWithRetry(path: string, readOnly: boolean, timeoutMs: number): Promise<DuckDBInstance> {
+  const started = Date.now();
+  let delay = 25;
+  for (;;) {
+    try {
+      return await DuckDBInstance.create(path, readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!LOCK_MESSAGE.test(message)) {
+        throw new KgError('io', `cannot open graph ${path}: ${firstLine(message)}`);
+      }
+      const waited = Date.now() - started;
+      if (waited >= timeoutMs) {
+        const holder = /PID (\d+)/.exec(message)?.[1];
+        throw new KgError(
+          'locked',
+          `graph ${path} is locked by another process${holder ? ` (PID ${holder})` : ''}; ` +
+            `gave up after ${(waited / 1000).toFixed(1)} s (set KG_LOCK_TIMEOUT_MS to wait longer)`,
+        );
+      }
+      const jitter = Math.random() * delay * 0.5;
+      await sleep(Math.min(delay + jitter, timeoutMs - waited));
+      delay = Math.min(delay * 2, 1000);
+    }
+  }
+}
+
+async function appendRows(
+  connection: DuckDBConnection,
+  table: string,
+  columns: Columns,
+  rows: Iterable<readonly unknown[]>,
+): Promise<number> {
+  const appender = await connection.createAppender(table);
+  let count = 0;
+  try {
+    for (const row of rows) {
+      for (let i = 0; i < columns.length; i++) {
+        const value = row[i];
+        if (value === null || value === undefined) {
+          appender.appendNull();
+          continue;
+        }
+        switch (columns[i]![1]) {
+          case 'varchar':
+            appender.appendVarchar(String(value));
+            break;
+          case 'json':
+            appender.appendVarchar(typeof value === 'string' ? value : JSON.stringify(value));
+            break;
+          case 'integer':
+            appender.appendInteger(Number(value));
+            break;
+          case 'bigint':
+            appender.appendBigInt(BigInt(Math.trunc(Number(value))));
+            break;
+          case 'double':
+            appender.appendDouble(Number(value));
+            break;
+          case 'boolean':
+            appender.appendBoolean(Boolean(value));
+            break;
+        }
+      }
+      appender.endRow();
+      count++;
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return count;
+}
+
+async function readRows<T>(
+  connection: DuckDBConnection,
+  sql: string,
+  params: readonly SqlParam[] = [],
+): Promise<T[]> {
+  const reader = await connection.runAndReadAll(sql, toDuckParams(params));
+  return reader.getRowObjectsJS().map((row) => plainRow(row) as T);
+}
+
+function toDuckParams(params: readonly SqlParam[]): DuckDBValue[] {
+  return params.map((param) => (Array.isArray(param) ? listValue([...param]) : (param as DuckDBValue)));
+}
+
+// DuckDB hands back bigint for integer aggregates and Date for timestamps; callers want JSON-friendly values.
+function plainRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [key, value] of Object.entries(row)) out[key] = plainValue(value);
+  return out;
+}
+
+function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plainValue);
+  return value;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
