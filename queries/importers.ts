@@ -1,0 +1,101 @@
+// importers and dependencies: who imports a file, and what a file imports, directly or transitively.
+
+import { nodeId } from '../graph/records.js';
+import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { knownFiles } from './files.js';
+import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
+import { byDepthThenPath, walkImports, type Direction } from './walk.js';
+import { renderList } from './render.js';
+
+export interface ImportItem {
+  path: string;
+  /** 1 for a direct import, n for n hops away. */
+  depth: number;
+  /** For direct imports: the specifiers and lines of the import statements. */
+  imports?: { specifier: string; line: number; typeOnly: boolean }[];
+}
+
+export interface DependenciesAnswer extends Answer<ImportItem> {
+  /** External packages FILE imports directly. */
+  packages: string[];
+  /** Specifiers the compiler could not resolve. */
+  unresolved: { specifier: string; line: number }[];
+}
+
+export async function importers(context: QueryContext, intent: IntentOf<'importers'>): Promise<Answer<ImportItem>> {
+  const [file] = await knownFiles(context.reader, context.root, [intent.file]);
+  const items = await neighbours(context, file!, 'importers', intent);
+  const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
+  return {
+    kind: 'importers',
+    ...cut,
+    text: renderList(`${cut.total} file(s) import ${file}`, cut.items.map(describe), cut.truncated),
+    freshness: await freshnessOf(context, [file!, ...cut.items.map((item) => item.path)]),
+  };
+}
+
+export async function dependencies(context: QueryContext, intent: IntentOf<'dependencies'>): Promise<DependenciesAnswer> {
+  const [file] = await knownFiles(context.reader, context.root, [intent.file]);
+  const items = await neighbours(context, file!, 'dependencies', intent);
+  const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
+  const external = await context.reader.all<{ kind: string; dst: string; specifier: string; line: number }>(
+    `SELECT kind, dst, attrs->>'specifier' AS specifier, CAST(attrs->>'line' AS INTEGER) AS line FROM edges
+     WHERE src = ? AND kind IN ('imports_package', 'imports_unresolved') ORDER BY line, specifier`,
+    [nodeId.file(file!)],
+  );
+  const packages = [...new Set(external.filter((e) => e.kind === 'imports_package').map((e) => e.dst.slice(4)))].sort();
+  const unresolved = external
+    .filter((e) => e.kind === 'imports_unresolved')
+    .map((e) => ({ specifier: e.specifier, line: e.line }));
+  const lines = cut.items.map(describe);
+  if (packages.length > 0) lines.push(`packages: ${packages.join(', ')}`);
+  if (unresolved.length > 0) lines.push(`unresolved: ${unresolved.map((u) => `${u.specifier} (line ${u.line})`).join(', ')}`);
+  return {
+    kind: 'dependencies',
+    ...cut,
+    packages,
+    unresolved,
+    text: renderList(`${file} imports ${cut.total} workspace file(s)`, lines, cut.truncated),
+    freshness: await freshnessOf(context, [file!, ...cut.items.map((item) => item.path)]),
+  };
+}
+
+async function neighbours(
+  context: QueryContext,
+  file: string,
+  direction: Direction,
+  intent: { transitive?: boolean | undefined; depth?: number | undefined },
+): Promise<ImportItem[]> {
+  const transitive = intent.transitive ?? (intent.depth !== undefined && intent.depth > 1);
+  if (transitive) {
+    const maxDepth = intent.depth ?? 100;
+    return byDepthThenPath(await walkImports(context.reader, [file], direction, maxDepth));
+  }
+  return directImports(context, file, direction);
+}
+
+async function directImports(context: QueryContext, file: string, direction: Direction): Promise<ImportItem[]> {
+  const [match, other] = direction === 'importers' ? ['dst', 'src'] : ['src', 'dst'];
+  const rows = await context.reader.all<{ node: string; specifier: string; line: number; typeOnly: boolean }>(
+    `SELECT ${other} AS node, attrs->>'specifier' AS specifier, CAST(attrs->>'line' AS INTEGER) AS line,
+            CAST(attrs->>'type_only' AS BOOLEAN) AS "typeOnly"
+     FROM edges WHERE kind = 'imports' AND ${match} = ? ORDER BY node, line`,
+    [nodeId.file(file)],
+  );
+  const byPath = new Map<string, ImportItem>();
+  for (const row of rows) {
+    const path = row.node.slice('file:'.length);
+    const item = byPath.get(path) ?? { path, depth: 1, imports: [] };
+    item.imports!.push({ specifier: row.specifier, line: row.line, typeOnly: row.typeOnly });
+    byPath.set(path, item);
+  }
+  return [...byPath.values()];
+}
+
+function describe(item: ImportItem): string {
+  if (item.imports && item.imports.length > 0) {
+    const lines = item.imports.map((i) => `${i.line}${i.typeOnly ? ' type' : ''}`).join(', ');
+    return `${item.path} (line ${lines})`;
+  }
+  return item.depth > 1 ? `${item.path} (${item.depth} hops)` : item.path;
+}

@@ -1,0 +1,34 @@
+// Answers a query_knowledge intent against a graph: one module per intent kind, dispatched here.
+
+import type { Answer, QueryContext } from './answer.js';
+import { cliCommands, routes } from './catalog.js';
+import { cycles } from './cycles.js';
+import { hotspots } from './hotspots.js';
+import { impact } from './impact.js';
+import { dependencies, importers } from './importers.js';
+import type { Intent } from './intents.js';
+import { symbol } from './symbol.js';
+
+export function runQuery(context: QueryContext, intent: Intent): Promise<Answer> {
+  switch (intent.kind) {
+    case 'importers':
+      return importers(context, intent);
+    case 'dependencies':
+      return dependencies(context, intent);
+    case 'impact':
+      return impact(context, intent);
+    case 'symbol':
+      return symbol(context, intent);
+    case 'cli_commands':
+      return cliCommands(context, intent);
+    case 'routes':
+      return routes(context, intent);
+    case 'cycles':
+      return cycles(context, intent);
+    case 'hotspots':
+      return hotspots(context, intent);
+  }
+}
+
+export type { Answer, Freshness, FreshnessProbe, QueryContext } from './answer.js';
+export { INTENT_KINDS, intentSchema, parseIntent, queryRequestSchema, type Intent, type IntentKind } from './intents.js';

@@ -1,0 +1,105 @@
+// The one schema of query_knowledge intents: validation, types and tool definitions all derive from it.
+
+import { z } from 'zod';
+
+const file = z
+  .string()
+  .min(1)
+  .describe('A workspace-relative file path with forward slashes, e.g. "src/cli/main.ts".');
+const limit = z
+  .number()
+  .int()
+  .min(1)
+  .max(1000)
+  .optional()
+  .describe('Most items to return (default 50). The answer says `truncated: true` when more existed.');
+const transitive = z
+  .boolean()
+  .optional()
+  .describe('Follow the import chain beyond direct neighbours (default false).');
+const depth = z
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .optional()
+  .describe('How many import hops to follow; implies transitive when above 1.');
+const text = z.string().min(1).optional().describe('Only items whose name or path contains this text.');
+
+export const importersIntent = z
+  .object({ kind: z.literal('importers'), file, transitive, depth, limit })
+  .describe('Which files import FILE (who depends on it). Use before changing a file to see who is affected.');
+
+export const dependenciesIntent = z
+  .object({ kind: z.literal('dependencies'), file, transitive, depth, limit })
+  .describe('Which workspace files FILE imports, plus the packages and unresolved specifiers it uses.');
+
+export const impactIntent = z
+  .object({
+    kind: z.literal('impact'),
+    files: z.array(file).min(1).max(200).describe('The files that change.'),
+    depth,
+    limit,
+  })
+  .describe('Everything that transitively imports the given files, and the test files that reach them: what a change can break.');
+
+export const symbolIntent = z
+  .object({
+    kind: z.literal('symbol'),
+    name: z.string().min(1).describe('The exported name to look up, e.g. "openGraph".'),
+    limit,
+  })
+  .describe('Where an exported symbol is defined and which files import its defining file.');
+
+export const cliCommandsIntent = z
+  .object({ kind: z.literal('cli_commands'), text, limit })
+  .describe('The CLI commands the workspace defines (commander-style `.command("name")`), with file and line.');
+
+export const routesIntent = z
+  .object({ kind: z.literal('routes'), text, limit })
+  .describe('The HTTP routes the workspace defines (hono/express-style `app.get("/path")`), with method, file and line.');
+
+export const cyclesIntent = z
+  .object({ kind: z.literal('cycles'), limit })
+  .describe('Import cycles: groups of files that import each other, largest first.');
+
+export const hotspotsIntent = z
+  .object({ kind: z.literal('hotspots'), limit })
+  .describe('The most imported files of the workspace: the ones whose change touches the most code.');
+
+export const intentSchema = z.discriminatedUnion('kind', [
+  importersIntent,
+  dependenciesIntent,
+  impactIntent,
+  symbolIntent,
+  cliCommandsIntent,
+  routesIntent,
+  cyclesIntent,
+  hotspotsIntent,
+]);
+
+export type Intent = z.infer<typeof intentSchema>;
+export type IntentKind = Intent['kind'];
+export type IntentOf<K extends IntentKind> = Extract<Intent, { kind: K }>;
+
+export const INTENT_KINDS = intentSchema.options.map((option) => option.shape.kind.value) as IntentKind[];
+
+export const queryRequestSchema = z.object({
+  workspace: z.string().min(1).describe('Absolute path of the workspace folder.'),
+  intent: intentSchema,
+});
+
+export type QueryRequest = z.infer<typeof queryRequestSchema>;
+
+export const DEFAULT_LIMIT = 50;
+
+export type ParsedIntent = { ok: true; intent: Intent } | { ok: false; message: string };
+
+/** Validates an unknown value as an intent; the message names the offending field. */
+export function parseIntent(value: unknown): ParsedIntent {
+  const result = intentSchema.safeParse(value);
+  if (result.success) return { ok: true, intent: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `intent.${issue.path.join('.')}` : 'intent';
+  return { ok: false, message: `${where}: ${issue?.message ?? 'invalid'}` };
+}

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeCodeIndex } from '../../graph/code-writer.js';
+import { KgError } from '../../graph/errors.js';
+import { SCHEMA_VERSION } from '../../graph/schema.js';
+import { GraphStore } from '../../graph/store.js';
+import { codeRows } from '../support/code-graph.js';
+import { tempDir } from '../support/temp.js';
+
+const dir = tempDir();
+
+describe('GraphStore', () => {
+  it('creates the schema at the current version and reopens it without migrating again', async () => {
+    const path = join(dir, 'fresh', 'graph.duckdb');
+    const store = await GraphStore.open({ path });
+    expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
+    store.close();
+    const again = await GraphStore.open({ path, readOnly: true });
+    expect(await again.schemaVersion()).toBe(SCHEMA_VERSION);
+    again.close();
+  });
+
+  it('refuses to read a graph that does not exist, with a clear error', async () => {
+    const path = join(dir, 'missing', 'graph.duckdb');
+    await expect(GraphStore.open({ path, readOnly: true })).rejects.toMatchObject({ code: 'no_graph' });
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('rolls a failed write back completely, keeping the last committed graph', async () => {
+    const store = await GraphStore.open({ path: join(dir, 'rollback.duckdb') });
+    const first = codeRows({ 'src/a.ts': { imports: ['src/b.ts'] }, 'src/b.ts': {} });
+    await writeCodeIndex(store, { root: '/ws', indexedAt: '2026-01-01T00:00:00.000Z', gitHead: null, ...first });
+    await expect(
+      store.write(async (tx) => {
+        await tx.run(`DELETE FROM files`);
+        await tx.run(`DELETE FROM edges`);
+        throw new Error('crash in the middle of a write');
+      }),
+    ).rejects.toThrow('crash in the middle');
+    const files = await store.all<{ path: string }>(`SELECT path FROM files ORDER BY path`);
+    expect(files.map((f) => f.path)).toEqual(['src/a.ts', 'src/b.ts']);
+    expect(await store.all(`SELECT * FROM edges WHERE kind = 'imports'`)).toHaveLength(1);
+    store.close();
+  });
+
+  it('queues writes so concurrent callers each land, in order', async () => {
+    const store = await GraphStore.open({ path: join(dir, 'queue.duckdb') });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.write((tx) => tx.run(`INSERT INTO meta VALUES (?, ?)`, [`k${i}`, String(i)])),
+      ),
+    );
+    const rows = await store.all<{ n: number }>(`SELECT count(*) AS n FROM meta WHERE key LIKE 'k%'`);
+    expect(rows[0]!.n).toBe(20);
+    store.close();
+  });
+
+  it('waits for another process to release the lock, then gives up with a one-line message', async () => {
+    const path = join(dir, 'locked.duckdb');
+    (await GraphStore.open({ path })).close();
+    const holder = holdLock(path, 1500);
+    await holder.ready;
+    const started = Date.now();
+    const error = await GraphStore.open({ path, lockTimeoutMs: 300 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KgError);
+    expect((error as KgError).code).toBe('locked');
+    expect((error as KgError).message).toMatch(/locked by another process \(PID \d+\).*KG_LOCK_TIMEOUT_MS/);
+    expect((error as KgError).message).not.toContain('\n');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    // With a bound longer than the holder keeps it, the same open succeeds once the lock is free.
+    const store = await GraphStore.open({ path, lockTimeoutMs: 20_000 });
+    expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
+    store.close();
+    await holder.exited;
+  });
+});
+
+/** Opens `path` for writing in another process and keeps it open for `ms`. */
+function holdLock(path: string, ms: number): { ready: Promise<void>; exited: Promise<void> } {
+  const script = `
+    import { DuckDBInstance } from '@duckdb/node-api';
+    const db = await DuckDBInstance.create(${JSON.stringify(path)});
+    const c = await db.connect();
+    console.log('ready');
+    setTimeout(() => { c.closeSync(); db.closeSync(); }, ${ms});
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`lock holder exited early with ${code}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return { ready, exited };
+}
