@@ -1,0 +1,96 @@
+// The library API: open a workspace's graph, index a workspace, ask it query_knowledge questions.
+
+import { KgError } from '../graph/errors.js';
+import { readMeta, GraphStore } from '../graph/store.js';
+import { indexWorkspaceInto, type IndexOptions, type IndexReport } from '../indexers/index.js';
+import { parseIntent, runQuery, type Answer, type Intent } from '../queries/index.js';
+import { diskProbe } from './freshness.js';
+import { locateForIndex } from './workspace.js';
+
+export interface OpenGraphOptions {
+  /** The workspace folder. */
+  workspace: string;
+  /** The DuckDB file; default `$KG_HOME/<workspace-id>/graph.duckdb`. */
+  db?: string;
+  /** Open for writing (creating the file if needed); default false. */
+  writable?: boolean;
+  lockTimeoutMs?: number;
+}
+
+/** An open workspace graph. Close it when done: an open writable graph holds the database lock. */
+export class Graph {
+  constructor(
+    /** Absolute workspace root. */
+    readonly workspace: string,
+    readonly db: string,
+    readonly store: GraphStore,
+  ) {}
+
+  /** Answers one intent; the intent is validated first. */
+  async query(intent: Intent | unknown): Promise<Answer> {
+    const parsed = parseIntent(intent);
+    if (!parsed.ok) throw new KgError('bad_input', parsed.message);
+    return runQuery({ reader: this.store, root: this.workspace, probe: diskProbe }, parsed.intent);
+  }
+
+  /** Indexes the workspace into this graph (it must be writable). */
+  index(options: IndexOptions = {}): Promise<IndexReport> {
+    return indexWorkspaceInto(this.store, this.workspace, options);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+export async function openGraph(options: OpenGraphOptions): Promise<Graph> {
+  const located = locateForIndex(options.workspace, options.db);
+  const store = await GraphStore.open({
+    path: located.db,
+    readOnly: !options.writable,
+    ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+  });
+  // A graph opened by --db may belong to another folder: trust the root it was indexed from.
+  const indexedRoot = options.db ? await readMeta(store, 'workspace_root') : null;
+  return new Graph(indexedRoot ?? located.root, located.db, store);
+}
+
+export interface IndexWorkspaceOptions extends IndexOptions {
+  db?: string;
+  lockTimeoutMs?: number;
+}
+
+/** Indexes `workspace` into its graph (created if missing) and closes it. */
+export async function indexWorkspace(
+  workspace: string,
+  options: IndexWorkspaceOptions = {},
+): Promise<IndexReport & { db: string }> {
+  const { db, lockTimeoutMs, ...indexOptions } = options;
+  const located = locateForIndex(workspace, db);
+  const store = await GraphStore.open({
+    path: located.db,
+    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+  });
+  try {
+    const report = await indexWorkspaceInto(store, located.root, indexOptions);
+    return { ...report, db: located.db };
+  } finally {
+    store.close();
+  }
+}
+
+export interface QueryKnowledgeRequest {
+  workspace: string;
+  intent: Intent | unknown;
+  db?: string;
+}
+
+/** `query_knowledge({ workspace, intent })`: opens the workspace's graph read-only, answers, closes. */
+export async function queryKnowledge(request: QueryKnowledgeRequest): Promise<Answer> {
+  const graph = await openGraph({ workspace: request.workspace, ...(request.db ? { db: request.db } : {}) });
+  try {
+    return await graph.query(request.intent);
+  } finally {
+    graph.close();
+  }
+}

@@ -1,0 +1,45 @@
+// `kg index [dir]`: a full index of a workspace into its graph.
+
+import { indexWorkspace } from '../api.js';
+import { type Io, printJson } from './io.js';
+import { terminalProgress } from './progress.js';
+
+export interface IndexCommandOptions {
+  db?: string;
+  json?: boolean;
+  maxFileKb: number;
+}
+
+export async function indexCommand(io: Io, dir: string, options: IndexCommandOptions): Promise<void> {
+  const progress = terminalProgress(io, !options.json);
+  let report;
+  try {
+    report = await indexWorkspace(dir, {
+      ...(options.db ? { db: options.db } : {}),
+      maxFileBytes: options.maxFileKb * 1024,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.done();
+  }
+  const { counts, ...rest } = report;
+  if (options.json) {
+    printJson(io, { ...rest, ...counts });
+    return;
+  }
+  const seconds = (report.durationMs / 1000).toFixed(2);
+  io.stdout(
+    `indexed ${counts.files} files of ${report.workspace} in ${seconds} s: ` +
+      `${counts.edges} edges, ${counts.symbols} symbols, ${counts.packages} packages, ` +
+      `${counts.cliCommands} CLI commands, ${counts.routes} routes\n` +
+      `graph: ${report.db}\n`,
+  );
+  if (report.skipped.length > 0) {
+    io.stdout(`skipped ${report.skipped.length} file(s): ${report.skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`).join(', ')}${report.skipped.length > 5 ? ', …' : ''}\n`);
+  }
+  if (report.warnings.length > 0) {
+    io.stderr(`${report.warnings.length} warning(s):\n`);
+    for (const warning of report.warnings.slice(0, 10)) io.stderr(`  ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
+    if (report.warnings.length > 10) io.stderr(`  … (${report.warnings.length - 10} more; --json lists them all)\n`);
+  }
+}

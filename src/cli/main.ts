@@ -1,0 +1,102 @@
+// The `kg` command line: a thin shell over the library API.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { exportCommand } from './export.js';
+import { indexCommand } from './index-command.js';
+import { EXIT, reportFailure, type Io, processIo } from './io.js';
+import { QUERY_KINDS, queryCommand } from './query.js';
+import { statusCommand } from './status.js';
+
+/** Runs `kg` with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return io.exitCode();
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are not failures; anything else commander rejects is bad usage.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportFailure(io, error);
+  }
+}
+
+function buildProgram(io: Io): Command {
+  const program = new Command('kg')
+    .description('A knowledge graph of a TypeScript workspace for AI coding agents.')
+    .version('0.1.0')
+    .showHelpAfterError('(run kg --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+    })
+    .exitOverride();
+
+  const dbOption = () => new Option('--db <path>', 'the graph database file (default: $KG_HOME/<workspace-id>/graph.duckdb)');
+  const jsonOption = () => new Option('--json', 'print machine-readable JSON on stdout');
+  const workspaceOption = () =>
+    new Option('-w, --workspace <dir>', 'the workspace (default: the nearest indexed folder from here up)');
+
+  program
+    .command('index')
+    .description('index a workspace (code, symbols, imports, packages, CLI commands, routes, tests) into its graph')
+    .argument('[dir]', 'the workspace folder', '.')
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .option('--max-file-kb <n>', 'skip (and report) files larger than this', parsePositiveInt, 1024)
+    .action((dir: string, options) => indexCommand(io, dir, options));
+
+  program
+    .command('query')
+    .description(`answer a question about the graph; KIND is one of: ${QUERY_KINDS.join(', ')}`)
+    .argument('<kind>', 'what to ask')
+    .argument('[args...]', 'the file(s), name or text the question is about')
+    .option('--transitive', 'follow imports beyond direct neighbours')
+    .option('--depth <n>', 'how many import hops to follow (implies --transitive when > 1)', parsePositiveInt)
+    .option('--limit <n>', 'most items to return (default 50)', parsePositiveInt)
+    .addOption(workspaceOption())
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kg query importers src/graph/store.ts
+  kg query dependencies src/cli/main.ts --transitive --depth 3
+  kg query impact src/a.ts src/b.ts --json
+  kg query symbol openGraph
+  kg query cli-commands
+  kg query routes /v1
+  kg query cycles
+  kg query hotspots --limit 10`,
+    )
+    .action((kind: string, args: string[], options) => queryCommand(io, kind, args, options));
+
+  program
+    .command('export')
+    .description('print the whole graph: JSON lines (default), one JSON document, or Parquet files')
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json', 'parquet']).default('jsonl'))
+    .option('--out <dir>', 'folder for --format parquet')
+    .addOption(workspaceOption())
+    .addOption(dbOption())
+    .action((options) => exportCommand(io, options));
+
+  program
+    .command('status')
+    .description('show where the graph is, when it was indexed, what it holds and whether it is stale')
+    .addOption(workspaceOption())
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .action((options) => statusCommand(io, options));
+
+  return program;
+}
+
+function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive whole number.');
+  return parsed;
+}

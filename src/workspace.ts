@@ -1,0 +1,33 @@
+// Finds the workspace a command is about and the graph file that belongs to it.
+
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { defaultDbPath, realRoot } from '../graph/location.js';
+
+export interface Located {
+  /** Absolute, real path of the workspace root. */
+  root: string;
+  /** The DuckDB file. */
+  db: string;
+}
+
+/** For writes: the workspace is `dir` itself. */
+export function locateForIndex(dir: string, db?: string): Located {
+  const root = realRoot(dir);
+  return { root, db: db ? resolve(db) : defaultDbPath(root) };
+}
+
+/**
+ * For reads: `workspace` if given, else the nearest folder from `cwd` upwards that has a graph,
+ * so `kg query` works from any subfolder of an indexed workspace.
+ */
+export function locateForRead(options: { workspace?: string; db?: string; cwd?: string }): Located | null {
+  if (options.workspace) return locateForIndex(options.workspace, options.db);
+  const start = realRoot(options.cwd ?? process.cwd());
+  if (options.db) return { root: start, db: resolve(options.db) };
+  for (let dir = start; ; dir = dirname(dir)) {
+    const db = defaultDbPath(dir);
+    if (existsSync(db)) return { root: dir, db };
+    if (dirname(dir) === dir) return null;
+  }
+}
