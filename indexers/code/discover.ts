@@ -1,0 +1,108 @@
+// Finds the files of a workspace worth indexing: honours .gitignore, skips node_modules, binaries and large files.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+export interface DiscoveredFile {
+  /** Workspace-relative, forward slashes. */
+  path: string;
+  abs: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: 'too_large' | 'binary' | 'unreadable';
+  size?: number;
+}
+
+export interface Discovery {
+  files: DiscoveredFile[];
+  skipped: SkippedFile[];
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+
+/** Folders never worth indexing, whatever .gitignore says. */
+const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+
+const INDEXED_FILE = /\.(?:[cm]?[jt]sx?|json)$/;
+
+interface IgnoreScope {
+  /** Workspace-relative folder the .gitignore lives in ('' for the root). */
+  base: string;
+  rules: Ignore;
+}
+
+/** Walks `root` and returns the indexable files (sorted by path) and the ones it had to skip. */
+export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Discovery {
+  const files: DiscoveredFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const walk = (dir: string, scopes: IgnoreScope[]) => {
+    const abs = dir === '' ? root : join(root, dir);
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      skipped.push({ path: dir || '.', reason: 'unreadable' });
+      return;
+    }
+    const own = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? readIgnore(join(abs, '.gitignore')) : null;
+    const active = own ? [...scopes, { base: dir, rules: own }] : scopes;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(active, path, true)) continue;
+        walk(path, active);
+      } else if (entry.isFile() || entry.isSymbolicLink()) {
+        if (!INDEXED_FILE.test(entry.name) || isIgnored(active, path, false)) continue;
+        const fileAbs = join(abs, entry.name);
+        let stat;
+        try {
+          stat = statSync(fileAbs);
+        } catch {
+          skipped.push({ path, reason: 'unreadable' });
+          continue;
+        }
+        if (!stat.isFile()) continue;
+        if (stat.size > maxFileBytes) {
+          skipped.push({ path, reason: 'too_large', size: stat.size });
+          continue;
+        }
+        files.push({ path, abs: fileAbs, size: stat.size, mtimeMs: stat.mtimeMs });
+      }
+    }
+  };
+  walk('', []);
+  return { files, skipped };
+}
+
+/** A NUL byte in the first 8 KB marks a binary file, as git decides it. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, 8000);
+  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+function readIgnore(path: string): Ignore | null {
+  try {
+    return ignore().add(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function isIgnored(scopes: readonly IgnoreScope[], path: string, isDir: boolean): boolean {
+  let ignored = false;
+  // Deeper .gitignore files are consulted last, so their negations win, as in git.
+  for (const scope of scopes) {
+    const rel = scope.base === '' ? path : path.slice(scope.base.length + 1);
+    const result = scope.rules.test(isDir ? `${rel}/` : rel);
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}

@@ -1,0 +1,278 @@
+// Pure extraction from one parsed source file: its imports, exported symbols, CLI commands, routes and syntax errors.
+
+import { ts } from 'ts-morph';
+
+export type ImportForm =
+  | 'import'
+  | 'export'
+  | 'import_type'
+  | 'dynamic'
+  | 'require'
+  | 'import_equals'
+  | 'augmentation'
+  | 'jsdoc_import'
+  | 'reference_path'
+  | 'reference_types';
+
+export interface ImportFact {
+  specifier: string;
+  line: number;
+  typeOnly: boolean;
+  dynamic: boolean;
+  reExport: boolean;
+  form: ImportForm;
+  /** The string literal naming the module, for the compiler's resolution-mode rules; absent for references. */
+  literal?: ts.StringLiteralLike;
+  /** The triple-slash reference, for `reference_types` (it may carry a resolution-mode). */
+  reference?: ts.FileReference;
+}
+
+export interface SymbolFact {
+  name: string;
+  kind: string;
+  line: number;
+}
+
+export interface CliCommandFact {
+  name: string;
+  spec: string;
+  description: string | null;
+  line: number;
+}
+
+export interface RouteFact {
+  method: string;
+  path: string;
+  line: number;
+}
+
+export interface DiagnosticFact {
+  line: number;
+  message: string;
+}
+
+export interface FileFacts {
+  imports: ImportFact[];
+  symbols: SymbolFact[];
+  cliCommands: CliCommandFact[];
+  routes: RouteFact[];
+  /** Syntax errors; the facts above cover what parsed. */
+  syntaxErrors: DiagnosticFact[];
+  syntaxErrorCount: number;
+}
+
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
+const MAX_DIAGNOSTICS_PER_FILE = 5;
+// Only files whose text mentions one of these need the full-tree walk.
+const NEEDS_WALK = /\bimport\s*\(|\brequire\s*\(|\.command\s*\(|\.(?:get|post|put|patch|delete|options|head|all)\s*\(|@import\b/;
+
+/** Everything kg keeps from one source file. `isJs` enables the JavaScript-only forms (JSDoc imports). */
+export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
+  const facts: FileFacts = { imports: [], symbols: [], cliCommands: [], routes: [], syntaxErrors: [], syntaxErrorCount: 0 };
+  const lineOf = (pos: number) => file.getLineAndCharacterOfPosition(pos).line + 1;
+  const isModuleFile = ts.isExternalModule(file);
+
+  for (const statement of file.statements) collectModuleReferences(statement, false);
+  collectSymbols(file, facts.symbols, lineOf);
+  if (NEEDS_WALK.test(file.text)) walk(file);
+  collectReferences();
+  collectDiagnostics();
+  return facts;
+
+  function addImport(literal: ts.StringLiteralLike, fact: Omit<ImportFact, 'specifier' | 'line' | 'literal'>): void {
+    facts.imports.push({ specifier: literal.text, line: lineOf(literal.getStart(file)), literal, ...fact });
+  }
+
+  // Mirrors the compiler's collectModuleReferences: imports, re-exports, import-equals, ambient module bodies, augmentations.
+  function collectModuleReferences(node: ts.Statement, inAmbientModule: boolean): void {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node) || ts.isImportEqualsDeclaration(node)) {
+      const literal = moduleNameOf(node);
+      if (!literal || literal.text === '') return;
+      if (inAmbientModule && isRelative(literal.text)) return;
+      if (ts.isImportDeclaration(node)) {
+        addImport(literal, { typeOnly: node.importClause?.isTypeOnly ?? false, dynamic: false, reExport: false, form: 'import' });
+      } else if (ts.isExportDeclaration(node)) {
+        addImport(literal, { typeOnly: node.isTypeOnly, dynamic: false, reExport: true, form: 'export' });
+      } else {
+        addImport(literal, { typeOnly: node.isTypeOnly, dynamic: false, reExport: false, form: 'import_equals' });
+      }
+      return;
+    }
+    if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
+      const ambient = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) ?? false;
+      if (!(inAmbientModule || ambient || file.isDeclarationFile)) return;
+      const name = node.name.text;
+      if (isModuleFile || (inAmbientModule && !isRelative(name))) {
+        addImport(node.name, { typeOnly: true, dynamic: false, reExport: false, form: 'augmentation' });
+      } else if (!inAmbientModule && node.body && ts.isModuleBlock(node.body)) {
+        for (const inner of node.body.statements) collectModuleReferences(inner, true);
+      }
+    }
+  }
+
+  function walk(node: ts.Node): void {
+    if (ts.isCallExpression(node)) visitCall(node);
+    else if (ts.isImportTypeNode(node)) {
+      const argument = node.argument;
+      if (ts.isLiteralTypeNode(argument) && ts.isStringLiteral(argument.literal)) {
+        addImport(argument.literal, { typeOnly: true, dynamic: false, reExport: false, form: 'import_type' });
+      }
+    }
+    if (isJs && hasJsDoc(node)) for (const doc of node.jsDoc) walkJsDoc(doc);
+    ts.forEachChild(node, walk);
+  }
+
+  function walkJsDoc(node: ts.Node): void {
+    if (ts.isJSDocImportTag(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      addImport(node.moduleSpecifier, { typeOnly: true, dynamic: false, reExport: false, form: 'jsdoc_import' });
+    } else if (ts.isImportTypeNode(node)) {
+      const argument = node.argument;
+      if (ts.isLiteralTypeNode(argument) && ts.isStringLiteral(argument.literal)) {
+        addImport(argument.literal, { typeOnly: true, dynamic: false, reExport: false, form: 'import_type' });
+      }
+    }
+    ts.forEachChild(node, walkJsDoc);
+  }
+
+  function visitCall(call: ts.CallExpression): void {
+    const first = call.arguments[0];
+    const literal = first && ts.isStringLiteralLike(first) ? first : undefined;
+    if (call.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      if (literal) addImport(literal, { typeOnly: false, dynamic: true, reExport: false, form: 'dynamic' });
+      return;
+    }
+    if (ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 && literal) {
+      addImport(literal, { typeOnly: false, dynamic: false, reExport: false, form: 'require' });
+      return;
+    }
+    if (!ts.isPropertyAccessExpression(call.expression) || !literal) return;
+    const method = call.expression.name.text;
+    if (method === 'command') {
+      const spec = literal.text.trim();
+      if (spec === '') return;
+      facts.cliCommands.push({
+        name: spec.split(/\s+/)[0]!,
+        spec,
+        description: chainedDescription(call) ?? secondString(call),
+        line: lineOf(call.expression.name.getStart(file)),
+      });
+    } else if (ROUTE_METHODS.has(method) && literal.text.startsWith('/') && call.arguments.length >= 2) {
+      facts.routes.push({ method: method.toUpperCase(), path: literal.text, line: lineOf(call.expression.name.getStart(file)) });
+    }
+  }
+
+  function collectReferences(): void {
+    for (const ref of file.referencedFiles) {
+      facts.imports.push({ specifier: ref.fileName, line: lineOf(ref.pos), typeOnly: true, dynamic: false, reExport: false, form: 'reference_path' });
+    }
+    for (const ref of file.typeReferenceDirectives) {
+      facts.imports.push({ specifier: ref.fileName, line: lineOf(ref.pos), typeOnly: true, dynamic: false, reExport: false, form: 'reference_types', reference: ref });
+    }
+  }
+
+  function collectDiagnostics(): void {
+    const diagnostics = (file as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+    facts.syntaxErrorCount = diagnostics.length;
+    for (const diagnostic of diagnostics.slice(0, MAX_DIAGNOSTICS_PER_FILE)) {
+      facts.syntaxErrors.push({
+        line: lineOf(diagnostic.start),
+        message: ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '),
+      });
+    }
+  }
+}
+
+function moduleNameOf(node: ts.ImportDeclaration | ts.ExportDeclaration | ts.ImportEqualsDeclaration): ts.StringLiteral | undefined {
+  if (ts.isImportEqualsDeclaration(node)) {
+    const reference = node.moduleReference;
+    return ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression) ? reference.expression : undefined;
+  }
+  const specifier = node.moduleSpecifier;
+  return specifier && ts.isStringLiteral(specifier) ? specifier : undefined;
+}
+
+function isRelative(name: string): boolean {
+  return /^\.\.?(?:$|[\\/])/.test(name) || name.startsWith('/');
+}
+
+function hasJsDoc(node: ts.Node): node is ts.Node & { jsDoc: ts.JSDoc[] } {
+  return Array.isArray((node as { jsDoc?: unknown }).jsDoc);
+}
+
+// `.command('x').description('...')`: the call is the object of a `.description(...)` property access.
+function chainedDescription(call: ts.CallExpression): string | null {
+  const access = call.parent;
+  if (!access || !ts.isPropertyAccessExpression(access) || access.name.text !== 'description') return null;
+  const outer = access.parent;
+  if (!outer || !ts.isCallExpression(outer)) return null;
+  const first = outer.arguments[0];
+  return first && ts.isStringLiteralLike(first) ? first.text : null;
+}
+
+function secondString(call: ts.CallExpression): string | null {
+  const second = call.arguments[1];
+  return second && ts.isStringLiteralLike(second) ? second.text : null;
+}
+
+/** Exported declarations of the file, one per name, first declaration's line. */
+function collectSymbols(file: ts.SourceFile, out: SymbolFact[], lineOf: (pos: number) => number): void {
+  const seen = new Set<string>();
+  const locals = new Map<string, string>();
+  const add = (name: string, kind: string, node: ts.Node) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    out.push({ name, kind, line: lineOf(node.getStart(file)) });
+  };
+  for (const statement of file.statements) {
+    const kind = declarationKind(statement);
+    if (!kind) continue;
+    for (const name of declaredNames(statement)) if (!locals.has(name)) locals.set(name, kind);
+  }
+  for (const statement of file.statements) {
+    if (ts.isExportAssignment(statement)) {
+      add(statement.isExportEquals ? 'export=' : 'default', 'default', statement);
+      continue;
+    }
+    if (ts.isExportDeclaration(statement)) {
+      if (statement.moduleSpecifier || !statement.exportClause || !ts.isNamedExports(statement.exportClause)) continue;
+      for (const element of statement.exportClause.elements) {
+        const local = (element.propertyName ?? element.name).text;
+        add(element.name.text, locals.get(local) ?? (statement.isTypeOnly || element.isTypeOnly ? 'type' : 'variable'), element);
+      }
+      continue;
+    }
+    const kind = declarationKind(statement);
+    if (!kind || !hasModifier(statement, ts.SyntaxKind.ExportKeyword)) continue;
+    if (hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
+      add('default', kind, statement);
+      continue;
+    }
+    for (const name of declaredNames(statement)) add(name, kind, statement);
+  }
+}
+
+function declarationKind(node: ts.Statement): string | null {
+  if (ts.isFunctionDeclaration(node)) return 'function';
+  if (ts.isClassDeclaration(node)) return 'class';
+  if (ts.isInterfaceDeclaration(node)) return 'interface';
+  if (ts.isTypeAliasDeclaration(node)) return 'type';
+  if (ts.isEnumDeclaration(node)) return 'enum';
+  if (ts.isModuleDeclaration(node) && ts.isIdentifier(node.name)) return 'namespace';
+  if (ts.isVariableStatement(node)) return 'variable';
+  return null;
+}
+
+function declaredNames(node: ts.Statement): string[] {
+  if (ts.isVariableStatement(node)) return node.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  const name = (node as ts.DeclarationStatement).name;
+  return name && ts.isIdentifier(name) ? [name.text] : [];
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : bindingNames(element.name)));
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+}

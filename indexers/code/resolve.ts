@@ -1,0 +1,134 @@
+// Resolves import specifiers exactly as the compiler does, under the options of the tsconfig owning each file.
+
+import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
+import { ts } from 'ts-morph';
+import type { ImportFact } from './extract.js';
+import type { Project } from './tsconfig.js';
+
+export type ImportTarget =
+  | { kind: 'file'; path: string }
+  | { kind: 'package'; name: string; resolved: boolean }
+  | { kind: 'unresolved' };
+
+/** A module resolution host whose file-system probes are cached for one index run. */
+export function cachedHost(): ts.ModuleResolutionHost {
+  const files = new Map<string, boolean>();
+  const dirs = new Map<string, boolean>();
+  const real = new Map<string, string>();
+  return {
+    fileExists: (path) => memo(files, path, () => ts.sys.fileExists(path)),
+    directoryExists: (path) => memo(dirs, path, () => ts.sys.directoryExists(path)),
+    readFile: (path) => ts.sys.readFile(path),
+    realpath: (path) => memo(real, path, () => ts.sys.realpath?.(path) ?? path),
+    getCurrentDirectory: () => process.cwd(),
+    useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+  };
+}
+
+/** Resolution state for one project: its options and the compiler's caches. */
+export class ProjectResolver {
+  readonly moduleCache: ts.ModuleResolutionCache;
+  private readonly typeCache: ts.TypeReferenceDirectiveResolutionCache;
+
+  constructor(
+    readonly project: Project,
+    private readonly root: string,
+    private readonly host: ts.ModuleResolutionHost,
+  ) {
+    const canonical = (name: string) => (ts.sys.useCaseSensitiveFileNames ? name : name.toLowerCase());
+    this.moduleCache = ts.createModuleResolutionCache(root, canonical, project.options);
+    this.typeCache = ts.createTypeReferenceDirectiveResolutionCache(
+      root,
+      canonical,
+      project.options,
+      this.moduleCache.getPackageJsonInfoCache(),
+    );
+  }
+
+  /** ESM or CommonJS for a file, from its extension and the nearest package.json `type`, as the compiler decides. */
+  impliedNodeFormat(abs: string): ts.ResolutionMode {
+    return ts.getImpliedNodeFormatForFile(
+      abs as ts.Path,
+      this.moduleCache.getPackageJsonInfoCache(),
+      this.host,
+      this.project.options,
+    );
+  }
+
+  resolve(file: ts.SourceFile, fact: ImportFact): ImportTarget {
+    if (fact.form === 'reference_path') return this.resolveReferencePath(file.fileName, fact.specifier);
+    if (fact.form === 'reference_types') {
+      const result = ts.resolveTypeReferenceDirective(
+        fact.specifier,
+        file.fileName,
+        this.project.options,
+        this.host,
+        undefined,
+        this.typeCache,
+        ts.getModeForFileReference(fact.reference ?? fact.specifier, file.impliedNodeFormat),
+      );
+      return this.target(fact.specifier, result.resolvedTypeReferenceDirective?.resolvedFileName, result.resolvedTypeReferenceDirective?.isExternalLibraryImport);
+    }
+    const mode = resolutionModeOf(file, fact, this.project.options);
+    const result = ts.resolveModuleName(fact.specifier, file.fileName, this.project.options, this.host, this.moduleCache, undefined, mode);
+    return this.target(fact.specifier, result.resolvedModule?.resolvedFileName, result.resolvedModule?.isExternalLibraryImport);
+  }
+
+  private target(specifier: string, resolved: string | undefined, external: boolean | undefined): ImportTarget {
+    if (resolved === undefined) {
+      return isBare(specifier) ? { kind: 'package', name: packageName(specifier), resolved: false } : { kind: 'unresolved' };
+    }
+    const rel = relative(this.root, resolvePath(resolved)).split(sep).join('/');
+    if (external || rel.startsWith('../') || rel === '..' || rel.split('/').includes('node_modules')) {
+      return { kind: 'package', name: isBare(specifier) ? packageName(specifier) : packageFromPath(rel) ?? specifier, resolved: true };
+    }
+    return { kind: 'file', path: rel };
+  }
+
+  // `/// <reference path>` names a file relative to the referencing one; the compiler adds
+  // a supported extension when the name has none it knows.
+  private resolveReferencePath(containing: string, name: string): ImportTarget {
+    const base = resolvePath(dirname(containing), name);
+    const candidates = /\.(?:[cm]?[jt]sx?|json)$/.test(name)
+      ? [base]
+      : [base, ...['.ts', '.tsx', '.d.ts', ...(this.project.options.allowJs ? ['.js', '.jsx'] : [])].map((ext) => base + ext)];
+    const found = candidates.find((candidate) => this.host.fileExists(candidate));
+    if (found === undefined) return { kind: 'unresolved' };
+    return this.target(name, found, false);
+  }
+}
+
+/** The resolution mode the compiler uses for this import, CommonJS for require(). */
+export function resolutionModeOf(file: ts.SourceFile, fact: ImportFact, options: ts.CompilerOptions): ts.ResolutionMode {
+  if (fact.form === 'require') return ts.ModuleKind.CommonJS;
+  if (!fact.literal) return file.impliedNodeFormat;
+  return ts.getModeForUsageLocation(file, fact.literal, options);
+}
+
+/** `@scope/pkg/sub` -> `@scope/pkg`, `lodash/fp` -> `lodash`; `node:fs` stays whole. */
+export function packageName(specifier: string): string {
+  if (specifier.startsWith('node:')) return specifier;
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+function packageFromPath(rel: string): string | null {
+  const parts = rel.split('/');
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0 || at + 1 >= parts.length) return null;
+  const first = parts[at + 1]!;
+  return first.startsWith('@') && at + 2 < parts.length ? `${first}/${parts[at + 2]}` : first;
+}
+
+function isBare(specifier: string): boolean {
+  return !(specifier.startsWith('.') || specifier.startsWith('/') || /^[A-Za-z]:[\\/]/.test(specifier));
+}
+
+function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compute();
+    cache.set(key, value);
+  }
+  return value;
+}

@@ -1,0 +1,102 @@
+// Turns one file's facts and resolved import targets into graph rows: files, symbols, packages, edges.
+
+import { nodeId, type CodeRows, type EdgeRow, type ImportAttrs, type Warning } from '../../graph/records.js';
+import type { DiscoveredFile } from './discover.js';
+import type { FileFacts } from './extract.js';
+import type { ImportTarget } from './resolve.js';
+
+export interface FileInput {
+  language: string;
+  hash: string;
+  text: string;
+  tsconfig: string | null;
+  /** Null for files that are not parsed (JSON). */
+  facts: FileFacts | null;
+  /** One per `facts.imports` entry, in the same order. */
+  targets: ImportTarget[];
+}
+
+const TEST_FILE = /(?:^|\/)(?:tests?|__tests__)\/|\.(?:test|spec)\.[cm]?[jt]sx?$/;
+
+export function isTestPath(path: string): boolean {
+  return TEST_FILE.test(path);
+}
+
+export class CodeRowsBuilder {
+  private readonly out: CodeRows = { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], edges: [] };
+  private readonly packages = new Set<string>();
+  readonly warnings: Warning[] = [];
+
+  addFile(file: DiscoveredFile, input: FileInput): void {
+    const isTest = isTestPath(file.path);
+    const facts = input.facts;
+    this.out.files.push({
+      path: file.path,
+      language: input.language,
+      size: file.size,
+      hash: input.hash,
+      lines: countLines(input.text),
+      isTest,
+      mtimeMs: file.mtimeMs,
+      tsconfig: input.tsconfig,
+      parseErrors: facts?.syntaxErrorCount ?? 0,
+    });
+    if (!facts) return;
+    const src = nodeId.file(file.path);
+    const tested = new Set<string>();
+    facts.imports.forEach((fact, i) => {
+      const target = input.targets[i]!;
+      const attrs: ImportAttrs = {
+        specifier: fact.specifier,
+        line: fact.line,
+        type_only: fact.typeOnly,
+        dynamic: fact.dynamic,
+        re_export: fact.reExport,
+        form: fact.form,
+      };
+      this.out.edges.push(this.importEdge(src, target, attrs));
+      if (isTest && target.kind === 'file' && target.path !== file.path && !tested.has(target.path)) {
+        tested.add(target.path);
+        this.out.edges.push({ src, dst: nodeId.file(target.path), kind: 'tests', attrs: null });
+      }
+    });
+    for (const symbol of facts.symbols) {
+      this.out.symbols.push({ file: file.path, ...symbol });
+      this.out.edges.push({ src, dst: nodeId.symbol(file.path, symbol.name), kind: 'defines', attrs: null });
+    }
+    for (const command of facts.cliCommands) this.out.cliCommands.push({ file: file.path, ...command });
+    for (const route of facts.routes) this.out.routes.push({ file: file.path, ...route });
+    for (const error of facts.syntaxErrors) this.out.diagnostics.push({ file: file.path, kind: 'syntax', ...error });
+    if (facts.syntaxErrorCount > 0) {
+      const first = facts.syntaxErrors[0]!;
+      this.warnings.push({
+        code: 'syntax_error',
+        path: file.path,
+        message: `${file.path}:${first.line}: ${first.message}${facts.syntaxErrorCount > 1 ? ` (+${facts.syntaxErrorCount - 1} more)` : ''}; indexed as far as it parses`,
+      });
+    }
+  }
+
+  rows(): CodeRows {
+    return { ...this.out, packages: [...this.packages].sort().map((name) => ({ name })) };
+  }
+
+  private importEdge(src: string, target: ImportTarget, attrs: ImportAttrs): EdgeRow {
+    switch (target.kind) {
+      case 'file':
+        return { src, dst: nodeId.file(target.path), kind: 'imports', attrs: { ...attrs } };
+      case 'package':
+        this.packages.add(target.name);
+        return { src, dst: nodeId.package(target.name), kind: 'imports_package', attrs: { ...attrs, resolved: target.resolved } };
+      case 'unresolved':
+        return { src, dst: nodeId.unresolved(attrs.specifier), kind: 'imports_unresolved', attrs: { ...attrs } };
+    }
+  }
+}
+
+function countLines(text: string): number {
+  if (text.length === 0) return 0;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  return text.endsWith('\n') ? lines - 1 : lines;
+}
