@@ -21,10 +21,15 @@ export interface Agreement {
 
 const IMPORT_KINDS = new Set(['imports', 'imports_package', 'imports_unresolved']);
 
-/** The compiler's import edges for every TypeScript/JavaScript file of the workspace at `root`. */
-export function compilerImportEdges(root: string): Set<EdgeKey> {
+/**
+ * The compiler's import edges for every TypeScript/JavaScript file of the workspace at `root`,
+ * or only for the workspace-relative paths in `only` (to compare on the files kg indexed).
+ */
+export function compilerImportEdges(root: string, only?: ReadonlySet<string>): Set<EdgeKey> {
   const absRoot = resolve(root);
-  const discovered = discoverFiles(absRoot, Number.MAX_SAFE_INTEGER).files.filter((f) => !f.path.endsWith('.json'));
+  const discovered = discoverFiles(absRoot, Number.MAX_SAFE_INTEGER).files.filter(
+    (f) => !f.path.endsWith('.json') && (only === undefined || only.has(f.path)),
+  );
   const configs = discovered.length === 0 ? [] : findConfigs(absRoot);
   const owners = ownership(absRoot, configs);
   const byOwner = new Map<string | null, string[]>();
