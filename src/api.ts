@@ -2,7 +2,7 @@
 
 import { KgError } from '../graph/errors.js';
 import { readMeta, GraphStore } from '../graph/store.js';
-import { indexWorkspaceInto, type IndexOptions, type IndexReport } from '../indexers/index.js';
+import type { IndexOptions, IndexReport } from '../indexers/index.js';
 import { parseIntent, runQuery, type Answer, type Intent } from '../queries/index.js';
 import { diskProbe } from './freshness.js';
 import { locateForIndex } from './workspace.js';
@@ -34,7 +34,8 @@ export class Graph {
   }
 
   /** Indexes the workspace into this graph (it must be writable). */
-  index(options: IndexOptions = {}): Promise<IndexReport> {
+  async index(options: IndexOptions = {}): Promise<IndexReport> {
+    const { indexWorkspaceInto } = await loadIndexers();
     return indexWorkspaceInto(this.store, this.workspace, options);
   }
 
@@ -72,6 +73,7 @@ export async function indexWorkspace(
     ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
   });
   try {
+    const { indexWorkspaceInto } = await loadIndexers();
     const report = await indexWorkspaceInto(store, located.root, indexOptions);
     return { ...report, db: located.db };
   } finally {
@@ -93,4 +95,9 @@ export async function queryKnowledge(request: QueryKnowledgeRequest): Promise<An
   } finally {
     graph.close();
   }
+}
+
+// The indexers carry the TypeScript compiler (a quarter second to load): only commands that index pay for it.
+function loadIndexers(): Promise<typeof import('../indexers/index.js')> {
+  return import('../indexers/index.js');
 }
