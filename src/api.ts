@@ -2,6 +2,7 @@
 
 import { KgError } from '../graph/errors.js';
 import { readMeta, GraphStore } from '../graph/store.js';
+import type * as IndexersModule from '../indexers/index.js';
 import type { IndexOptions, IndexReport } from '../indexers/index.js';
 import { parseIntent, runQuery, type Answer, type Intent } from '../queries/index.js';
 import { diskProbe } from './freshness.js';
@@ -98,6 +99,6 @@ export async function queryKnowledge(request: QueryKnowledgeRequest): Promise<An
 }
 
 // The indexers carry the TypeScript compiler (a quarter second to load): only commands that index pay for it.
-function loadIndexers(): Promise<typeof import('../indexers/index.js')> {
+function loadIndexers(): Promise<typeof IndexersModule> {
   return import('../indexers/index.js');
 }

@@ -1,6 +1,6 @@
 // Pure extraction from one parsed source file: its imports, exported symbols, CLI commands, routes and syntax errors.
 
-import { ts } from 'ts-morph';
+import { ts } from './ts.js';
 
 export type ImportForm =
   | 'import'
@@ -66,15 +66,22 @@ const MAX_DIAGNOSTICS_PER_FILE = 5;
 // Only files whose text mentions one of these need the full-tree walk.
 const NEEDS_WALK = /\bimport\s*\(|\brequire\s*\(|\.command\s*\(|\.(?:get|post|put|patch|delete|options|head|all)\s*\(|@import\b/;
 
-/** Everything kg keeps from one source file. `isJs` enables the JavaScript-only forms (JSDoc imports). */
+/**
+ * Everything kg keeps from one source file. `isJs` enables the JavaScript-only forms (JSDoc imports).
+ * The file may be parsed without parent pointers: this links the parents of every node it visits,
+ * which is all the compiler's resolution-mode rules look at.
+ */
 export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
   const facts: FileFacts = { imports: [], symbols: [], cliCommands: [], routes: [], syntaxErrors: [], syntaxErrorCount: 0 };
   const lineOf = (pos: number) => file.getLineAndCharacterOfPosition(pos).line + 1;
   const isModuleFile = ts.isExternalModule(file);
 
-  for (const statement of file.statements) collectModuleReferences(statement, false);
+  for (const statement of file.statements) {
+    setParent(statement, file);
+    collectModuleReferences(statement, false);
+  }
   collectSymbols(file, facts.symbols, lineOf);
-  if (NEEDS_WALK.test(file.text)) walk(file);
+  if (NEEDS_WALK.test(file.text)) for (const statement of file.statements) walk(statement);
   collectReferences();
   collectDiagnostics();
   return facts;
@@ -88,6 +95,7 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node) || ts.isImportEqualsDeclaration(node)) {
       const literal = moduleNameOf(node);
       if (!literal || literal.text === '') return;
+      linkDown(node, literal);
       if (inAmbientModule && isRelative(literal.text)) return;
       if (ts.isImportDeclaration(node)) {
         addImport(literal, { typeOnly: node.importClause?.isTypeOnly ?? false, dynamic: false, reExport: false, form: 'import' });
@@ -102,10 +110,15 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
       const ambient = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) ?? false;
       if (!(inAmbientModule || ambient || file.isDeclarationFile)) return;
       const name = node.name.text;
+      setParent(node.name, node);
       if (isModuleFile || (inAmbientModule && !isRelative(name))) {
         addImport(node.name, { typeOnly: true, dynamic: false, reExport: false, form: 'augmentation' });
       } else if (!inAmbientModule && node.body && ts.isModuleBlock(node.body)) {
-        for (const inner of node.body.statements) collectModuleReferences(inner, true);
+        setParent(node.body, node);
+        for (const inner of node.body.statements) {
+          setParent(inner, node.body);
+          collectModuleReferences(inner, true);
+        }
       }
     }
   }
@@ -118,8 +131,17 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
         addImport(argument.literal, { typeOnly: true, dynamic: false, reExport: false, form: 'import_type' });
       }
     }
-    if (isJs && hasJsDoc(node)) for (const doc of node.jsDoc) walkJsDoc(doc);
-    ts.forEachChild(node, walk);
+    if (isJs && hasJsDoc(node)) {
+      for (const doc of node.jsDoc) {
+        setParent(doc, node);
+        walkJsDoc(doc);
+      }
+    }
+    ts.forEachChild(node, visitChild);
+    function visitChild(child: ts.Node): void {
+      setParent(child, node);
+      walk(child);
+    }
   }
 
   function walkJsDoc(node: ts.Node): void {
@@ -131,7 +153,10 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
         addImport(argument.literal, { typeOnly: true, dynamic: false, reExport: false, form: 'import_type' });
       }
     }
-    ts.forEachChild(node, walkJsDoc);
+    ts.forEachChild(node, (child) => {
+      setParent(child, node);
+      walkJsDoc(child);
+    });
   }
 
   function visitCall(call: ts.CallExpression): void {
@@ -180,6 +205,23 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
       });
     }
   }
+}
+
+function setParent(node: ts.Node, parent: ts.Node): void {
+  (node as { parent: ts.Node }).parent = parent;
+}
+
+// Links the parents on the path from `from` down to `to` (its descendant), as the parser would with setParentNodes.
+function linkDown(from: ts.Node, to: ts.Node): void {
+  const visit = (node: ts.Node): boolean => {
+    if (node === to) return true;
+    return ts.forEachChild(node, (child) => {
+      if (child.pos > to.pos || child.end < to.end) return undefined;
+      setParent(child, node);
+      return visit(child) ? true : undefined;
+    }) === true;
+  };
+  visit(from);
 }
 
 function moduleNameOf(node: ts.ImportDeclaration | ts.ExportDeclaration | ts.ImportEqualsDeclaration): ts.StringLiteral | undefined {

@@ -1,16 +1,16 @@
 // The code indexer: discovers a workspace's files, parses each once, resolves its imports, and returns graph rows.
+// One thread: on the 2-core machines we measure on, parsing in worker threads was slower (parses contend for
+// memory bandwidth and GC threads), so the indexer stays single-threaded until a measurement says otherwise.
 
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { ts } from 'ts-morph';
 import type { CodeRows, IndexStateRow, Warning } from '../../graph/records.js';
-import { DEFAULT_MAX_FILE_BYTES, discoverFiles, looksBinary, type DiscoveredFile, type SkippedFile } from './discover.js';
-import { extractFacts } from './extract.js';
-import { cachedHost, ProjectResolver } from './resolve.js';
+import { DEFAULT_MAX_FILE_BYTES, discoverFiles, type SkippedFile } from './discover.js';
+import { processFile, ResolutionEnv } from './process-file.js';
 import { CodeRowsBuilder } from './rows.js';
-import { isConfigPath, loadProjects, type Project } from './tsconfig.js';
+import { isConfigPath } from './tsconfig.js';
+import { saveCompilerCache } from './typescript.js';
 
 export { DEFAULT_COMPILER_OPTIONS } from './tsconfig.js';
+export { languageOf } from './process-file.js';
 export type { SkippedFile } from './discover.js';
 
 export interface CodeIndexOptions {
@@ -34,103 +34,43 @@ const PROGRESS_EVERY = 50;
 /** Indexes the TypeScript/JavaScript code of the workspace at `root` (absolute). */
 export async function indexCode(root: string, options: CodeIndexOptions = {}): Promise<CodeIndexResult> {
   const progress = options.onProgress ?? (() => undefined);
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   progress('discover', 0, 1);
-  const discovery = discoverFiles(root, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-  const skipped = [...discovery.skipped];
-  const projects = loadProjects(
-    root,
-    discovery.files.filter((file) => isConfigPath(file.path)).map((file) => file.abs),
-  );
-  const host = cachedHost();
-  const resolvers = new Map<Project, ProjectResolver>();
-  const resolverFor = (project: Project) => {
-    let resolver = resolvers.get(project);
-    if (!resolver) {
-      resolver = new ProjectResolver(project, root, host);
-      resolvers.set(project, resolver);
-    }
-    return resolver;
-  };
+  const discovery = discoverFiles(root, maxFileBytes);
+  const configPaths = discovery.files.filter((file) => isConfigPath(file.path)).map((file) => file.abs);
+  const env = new ResolutionEnv(root, configPaths);
 
   const builder = new CodeRowsBuilder();
   const indexState: IndexStateRow[] = [];
+  const skipped = [...discovery.skipped];
   const total = discovery.files.length;
-  for (let i = 0; i < total; i++) {
+  discovery.files.forEach((file, i) => {
     if (i % PROGRESS_EVERY === 0) progress('parse', i, total);
-    const file = discovery.files[i]!;
-    const bytes = readBytes(file);
-    if (bytes === null) {
-      skipped.push({ path: file.path, reason: 'unreadable' });
-      continue;
+    const result = processFile(file, env);
+    if (!result.ok) {
+      skipped.push({ path: file.path, reason: result.reason, ...(result.reason === 'binary' ? { size: file.size } : {}) });
+      return;
     }
-    if (looksBinary(bytes)) {
-      skipped.push({ path: file.path, reason: 'binary', size: file.size });
-      continue;
-    }
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    const text = bytes.toString('utf8');
-    const language = languageOf(file.path);
-    const project = language === 'json' ? projects.defaults : projects.ownerOf(file.abs);
-    indexState.push({ path: file.path, hash, size: file.size, mtimeMs: file.mtimeMs, tsconfig: project.config });
-    if (language === 'json') {
-      builder.addFile(file, { language, hash, text, tsconfig: null, facts: null, targets: [] });
-      continue;
-    }
-    const resolver = resolverFor(project);
-    const isJs = /\.[cm]?jsx?$/.test(file.path);
-    const source = ts.createSourceFile(
-      file.abs,
-      text,
-      {
-        languageVersion: ts.ScriptTarget.Latest,
-        impliedNodeFormat: resolver.impliedNodeFormat(file.abs),
-        jsDocParsingMode: isJs ? ts.JSDocParsingMode.ParseAll : ts.JSDocParsingMode.ParseNone,
-      },
-      true,
-      scriptKindOf(file.path),
-    );
-    const facts = extractFacts(source, isJs);
-    const targets = facts.imports.map((fact) => resolver.resolve(source, fact));
-    builder.addFile(file, { language, hash, text, tsconfig: project.config, facts, targets });
-  }
+    indexState.push({ path: file.path, hash: result.hash, size: file.size, mtimeMs: file.mtimeMs, tsconfig: result.tsconfig });
+    builder.addFile(file, result);
+  });
   progress('parse', total, total);
+  saveCompilerCache();
 
-  const warnings: Warning[] = [...projects.warnings, ...builder.warnings];
-  for (const skip of skipped) {
-    warnings.push({
-      code: `skipped_${skip.reason}`,
-      path: skip.path,
-      message:
-        skip.reason === 'too_large'
-          ? `skipped ${skip.path}: ${skip.size} bytes is over the ${options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES}-byte limit`
-          : `skipped ${skip.path}: ${skip.reason}`,
-    });
-  }
+  const warnings: Warning[] = [...env.projects.warnings, ...builder.warnings, ...skipped.map((skip) => skipWarning(skip, maxFileBytes))];
   return {
     rows: builder.rows(),
     indexState,
     warnings,
     skipped,
-    tsconfigs: projects.list.map((project) => project.config!).sort(),
+    tsconfigs: env.projects.list.map((project) => project.config!).sort(),
   };
 }
 
-export function languageOf(path: string): string {
-  if (/\.d\.[cm]?ts$/.test(path)) return 'dts';
-  return path.slice(path.lastIndexOf('.') + 1);
-}
-
-function scriptKindOf(path: string): ts.ScriptKind {
-  if (path.endsWith('.tsx')) return ts.ScriptKind.TSX;
-  if (path.endsWith('.jsx')) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/.test(path)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
-
-function readBytes(file: DiscoveredFile): Buffer | null {
-  try {
-    return readFileSync(file.abs);
-  } catch {
-    return null;
-  }
+function skipWarning(skip: SkippedFile, maxFileBytes: number): Warning {
+  const message =
+    skip.reason === 'too_large'
+      ? `skipped ${skip.path}: ${skip.size} bytes is over the ${maxFileBytes}-byte limit`
+      : `skipped ${skip.path}: ${skip.reason === 'binary' ? 'binary file' : 'cannot read it'}`;
+  return { code: `skipped_${skip.reason}`, path: skip.path, message };
 }

@@ -1,7 +1,7 @@
 // Resolves import specifiers exactly as the compiler does, under the options of the tsconfig owning each file.
 
 import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from './ts.js';
 import type { ImportFact } from './extract.js';
 import type { Project } from './tsconfig.js';
 

@@ -2,19 +2,10 @@
 
 import { nodeId, type CodeRows, type EdgeRow, type ImportAttrs, type Warning } from '../../graph/records.js';
 import type { DiscoveredFile } from './discover.js';
-import type { FileFacts } from './extract.js';
+import type { FileResult } from './process-file.js';
 import type { ImportTarget } from './resolve.js';
 
-export interface FileInput {
-  language: string;
-  hash: string;
-  text: string;
-  tsconfig: string | null;
-  /** Null for files that are not parsed (JSON). */
-  facts: FileFacts | null;
-  /** One per `facts.imports` entry, in the same order. */
-  targets: ImportTarget[];
-}
+type FileInput = Extract<FileResult, { ok: true }>;
 
 const TEST_FILE = /(?:^|\/)(?:tests?|__tests__)\/|\.(?:test|spec)\.[cm]?[jt]sx?$/;
 
@@ -35,7 +26,7 @@ export class CodeRowsBuilder {
       language: input.language,
       size: file.size,
       hash: input.hash,
-      lines: countLines(input.text),
+      lines: input.lines,
       isTest,
       mtimeMs: file.mtimeMs,
       tsconfig: input.tsconfig,
@@ -92,11 +83,4 @@ export class CodeRowsBuilder {
         return { src, dst: nodeId.unresolved(attrs.specifier), kind: 'imports_unresolved', attrs: { ...attrs } };
     }
   }
-}
-
-function countLines(text: string): number {
-  if (text.length === 0) return 0;
-  let lines = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  return text.endsWith('\n') ? lines - 1 : lines;
 }

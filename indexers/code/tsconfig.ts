@@ -1,7 +1,7 @@
 // Loads every tsconfig of a workspace through the compiler and decides which one owns each file.
 
 import { dirname, relative, sep } from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from './ts.js';
 import type { Warning } from '../../graph/records.js';
 
 /** Options for files no tsconfig owns: modern ESM with bundler resolution, JS and JSON allowed. */

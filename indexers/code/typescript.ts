@@ -1,0 +1,69 @@
+// Loads the TypeScript compiler that ts-morph carries with a V8 code cache, and registers it where ts-morph
+// will require it, so each kg process starts fast: compiling the 9 MB compiler costs ~130 ms per process,
+// ~45 ms with the cache (written once per kg home). Import `ts` from './ts.js', which loads this first.
+
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import type { ts as TypeScript } from 'ts-morph';
+import { kgHome } from '../../graph/location.js';
+
+const requireFromHere = createRequire(import.meta.url);
+const compilerPath = createRequire(requireFromHere.resolve('ts-morph')).resolve('@ts-morph/common/dist/typescript.js');
+
+interface Loaded {
+  ts: typeof TypeScript;
+  script: Script;
+  cacheFile: string;
+  cacheUsable: boolean;
+}
+
+const loaded = load();
+
+// ts-morph's `require('./typescript')` now finds the compiler already loaded.
+const cached = new Module(compilerPath);
+cached.filename = compilerPath;
+cached.loaded = true;
+cached.exports = loaded.ts;
+(Module as unknown as { _cache: Record<string, Module> })._cache[compilerPath] = cached;
+
+/**
+ * Writes the code cache if there was none (or V8 rejected it). Called after real work, so the cache
+ * also holds the functions that work compiled, not only the top level.
+ */
+export function saveCompilerCache(): void {
+  if (loaded.cacheUsable) return;
+  try {
+    mkdirSync(dirname(loaded.cacheFile), { recursive: true });
+    const temp = `${loaded.cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temp, loaded.script.createCachedData());
+    renameSync(temp, loaded.cacheFile);
+    loaded.cacheUsable = true;
+  } catch {
+    // A read-only home only costs start-up time.
+  }
+}
+
+function load(): Loaded {
+  const stat = statSync(compilerPath);
+  const key = `${process.versions.v8}-${stat.size}-${Math.trunc(stat.mtimeMs)}`.replace(/[^\w.-]/g, '_');
+  const cacheFile = join(kgHome(), 'cache', `typescript-${key}.v8cache`);
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new Script(Module.wrap(readFileSync(compilerPath, 'utf8')), { filename: compilerPath, cachedData });
+  const module = { exports: {} as typeof TypeScript };
+  const wrapper = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: unknown,
+    filename: string,
+    dirname: string,
+  ) => void;
+  wrapper(module.exports, createRequire(compilerPath), module, compilerPath, dirname(compilerPath));
+  return { ts: module.exports, script, cacheFile, cacheUsable: cachedData !== undefined && !script.cachedDataRejected };
+}
