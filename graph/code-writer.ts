@@ -1,9 +1,9 @@
 // Writes the code indexer's rows: a full code index replaces every code-owned row in one transaction.
 
 import { workspaceId } from './location.js';
-import { nodeId, type CodeRows, type IndexStateRow } from './records.js';
+import { nodeId, type CodeRows, type IndexStateRow, type StoredImport } from './records.js';
 import { CODE_EDGE_KINDS, CODE_TABLES } from './schema.js';
-import { writeMeta, type Columns, type GraphStore, type WriteTx } from './store.js';
+import { writeMeta, type Columns, type GraphReader, type GraphStore, type WriteTx } from './store.js';
 
 const FILE_COLUMNS: Columns = [
   ['path', 'varchar'],
@@ -60,6 +60,7 @@ const INDEX_STATE_COLUMNS: Columns = [
   ['size', 'bigint'],
   ['mtime_ms', 'double'],
   ['tsconfig', 'varchar'],
+  ['imports', 'json'],
 ];
 
 export interface WrittenCounts {
@@ -75,7 +76,17 @@ export interface WrittenCounts {
 /** Deletes every code-owned row and appends `rows` in their place (call inside one `write`). */
 export async function replaceCodeRows(tx: WriteTx, rows: CodeRows, indexState: IndexStateRow[]): Promise<WrittenCounts> {
   for (const table of CODE_TABLES) await tx.run(`DELETE FROM ${table}`);
-  await tx.run(`DELETE FROM edges WHERE kind IN (${CODE_EDGE_KINDS.map(() => '?').join(', ')})`, [...CODE_EDGE_KINDS]);
+  await tx.run(`DELETE FROM edges WHERE kind IN (SELECT unnest(?::VARCHAR[]))`, [CODE_EDGE_KINDS]);
+  const counts = await appendCodeRows(tx, rows, indexState);
+  await tx.append(
+    'packages',
+    PACKAGE_COLUMNS,
+    rows.packages.map((p) => [nodeId.package(p.name), p.name]),
+  );
+  return { ...counts, packages: rows.packages.length };
+}
+
+async function appendCodeRows(tx: WriteTx, rows: CodeRows, indexState: IndexStateRow[]): Promise<WrittenCounts> {
   const counts: WrittenCounts = {
     files: await tx.append(
       'files',
@@ -87,11 +98,7 @@ export async function replaceCodeRows(tx: WriteTx, rows: CodeRows, indexState: I
       SYMBOL_COLUMNS,
       rows.symbols.map((s) => [nodeId.symbol(s.file, s.name), s.file, s.name, s.kind, s.line]),
     ),
-    packages: await tx.append(
-      'packages',
-      PACKAGE_COLUMNS,
-      rows.packages.map((p) => [nodeId.package(p.name), p.name]),
-    ),
+    packages: 0,
     cliCommands: await tx.append(
       'cli_commands',
       CLI_COLUMNS,
@@ -116,7 +123,7 @@ export async function replaceCodeRows(tx: WriteTx, rows: CodeRows, indexState: I
   await tx.append(
     'index_state',
     INDEX_STATE_COLUMNS,
-    indexState.map((s) => [s.path, s.hash, s.size, s.mtimeMs, s.tsconfig]),
+    indexState.map((s) => [s.path, s.hash, s.size, s.mtimeMs, s.tsconfig, s.imports]),
   );
   return counts;
 }
@@ -134,14 +141,81 @@ export interface CodeIndexWrite {
 export function writeCodeIndex(store: GraphStore, write: CodeIndexWrite): Promise<WrittenCounts> {
   return store.write(async (tx) => {
     const counts = await replaceCodeRows(tx, write.rows, write.indexState);
-    await tx.run(`DELETE FROM workspaces`);
-    await tx.run(`INSERT INTO workspaces VALUES (?, ?, ?::TIMESTAMPTZ, ?)`, [
-      workspaceId(write.root),
-      write.root,
-      write.indexedAt,
-      write.gitHead,
-    ]);
-    await writeMeta(tx, { indexed_at: write.indexedAt, git_head: write.gitHead, workspace_root: write.root });
+    await writeWorkspaceMeta(tx, write);
     return counts;
   });
+}
+
+async function writeWorkspaceMeta(tx: WriteTx, write: { root: string; indexedAt: string; gitHead: string | null }): Promise<void> {
+  await tx.run(`DELETE FROM workspaces`);
+  await tx.run(`INSERT INTO workspaces VALUES (?, ?, ?::TIMESTAMPTZ, ?)`, [
+    workspaceId(write.root),
+    write.root,
+    write.indexedAt,
+    write.gitHead,
+  ]);
+  await writeMeta(tx, { indexed_at: write.indexedAt, git_head: write.gitHead, workspace_root: write.root });
+}
+
+/** Incremental changes to the code rows (see indexers/code/reindex.ts for how they are worked out). */
+export interface CodeDeltaWrite {
+  root: string;
+  indexedAt: string;
+  gitHead: string | null;
+  /** Files whose every code row and outgoing code edge is removed before `rows` are appended. */
+  removedFiles: string[];
+  /** Files whose outgoing import and `tests` edges are removed before `rows` are appended. */
+  reResolvedFiles: string[];
+  rows: CodeRows;
+  indexState: IndexStateRow[];
+}
+
+const IMPORT_EDGE_KINDS = ['imports', 'imports_package', 'imports_unresolved', 'tests'];
+
+/** Applies an incremental code update in one transaction; the packages table is derived again from the edges. */
+export function writeCodeDelta(store: GraphStore, write: CodeDeltaWrite): Promise<WrittenCounts> {
+  return store.write(async (tx) => {
+    const removed = write.removedFiles;
+    if (removed.length > 0) {
+      for (const [table, column] of [
+        ['files', 'path'],
+        ['symbols', 'file'],
+        ['cli_commands', 'file'],
+        ['routes', 'file'],
+        ['diagnostics', 'file'],
+        ['index_state', 'path'],
+      ] as const) {
+        await tx.run(`DELETE FROM ${table} WHERE ${column} IN (SELECT unnest(?::VARCHAR[]))`, [removed]);
+      }
+      await deleteEdgesFrom(tx, removed, CODE_EDGE_KINDS);
+    }
+    if (write.reResolvedFiles.length > 0) await deleteEdgesFrom(tx, write.reResolvedFiles, IMPORT_EDGE_KINDS);
+    const counts = await appendCodeRows(tx, write.rows, write.indexState);
+    await tx.run(`DELETE FROM packages`);
+    await tx.run(
+      `INSERT INTO packages SELECT DISTINCT dst, substr(dst, 5) FROM edges WHERE kind = 'imports_package' ORDER BY 1`,
+    );
+    await writeWorkspaceMeta(tx, write);
+    return counts;
+  });
+}
+
+/** The index state of every indexed file, by path. */
+export async function readIndexState(reader: GraphReader): Promise<Map<string, IndexStateRow>> {
+  const rows = await reader.all<{ path: string; hash: string; size: number; mtimeMs: number; tsconfig: string | null; importsJson: string | null }>(
+    `SELECT path, hash, size, mtime_ms AS "mtimeMs", tsconfig, CAST(index_state.imports AS VARCHAR) AS "importsJson" FROM index_state`,
+  );
+  return new Map(
+    rows.map(({ importsJson, ...row }) => [
+      row.path,
+      { ...row, imports: importsJson === null ? null : (JSON.parse(importsJson) as StoredImport[]) },
+    ]),
+  );
+}
+
+async function deleteEdgesFrom(tx: WriteTx, paths: string[], kinds: readonly string[]): Promise<void> {
+  await tx.run(
+    `DELETE FROM edges WHERE kind IN (SELECT unnest(?::VARCHAR[])) AND src IN (SELECT 'file:' || unnest(?::VARCHAR[]))`,
+    [kinds, paths],
+  );
 }

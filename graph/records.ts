@@ -95,13 +95,27 @@ export interface ImportAttrs {
   resolved?: boolean;
 }
 
-/** What the index needs to decide, next time, whether a file must be redone. */
+/** One import as the indexer saw it, kept so it can be resolved again without re-parsing its file. */
+export interface StoredImport {
+  specifier: string;
+  line: number;
+  typeOnly: boolean;
+  dynamic: boolean;
+  reExport: boolean;
+  form: string;
+  /** The compiler's resolution mode for this usage (ts.ResolutionMode), null for the file's default. */
+  mode: number | null;
+}
+
+/** What the index needs to decide, next time, whether a file must be redone, and to redo its resolution alone. */
 export interface IndexStateRow {
   path: string;
   hash: string;
   size: number;
   mtimeMs: number;
   tsconfig: string | null;
+  /** The file's imports; null for files that are not parsed (JSON). */
+  imports: StoredImport[] | null;
 }
 
 export interface SessionRow {

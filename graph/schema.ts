@@ -32,7 +32,8 @@ export const MIGRATIONS: Migration[] = [
       `CREATE TABLE conventions (id VARCHAR NOT NULL, source VARCHAR NOT NULL, heading_path VARCHAR, body VARCHAR,
          scope VARCHAR, ordinal INTEGER)`,
       `CREATE TABLE edges (src VARCHAR NOT NULL, dst VARCHAR NOT NULL, kind VARCHAR NOT NULL, attrs JSON)`,
-      `CREATE TABLE index_state (path VARCHAR NOT NULL, hash VARCHAR, size BIGINT, mtime_ms DOUBLE, tsconfig VARCHAR)`,
+      `CREATE TABLE index_state (path VARCHAR NOT NULL, hash VARCHAR, size BIGINT, mtime_ms DOUBLE, tsconfig VARCHAR,
+         imports JSON)`,
     ],
   },
 ];

@@ -4,6 +4,7 @@ import { KgError } from '../graph/errors.js';
 import { readMeta, GraphStore } from '../graph/store.js';
 import type * as IndexersModule from '../indexers/index.js';
 import type { IndexOptions, IndexReport } from '../indexers/index.js';
+import type { ReindexOptions, ReindexReport } from '../indexers/reindex.js';
 import { parseIntent, runQuery, type Answer, type Intent } from '../queries/index.js';
 import { diskProbe } from './freshness.js';
 import { locateForIndex } from './workspace.js';
@@ -77,6 +78,33 @@ export async function indexWorkspace(
     const { indexWorkspaceInto } = await loadIndexers();
     const report = await indexWorkspaceInto(store, located.root, indexOptions);
     return { ...report, db: located.db };
+  } finally {
+    store.close();
+  }
+}
+
+export interface ReindexWorkspaceOptions extends ReindexOptions {
+  db?: string;
+  lockTimeoutMs?: number;
+}
+
+/**
+ * Brings `workspace`'s graph up to date with the workspace, redoing only what changed (or exactly
+ * `files`), and closes it. A workspace never indexed gets a full index.
+ */
+export async function reindexWorkspace(
+  workspace: string,
+  options: ReindexWorkspaceOptions = {},
+): Promise<ReindexReport & { db: string }> {
+  const { db, lockTimeoutMs, ...reindexOptions } = options;
+  const located = locateForIndex(workspace, db);
+  const store = await GraphStore.open({
+    path: located.db,
+    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+  });
+  try {
+    const { reindexWorkspaceInto } = await import('../indexers/reindex.js');
+    return { ...(await reindexWorkspaceInto(store, located.root, reindexOptions)), db: located.db };
   } finally {
     store.close();
   }

@@ -80,6 +80,52 @@ export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTE
   return { files, skipped };
 }
 
+export type Admission =
+  | { ok: true; file: DiscoveredFile }
+  | { ok: false; reason: 'missing' | 'excluded' }
+  | { ok: false; reason: 'too_large'; size: number };
+
+/**
+ * Decides for single paths what `discoverFiles` would decide for them, without walking the tree:
+ * for incremental work on a known list of changed paths.
+ */
+export class DiscoveryFilter {
+  private readonly ignoreFiles = new Map<string, Ignore | null>();
+
+  constructor(
+    private readonly root: string,
+    private readonly maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+  ) {}
+
+  admit(path: string): Admission {
+    const parts = path.split('/');
+    if (!INDEXED_FILE.test(path) || parts.some((part) => ALWAYS_SKIPPED_DIRS.has(part))) return { ok: false, reason: 'excluded' };
+    const scopes: IgnoreScope[] = [];
+    for (let depth = 0; depth < parts.length; depth++) {
+      const dir = parts.slice(0, depth).join('/');
+      if (depth > 0 && isIgnored(scopes, dir, true)) return { ok: false, reason: 'excluded' };
+      const rules = this.rulesOf(dir);
+      if (rules) scopes.push({ base: dir, rules });
+    }
+    if (isIgnored(scopes, path, false)) return { ok: false, reason: 'excluded' };
+    const abs = join(this.root, path);
+    let stat;
+    try {
+      stat = statSync(abs);
+    } catch {
+      return { ok: false, reason: 'missing' };
+    }
+    if (!stat.isFile()) return { ok: false, reason: 'missing' };
+    if (stat.size > this.maxFileBytes) return { ok: false, reason: 'too_large', size: stat.size };
+    return { ok: true, file: { path, abs, size: stat.size, mtimeMs: stat.mtimeMs } };
+  }
+
+  private rulesOf(dir: string): Ignore | null {
+    if (!this.ignoreFiles.has(dir)) this.ignoreFiles.set(dir, readIgnore(join(this.root, dir, '.gitignore')));
+    return this.ignoreFiles.get(dir)!;
+  }
+}
+
 /** A NUL byte in the first 8 KB marks a binary file, as git decides it. */
 export function looksBinary(bytes: Uint8Array): boolean {
   const end = Math.min(bytes.length, 8000);

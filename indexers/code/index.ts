@@ -4,7 +4,7 @@
 
 import type { CodeRows, IndexStateRow, Warning } from '../../graph/records.js';
 import { DEFAULT_MAX_FILE_BYTES, discoverFiles, type SkippedFile } from './discover.js';
-import { processFile, ResolutionEnv } from './process-file.js';
+import { indexStateOf, processFile, ResolutionEnv } from './process-file.js';
 import { CodeRowsBuilder } from './rows.js';
 import { isConfigPath } from './tsconfig.js';
 import { saveCompilerCache } from './typescript.js';
@@ -51,7 +51,7 @@ export async function indexCode(root: string, options: CodeIndexOptions = {}): P
       skipped.push({ path: file.path, reason: result.reason, ...(result.reason === 'binary' ? { size: file.size } : {}) });
       return;
     }
-    indexState.push({ path: file.path, hash: result.hash, size: file.size, mtimeMs: file.mtimeMs, tsconfig: result.tsconfig });
+    indexState.push(indexStateOf(file, result));
     builder.addFile(file, result);
   });
   progress('parse', total, total);

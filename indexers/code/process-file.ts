@@ -2,6 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IndexStateRow } from '../../graph/records.js';
 import type { DiscoveredFile } from './discover.js';
 import { looksBinary } from './discover.js';
 import { extractFacts, type FileFacts, type ImportFact } from './extract.js';
@@ -9,8 +10,8 @@ import { cachedHost, ProjectResolver, type ImportTarget } from './resolve.js';
 import { ts } from './ts.js';
 import { loadProjects, type Project, type Projects } from './tsconfig.js';
 
-/** Facts without AST nodes, so they can cross a thread boundary. */
-export type PlainImport = Omit<ImportFact, 'literal' | 'reference'>;
+/** An import without its AST nodes, with the resolution mode the compiler uses for it, so it can be resolved again later. */
+export type PlainImport = Omit<ImportFact, 'literal' | 'reference'> & { mode: number | null };
 export type PlainFacts = Omit<FileFacts, 'imports'> & { imports: PlainImport[] };
 
 export type FileResult =
@@ -79,8 +80,11 @@ export function processFile(file: DiscoveredFile, env: ResolutionEnv): FileResul
     scriptKindOf(file.path),
   );
   const facts = extractFacts(source, isJs);
-  const targets = facts.imports.map((fact) => resolver.resolve(source, fact));
-  const imports = facts.imports.map(({ literal: _literal, reference: _reference, ...plain }) => plain);
+  const imports = facts.imports.map(({ literal: _literal, reference: _reference, ...plain }, i) => ({
+    ...plain,
+    mode: resolver.modeOf(source, facts.imports[i]!) ?? null,
+  }));
+  const targets = imports.map((fact) => resolver.resolve(file.abs, fact, fact.mode ?? undefined));
   return { ok: true, path: file.path, language, hash, lines, tsconfig: project.config, facts: { ...facts, imports }, targets };
 }
 
@@ -101,4 +105,16 @@ function countLines(text: string): number {
   let lines = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   return text.endsWith('\n') ? lines - 1 : lines;
+}
+
+/** The index-state row of a processed file. */
+export function indexStateOf(file: DiscoveredFile, result: Extract<FileResult, { ok: true }>): IndexStateRow {
+  return {
+    path: file.path,
+    hash: result.hash,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+    tsconfig: result.tsconfig,
+    imports: result.facts?.imports ?? null,
+  };
 }

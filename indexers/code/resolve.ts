@@ -55,22 +55,29 @@ export class ProjectResolver {
     );
   }
 
-  resolve(file: ts.SourceFile, fact: ImportFact): ImportTarget {
-    if (fact.form === 'reference_path') return this.resolveReferencePath(file.fileName, fact.specifier);
+  /** The resolution mode the compiler would use for this import in this file. */
+  modeOf(file: ts.SourceFile, fact: ImportFact): ts.ResolutionMode {
+    if (fact.form === 'reference_types') return ts.getModeForFileReference(fact.reference ?? fact.specifier, file.impliedNodeFormat);
+    return resolutionModeOf(file, fact, this.project.options);
+  }
+
+  /** Resolves one import of the file at `containing` (absolute) in the given mode; needs no AST, so it can be redone later. */
+  resolve(containing: string, fact: { specifier: string; form: string }, mode: ts.ResolutionMode): ImportTarget {
+    if (fact.form === 'reference_path') return this.resolveReferencePath(containing, fact.specifier);
     if (fact.form === 'reference_types') {
       const result = ts.resolveTypeReferenceDirective(
         fact.specifier,
-        file.fileName,
+        containing,
         this.project.options,
         this.host,
         undefined,
         this.typeCache,
-        ts.getModeForFileReference(fact.reference ?? fact.specifier, file.impliedNodeFormat),
+        mode,
       );
-      return this.target(fact.specifier, result.resolvedTypeReferenceDirective?.resolvedFileName, result.resolvedTypeReferenceDirective?.isExternalLibraryImport);
+      const resolved = result.resolvedTypeReferenceDirective;
+      return this.target(fact.specifier, resolved?.resolvedFileName, resolved?.isExternalLibraryImport);
     }
-    const mode = resolutionModeOf(file, fact, this.project.options);
-    const result = ts.resolveModuleName(fact.specifier, file.fileName, this.project.options, this.host, this.moduleCache, undefined, mode);
+    const result = ts.resolveModuleName(fact.specifier, containing, this.project.options, this.host, this.moduleCache, undefined, mode);
     return this.target(fact.specifier, result.resolvedModule?.resolvedFileName, result.resolvedModule?.isExternalLibraryImport);
   }
 

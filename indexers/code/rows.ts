@@ -1,6 +1,6 @@
 // Turns one file's facts and resolved import targets into graph rows: files, symbols, packages, edges.
 
-import { nodeId, type CodeRows, type EdgeRow, type ImportAttrs, type Warning } from '../../graph/records.js';
+import { nodeId, type CodeRows, type EdgeRow, type ImportAttrs, type StoredImport, type Warning } from '../../graph/records.js';
 import type { DiscoveredFile } from './discover.js';
 import type { FileResult } from './process-file.js';
 import type { ImportTarget } from './resolve.js';
@@ -18,7 +18,7 @@ export class CodeRowsBuilder {
   private readonly packages = new Set<string>();
   readonly warnings: Warning[] = [];
 
-  addFile(file: DiscoveredFile, input: FileInput): void {
+  addFile(file: Pick<DiscoveredFile, 'path' | 'size' | 'mtimeMs'>, input: FileInput): void {
     const isTest = isTestPath(file.path);
     const facts = input.facts;
     this.out.files.push({
@@ -34,23 +34,7 @@ export class CodeRowsBuilder {
     });
     if (!facts) return;
     const src = nodeId.file(file.path);
-    const tested = new Set<string>();
-    facts.imports.forEach((fact, i) => {
-      const target = input.targets[i]!;
-      const attrs: ImportAttrs = {
-        specifier: fact.specifier,
-        line: fact.line,
-        type_only: fact.typeOnly,
-        dynamic: fact.dynamic,
-        re_export: fact.reExport,
-        form: fact.form,
-      };
-      this.out.edges.push(this.importEdge(src, target, attrs));
-      if (isTest && target.kind === 'file' && target.path !== file.path && !tested.has(target.path)) {
-        tested.add(target.path);
-        this.out.edges.push({ src, dst: nodeId.file(target.path), kind: 'tests', attrs: null });
-      }
-    });
+    this.addImportEdges(file.path, facts.imports, input.targets);
     for (const symbol of facts.symbols) {
       this.out.symbols.push({ file: file.path, ...symbol });
       this.out.edges.push({ src, dst: nodeId.symbol(file.path, symbol.name), kind: 'defines', attrs: null });
@@ -66,6 +50,29 @@ export class CodeRowsBuilder {
         message: `${file.path}:${first.line}: ${first.message}${facts.syntaxErrorCount > 1 ? ` (+${facts.syntaxErrorCount - 1} more)` : ''}; indexed as far as it parses`,
       });
     }
+  }
+
+  /** The import edges of one file (and its `tests` edges when it is a test file). */
+  addImportEdges(path: string, imports: readonly StoredImport[], targets: readonly ImportTarget[]): void {
+    const src = nodeId.file(path);
+    const tested = new Set<string>();
+    const isTest = isTestPath(path);
+    imports.forEach((fact, i) => {
+      const target = targets[i]!;
+      const attrs: ImportAttrs = {
+        specifier: fact.specifier,
+        line: fact.line,
+        type_only: fact.typeOnly,
+        dynamic: fact.dynamic,
+        re_export: fact.reExport,
+        form: fact.form,
+      };
+      this.out.edges.push(this.importEdge(src, target, attrs));
+      if (isTest && target.kind === 'file' && target.path !== path && !tested.has(target.path)) {
+        tested.add(target.path);
+        this.out.edges.push({ src, dst: nodeId.file(target.path), kind: 'tests', attrs: null });
+      }
+    });
   }
 
   rows(): CodeRows {

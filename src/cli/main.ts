@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { exportCommand } from './export.js';
 import { indexCommand } from './index-command.js';
+import { reindexCommand } from './reindex-command.js';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
 import { QUERY_KINDS, queryCommand } from './query.js';
 import { statusCommand } from './status.js';
@@ -48,6 +49,15 @@ function buildProgram(io: Io): Command {
     .addOption(jsonOption())
     .option('--max-file-kb <n>', 'skip (and report) files larger than this', parsePositiveInt, 1024)
     .action((dir: string, options) => indexCommand(io, dir, options));
+
+  program
+    .command('reindex')
+    .description('bring the graph up to date: only what changed since the last index (git, else a file scan), or exactly --files')
+    .option('--files <paths...>', 'exactly these files changed (added, modified or deleted)')
+    .addOption(workspaceOption())
+    .addOption(dbOption())
+    .addOption(jsonOption())
+    .action((options) => reindexCommand(io, options));
 
   program
     .command('query')

@@ -47,7 +47,7 @@ export function codeRows(spec: Record<string, FileSpec>): { rows: CodeRows; inde
     for (const route of file.routes ?? []) rows.routes.push({ file: path, ...route });
   }
   rows.packages = [...packages].sort().map((name) => ({ name }));
-  const indexState = rows.files.map((f) => ({ path: f.path, hash: f.hash, size: f.size, mtimeMs: f.mtimeMs, tsconfig: null }));
+  const indexState = rows.files.map((f) => ({ path: f.path, hash: f.hash, size: f.size, mtimeMs: f.mtimeMs, tsconfig: null, imports: null }));
   return { rows, indexState };
 }
 

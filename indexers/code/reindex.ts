@@ -1,0 +1,111 @@
+// Incremental code index: redoes only the changed files, and re-resolves the imports a change can affect,
+// so the result equals a full index of the workspace as it is now.
+
+import { join } from 'node:path';
+import type { CodeRows, IndexStateRow, Warning } from '../../graph/records.js';
+import { DEFAULT_MAX_FILE_BYTES, DiscoveryFilter, type DiscoveredFile, type SkippedFile } from './discover.js';
+import { indexStateOf, processFile, ResolutionEnv } from './process-file.js';
+import { CodeRowsBuilder } from './rows.js';
+import { isConfigPath } from './tsconfig.js';
+import { saveCompilerCache } from './typescript.js';
+
+export interface CodeDelta {
+  /** Files whose every code row and outgoing code edge is removed (those in `rows` come back). */
+  removedFiles: string[];
+  /** Unchanged files whose outgoing import and `tests` edges are replaced by the ones in `rows`. */
+  reResolvedFiles: string[];
+  rows: CodeRows;
+  indexState: IndexStateRow[];
+}
+
+export type CodeUpdate =
+  | { kind: 'full'; reason: string }
+  | {
+      kind: 'delta';
+      delta: CodeDelta;
+      added: string[];
+      modified: string[];
+      deleted: string[];
+      warnings: Warning[];
+      skipped: SkippedFile[];
+    };
+
+/** Changes to these can alter how any file is found or resolved: they call for a full index. */
+const GLOBAL_INPUT = /(?:^|\/)(?:package\.json|\.gitignore)$/;
+
+/**
+ * Works out the delta for `candidates` (workspace-relative paths that may have been added, modified or
+ * deleted) against `previous`, the index state of the last index.
+ */
+export function reindexCode(
+  root: string,
+  previous: ReadonlyMap<string, IndexStateRow>,
+  candidates: Iterable<string>,
+  options: { maxFileBytes?: number } = {},
+): CodeUpdate {
+  if (previous.size === 0) return { kind: 'full', reason: 'nothing indexed yet' };
+  const paths = [...new Set(candidates)].sort();
+  const global = paths.find((path) => isConfigPath(path) || GLOBAL_INPUT.test(path));
+  if (global !== undefined) return { kind: 'full', reason: `${global} changed` };
+
+  const filter = new DiscoveryFilter(root, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const toProcess: DiscoveredFile[] = [];
+  const deleted: string[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const path of paths) {
+    const admission = filter.admit(path);
+    const before = previous.get(path);
+    if (admission.ok) {
+      const { file } = admission;
+      // Same size and mtime as indexed: git listed it, but it is as the index saw it.
+      if (before && before.size === file.size && before.mtimeMs === file.mtimeMs) continue;
+      toProcess.push(file);
+      continue;
+    }
+    if (admission.reason === 'too_large') skipped.push({ path, reason: 'too_large', size: admission.size });
+    if (before) deleted.push(path);
+  }
+
+  const configPaths = [...previous.keys()].filter(isConfigPath).map((path) => join(root, path));
+  const env = new ResolutionEnv(root, configPaths);
+  const builder = new CodeRowsBuilder();
+  const indexState: IndexStateRow[] = [];
+  const added: string[] = [];
+  const modified: string[] = [];
+  for (const file of toProcess) {
+    const result = processFile(file, env);
+    if (!result.ok) {
+      skipped.push({ path: file.path, reason: result.reason, ...(result.reason === 'binary' ? { size: file.size } : {}) });
+      if (previous.has(file.path)) deleted.push(file.path);
+      continue;
+    }
+    (previous.has(file.path) ? modified : added).push(file.path);
+    builder.addFile(file, result);
+    indexState.push(indexStateOf(file, result));
+  }
+
+  // A file appearing or disappearing can change how any other import resolves (a new `foo.ts` shadows
+  // `foo/index.ts`, a missing module appears): then every unchanged file's imports are resolved again.
+  const reResolvedFiles: string[] = [];
+  if (added.length > 0 || deleted.length > 0) {
+    const redone = new Set([...added, ...modified, ...deleted]);
+    for (const [path, state] of previous) {
+      if (redone.has(path) || state.imports === null) continue;
+      const abs = join(root, path);
+      const resolver = env.resolverFor(env.projects.ownerOf(abs));
+      builder.addImportEdges(path, state.imports, state.imports.map((fact) => resolver.resolve(abs, fact, fact.mode ?? undefined)));
+      reResolvedFiles.push(path);
+    }
+  }
+  if (toProcess.length > 0) saveCompilerCache();
+
+  return {
+    kind: 'delta',
+    delta: { removedFiles: [...modified, ...deleted, ...added], reResolvedFiles, rows: builder.rows(), indexState },
+    added,
+    modified,
+    deleted,
+    warnings: [...env.projects.warnings, ...builder.warnings],
+    skipped,
+  };
+}

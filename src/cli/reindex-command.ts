@@ -1,0 +1,44 @@
+// `kg reindex`: brings the graph up to date with the workspace, redoing only what changed.
+
+import { relative, resolve, sep } from 'node:path';
+import { realRoot } from '../../graph/location.js';
+import { reindexWorkspace } from '../api.js';
+import { locateForRead } from '../workspace.js';
+import { type Io, printJson } from './io.js';
+
+export interface ReindexCommandOptions {
+  files?: string[];
+  workspace?: string;
+  db?: string;
+  json?: boolean;
+}
+
+export async function reindexCommand(io: Io, options: ReindexCommandOptions): Promise<void> {
+  // The workspace: as given, else the nearest indexed folder from here up, else this folder.
+  const located = locateForRead({ ...(options.workspace ? { workspace: options.workspace } : {}), ...(options.db ? { db: options.db } : {}) });
+  const root = located?.root ?? realRoot(process.cwd());
+  const files = options.files?.map((file) => workspacePath(root, file));
+  const report = await reindexWorkspace(root, {
+    ...(options.db ? { db: options.db } : located ? { db: located.db } : {}),
+    ...(files ? { files } : {}),
+  });
+  if (options.json) {
+    printJson(io, report);
+    return;
+  }
+  const changed = report.added.length + report.modified.length + report.deleted.length;
+  const what =
+    report.mode === 'full'
+      ? `full index (${report.reason}): ${report.counts?.files ?? 0} files`
+      : report.counts === null
+        ? 'already up to date'
+        : `${changed} file(s) redone (${report.added.length} added, ${report.modified.length} modified, ${report.deleted.length} deleted)` +
+          (report.reResolved > 0 ? `, imports of ${report.reResolved} other file(s) resolved again` : '');
+  io.stdout(`reindexed ${report.workspace} in ${(report.durationMs / 1000).toFixed(2)} s: ${what}\n`);
+  for (const warning of report.warnings.slice(0, 10)) io.stderr(`  ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
+}
+
+// Paths typed in a terminal are relative to where the user stands.
+function workspacePath(root: string, file: string): string {
+  return relative(root, resolve(file)).split(sep).join('/');
+}
