@@ -9,6 +9,7 @@ import { CORPORA, prepareCorpus, WORK_DIR, type Corpus } from './corpora.js';
 import { measure, median, type Measurement } from './measure.js';
 import { PEERS, type Tool } from './peers.js';
 import { formatTable } from './report.js';
+import { benchReindex, formatReindex, type ReindexFigures } from './reindex.js';
 
 const KG_BIN = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
 
@@ -38,13 +39,20 @@ async function main(): Promise<void> {
   const only = flag('--corpus');
   console.log(machine());
   console.log(`runs per tool: ${runs} (median wall time, max peak RSS)\n`);
+  const sections = (flag('--only') ?? 'index,reindex').split(',');
+  const corpora = CORPORA.filter((c) => !only || c.name === only).map(prepareCorpus);
   const results: CorpusFigures[] = [];
-  for (const spec of CORPORA.filter((c) => !only || c.name === only)) {
-    const corpus = prepareCorpus(spec);
-    results.push(await benchCorpus(corpus, runs));
+  if (sections.includes('index')) for (const corpus of corpora) results.push(await benchCorpus(corpus, runs));
+  const reindex: ReindexFigures[] = [];
+  if (sections.includes('reindex')) {
+    // The larger corpus: a few hundred files, as the reindex targets are stated.
+    const corpus = corpora.find((c) => c.spec.name === 'effect') ?? corpora[0]!;
+    const figures = await benchReindex(corpus, runs);
+    console.log(formatReindex(figures) + '\n');
+    reindex.push(figures);
   }
   mkdirSync(WORK_DIR, { recursive: true });
-  writeFileSync(join(WORK_DIR, 'last-run.json'), JSON.stringify({ machine: machine(), runs, results }, null, 2));
+  writeFileSync(join(WORK_DIR, 'last-run.json'), JSON.stringify({ machine: machine(), runs, results, reindex }, null, 2));
 }
 
 async function benchCorpus(corpus: Corpus, runs: number): Promise<CorpusFigures> {

@@ -1,6 +1,7 @@
 // The one schema of query_knowledge intents: validation, types and tool definitions all derive from it.
 
 import { z } from 'zod';
+import { INTENT_KINDS, type IntentKindName } from './kinds.js';
 
 const file = z
   .string()
@@ -82,7 +83,10 @@ export type Intent = z.infer<typeof intentSchema>;
 export type IntentKind = Intent['kind'];
 export type IntentOf<K extends IntentKind> = Extract<Intent, { kind: K }>;
 
-export const INTENT_KINDS = intentSchema.options.map((option) => option.shape.kind.value) as IntentKind[];
+// The kind list in kinds.ts and the schema must name the same kinds: each assignment fails to compile otherwise.
+const _everyKindHasASchema: IntentKindName = null as unknown as IntentKind;
+const _everySchemaIsListed: IntentKind = null as unknown as IntentKindName;
+export { INTENT_KINDS };
 
 export const queryRequestSchema = z.object({
   workspace: z.string().min(1).describe('Absolute path of the workspace folder.'),

@@ -3,9 +3,10 @@
 import { KgError } from '../graph/errors.js';
 import { readMeta, GraphStore } from '../graph/store.js';
 import type * as IndexersModule from '../indexers/index.js';
+import type * as QueriesModule from '../queries/index.js';
 import type { IndexOptions, IndexReport } from '../indexers/index.js';
 import type { ReindexOptions, ReindexReport } from '../indexers/reindex.js';
-import { parseIntent, runQuery, type Answer, type Intent } from '../queries/index.js';
+import type { Answer, Intent } from '../queries/index.js';
 import { diskProbe } from './freshness.js';
 import { locateForIndex } from './workspace.js';
 
@@ -30,6 +31,7 @@ export class Graph {
 
   /** Answers one intent; the intent is validated first. */
   async query(intent: Intent | unknown): Promise<Answer> {
+    const { parseIntent, runQuery } = await loadQueries();
     const parsed = parseIntent(intent);
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
     return runQuery({ reader: this.store, root: this.workspace, probe: diskProbe }, parsed.intent);
@@ -124,6 +126,11 @@ export async function queryKnowledge(request: QueryKnowledgeRequest): Promise<An
   } finally {
     graph.close();
   }
+}
+
+// The intent schema (zod) costs ~40 ms to load: commands that do not query skip it.
+function loadQueries(): Promise<typeof QueriesModule> {
+  return import('../queries/index.js');
 }
 
 // The indexers carry the TypeScript compiler (a quarter second to load): only commands that index pay for it.

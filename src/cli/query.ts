@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { KgError } from '../../graph/errors.js';
-import { INTENT_KINDS, type Answer, type IntentKind } from '../../queries/index.js';
+import type { Answer } from '../../queries/index.js';
+import { INTENT_KINDS, type IntentKindName as IntentKind } from '../../queries/kinds.js';
 import { type Io, printJson } from './io.js';
 import { openForRead, type ReadTarget } from './open.js';
 
@@ -19,7 +20,7 @@ export interface QueryCommandOptions extends ReadTarget {
 
 export async function queryCommand(io: Io, kindWord: string, args: string[], options: QueryCommandOptions): Promise<void> {
   const kind = kindWord.replaceAll('-', '_') as IntentKind;
-  if (!INTENT_KINDS.includes(kind)) {
+  if (!(INTENT_KINDS as readonly string[]).includes(kind)) {
     throw new KgError('bad_input', `unknown query kind "${kindWord}"; use one of: ${QUERY_KINDS.join(', ')}`);
   }
   const graph = await openForRead(options);

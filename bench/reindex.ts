@@ -1,0 +1,119 @@
+// Incremental reindex against a full index of the same real corpus, all as whole `kg` processes.
+
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GraphStore } from '../graph/store.js';
+import { reindexWorkspaceInto } from '../indexers/reindex.js';
+import type { Corpus } from './corpora.js';
+import { measure, median } from './measure.js';
+
+const KG_BIN = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
+
+export interface ReindexFigures {
+  corpus: string;
+  files: number;
+  fullIndexSeconds: number;
+  noOpSeconds: number;
+  touched: { files: number; seconds: number; ratioToFull: number }[];
+  /** The same reindexes inside one warm process (a daemon or `kg serve` after each session). */
+  inProcess: { files: number; seconds: number; ratioToFull: number }[];
+  inProcessNoOpSeconds: number;
+}
+
+/** Full index, then reindex after touching 1, 10 and 100 files, and a no-op reindex: medians of `runs`. */
+export async function benchReindex(corpus: Corpus, runs: number): Promise<ReindexFigures> {
+  const scratch = mkdtempSync(join(tmpdir(), 'kg-bench-reindex-'));
+  try {
+    const root = join(scratch, 'ws');
+    cpSync(corpus.root, root, { recursive: true });
+    git(root, 'init', '-q');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'corpus');
+    const db = join(scratch, 'graph.duckdb');
+    const kg = (...args: string[]) => measure(process.execPath, [KG_BIN, ...args, '--db', db]);
+
+    const full: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      rmSync(db, { force: true });
+      full.push((await kg('index', root)).wallMs);
+    }
+    const sources = listSources(join(root, 'src')).map((path) => join(root, 'src', path));
+    let next = 0;
+    const touched: ReindexFigures['touched'] = [];
+    for (const count of [1, 10, 100]) {
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        for (let k = 0; k < count; k++) appendFileSync(sources[next++ % sources.length]!, `\n// touched ${next}\n`);
+        times.push((await kg('reindex', '--workspace', root)).wallMs);
+      }
+      touched.push({ files: count, seconds: median(times) / 1000, ratioToFull: median(times) / median(full) });
+    }
+    const noOp: number[] = [];
+    for (let i = 0; i < Math.max(5, runs); i++) noOp.push((await kg('reindex', '--workspace', root)).wallMs);
+
+    const store = await GraphStore.open({ path: db });
+    const inProcess: ReindexFigures['inProcess'] = [];
+    const inProcessNoOp: number[] = [];
+    try {
+      await reindexWorkspaceInto(store, root); // warm-up: loads the compiler and fills the JIT
+      for (const count of [1, 10, 100]) {
+        const times: number[] = [];
+        for (let i = 0; i < Math.max(5, runs); i++) {
+          for (let k = 0; k < count; k++) appendFileSync(sources[next++ % sources.length]!, `\n// touched ${next}\n`);
+          const started = performance.now();
+          await reindexWorkspaceInto(store, root);
+          times.push(performance.now() - started);
+        }
+        inProcess.push({ files: count, seconds: median(times) / 1000, ratioToFull: median(times) / median(full) });
+      }
+      for (let i = 0; i < Math.max(5, runs); i++) {
+        const started = performance.now();
+        await reindexWorkspaceInto(store, root);
+        inProcessNoOp.push(performance.now() - started);
+      }
+    } finally {
+      store.close();
+    }
+    return {
+      corpus: corpus.spec.name,
+      files: sources.length,
+      fullIndexSeconds: median(full) / 1000,
+      noOpSeconds: median(noOp) / 1000,
+      touched,
+      inProcess,
+      inProcessNoOpSeconds: median(inProcessNoOp) / 1000,
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export function formatReindex(figures: ReindexFigures): string {
+  const lines = [
+    `reindex on ${figures.corpus} (${figures.files} source files, git, whole kg processes, medians)`,
+    `  full index          ${figures.fullIndexSeconds.toFixed(3)} s`,
+    ...figures.touched.map(
+      (t) => `  ${`${t.files} file(s) touched`.padEnd(19)} ${t.seconds.toFixed(3)} s  (${(t.ratioToFull * 100).toFixed(1)} % of full)`,
+    ),
+    `  no-op reindex       ${figures.noOpSeconds.toFixed(3)} s  (${((figures.noOpSeconds / figures.fullIndexSeconds) * 100).toFixed(1)} % of full)`,
+    `  in one warm process (library reindexWorkspaceInto, as a daemon or kg serve runs it):`,
+    ...figures.inProcess.map(
+      (t) => `  ${`${t.files} file(s) touched`.padEnd(19)} ${t.seconds.toFixed(3)} s  (${(t.ratioToFull * 100).toFixed(1)} % of full)`,
+    ),
+    `  no-op reindex       ${figures.inProcessNoOpSeconds.toFixed(3)} s`,
+  ];
+  return lines.join('\n');
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=kg-bench', '-c', 'user.email=bench@example.invalid', ...args], { cwd, stdio: 'ignore' });
+}
+
+function listSources(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+    .sort();
+}
