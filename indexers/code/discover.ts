@@ -1,6 +1,6 @@
 // Finds the files of a workspace worth indexing: honours .gitignore, skips node_modules, binaries and large files.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -14,7 +14,8 @@ export interface DiscoveredFile {
 
 export interface SkippedFile {
   path: string;
-  reason: 'too_large' | 'binary' | 'unreadable';
+  /** `build_output` names a whole folder (a package's dist/, a framework's cache) left out. */
+  reason: 'too_large' | 'binary' | 'unreadable' | 'build_output';
   size?: number;
 }
 
@@ -27,6 +28,17 @@ export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
 /** Folders never worth indexing, whatever .gitignore says. */
 const ALWAYS_SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+/** Build output and caches of common tools: left out, and reported, even without a .gitignore. */
+const BUILD_OUTPUT_DIRS = new Set(['coverage', '.next', '.nuxt', '.svelte-kit', '.turbo', '.cache', '.output', '.vercel', '.parcel-cache']);
+/** Left out when they sit beside a package.json or tsconfig.json: a package's compiled output. */
+const PACKAGE_OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'lib-esm', 'esm', 'cjs']);
+
+/** Whether the folder `name` inside `parentAbs` is build output. */
+function isBuildOutput(parentAbs: string, name: string): boolean {
+  if (BUILD_OUTPUT_DIRS.has(name)) return true;
+  if (!PACKAGE_OUTPUT_DIRS.has(name)) return false;
+  return existsSync(join(parentAbs, 'package.json')) || existsSync(join(parentAbs, 'tsconfig.json'));
+}
 
 const INDEXED_FILE = /\.(?:[cm]?[jt]sx?|json)$/;
 
@@ -56,6 +68,10 @@ export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTE
       const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(active, path, true)) continue;
+        if (isBuildOutput(abs, entry.name)) {
+          skipped.push({ path, reason: 'build_output' });
+          continue;
+        }
         walk(path, active);
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         if (!INDEXED_FILE.test(entry.name) || isIgnored(active, path, false)) continue;
@@ -104,6 +120,9 @@ export class DiscoveryFilter {
     for (let depth = 0; depth < parts.length; depth++) {
       const dir = parts.slice(0, depth).join('/');
       if (depth > 0 && isIgnored(scopes, dir, true)) return { ok: false, reason: 'excluded' };
+      if (depth > 0 && isBuildOutput(join(this.root, parts.slice(0, depth - 1).join('/')), parts[depth - 1]!)) {
+        return { ok: false, reason: 'excluded' };
+      }
       const rules = this.rulesOf(dir);
       if (rules) scopes.push({ base: dir, rules });
     }

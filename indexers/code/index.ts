@@ -68,9 +68,10 @@ export async function indexCode(root: string, options: CodeIndexOptions = {}): P
 }
 
 function skipWarning(skip: SkippedFile, maxFileBytes: number): Warning {
+  const why = { binary: 'binary file', unreadable: 'cannot read it', build_output: 'build output folder' } as const;
   const message =
     skip.reason === 'too_large'
       ? `skipped ${skip.path}: ${skip.size} bytes is over the ${maxFileBytes}-byte limit`
-      : `skipped ${skip.path}: ${skip.reason === 'binary' ? 'binary file' : 'cannot read it'}`;
+      : `skipped ${skip.path}: ${why[skip.reason]}`;
   return { code: `skipped_${skip.reason}`, path: skip.path, message };
 }

@@ -127,15 +127,19 @@ describe('what each resolution case yields', () => {
     expect(legacy.map((e) => e.form).sort()).toEqual(['import_type', 'jsdoc_import', 'require']);
   });
 
-  it('skips and reports large and binary files, honours .gitignore, and gives unowned files the defaults', async () => {
+  it('skips and reports large and binary files and build output, honours .gitignore, and gives unowned files the defaults', async () => {
     const { result } = await indexFixture('discovery', 2048);
     const paths = result.rows.files.map((f) => f.path);
     expect(paths).not.toContain('generated/out.ts');
     expect(paths).toContain('scripts/tool.ts');
     expect(result.skipped).toEqual([
+      { path: 'coverage', reason: 'build_output' },
+      { path: 'dist', reason: 'build_output' },
       { path: 'src/big.ts', reason: 'too_large', size: expect.any(Number) },
       { path: 'src/blob.ts', reason: 'binary', size: expect.any(Number) },
     ]);
+    // A folder named build is source unless it sits beside a package.json or tsconfig.json.
+    expect(paths).toContain('src/build/steps.ts');
     expect(result.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['skipped_too_large', 'skipped_binary']));
     expect(result.rows.files.find((f) => f.path === 'scripts/tool.ts')?.tsconfig).toBeNull();
     const keys = edgeKeys(result);
