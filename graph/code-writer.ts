@@ -146,7 +146,8 @@ export function writeCodeIndex(store: GraphStore, write: CodeIndexWrite): Promis
   });
 }
 
-async function writeWorkspaceMeta(tx: WriteTx, write: { root: string; indexedAt: string; gitHead: string | null }): Promise<void> {
+/** The workspace row and the index meta (indexed_at, git_head, workspace_root), inside a write. */
+export async function writeWorkspaceMeta(tx: WriteTx, write: { root: string; indexedAt: string; gitHead: string | null }): Promise<void> {
   await tx.run(`DELETE FROM workspaces`);
   await tx.run(`INSERT INTO workspaces VALUES (?, ?, ?::TIMESTAMPTZ, ?)`, [
     workspaceId(write.root),

@@ -118,43 +118,75 @@ export interface IndexStateRow {
   imports: StoredImport[] | null;
 }
 
+/** One agent session (WorkRail v2 session store), as the sessions indexer projects it. */
 export interface SessionRow {
   id: string;
   workflowId: string | null;
+  /** The first present of the context keys goal, taskDescription, mrTitle, prTitle, ticketTitle, problem; else the recap's first line. */
   title: string | null;
+  /** The context value the title came from (null when the title came from the recap). */
   goal: string | null;
+  /** completed (run_completed seen), in_progress (its `.lock` is held) or incomplete. */
   status: string | null;
+  /** The daemon's outcome from execution-stats.jsonl: success, error, timeout, stuck, gate_parked, unknown. */
+  outcome: string | null;
   branch: string | null;
   startHead: string | null;
   endHead: string | null;
+  /** ISO 8601. */
   startedAt: string | null;
   endedAt: string | null;
+  /** Time of the last event read (ISO 8601). */
+  updatedAt: string | null;
+  /** daemon or mcp. */
   triggerSource: string | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** The latest step recap (notes), superseded outputs left out. */
   recap: string | null;
+  /** Every step's notes, in event order, joined by blank lines. */
   notes: string | null;
   parentId: string | null;
+  /** False when no source said which files the session changed. */
   changesKnown: boolean;
+  /** Where the produced_by list came from: git_metrics, coding_handoff, git; null when unknown. */
+  changesSource: string | null;
+  /** The absolute workspace path the session recorded (`repo_root`), as recorded. */
+  repoRoot: string | null;
+  prUrl: string | null;
+  durationMs: number | null;
 }
 
+/** A pipeline run (`<workspace>/.workrail/pipeline-runs/<runId>-context.json`). */
 export interface PipelineRunRow {
   id: string;
   goal: string | null;
+  /** FULL, IMPLEMENT, REVIEW_ONLY, QUICK_REVIEW. */
   mode: string | null;
   status: string | null;
   startedAt: string | null;
+  /** The phases object as the context file holds it. */
   phases: Record<string, unknown> | null;
+  workspace: string | null;
+  worktreePath: string | null;
+  /** Whether `active-run.json` points at this run. */
+  active: boolean;
 }
 
+/** One section of a convention document (AGENTS.md, CLAUDE.md, cursor rules, ...). */
 export interface ConventionRow {
   id: string;
+  /** Workspace-relative path of the document. */
   source: string;
+  /** The headings above the section, outermost first, joined by ' > '; '' for text before the first heading. */
   headingPath: string;
   body: string;
   /** Workspace-relative folder the section applies to; '' for the whole workspace. */
   scope: string;
+  /** Position of the section in its document, from 0. */
   ordinal: number;
+  /** The document's rank in the order the daemon hands documents to agents (0 first); nested documents come last. */
+  priority: number;
 }
 
 /** Everything the code indexer derives from a workspace's source files. */

@@ -24,13 +24,14 @@ export const MIGRATIONS: Migration[] = [
       `CREATE TABLE routes (id VARCHAR NOT NULL, file VARCHAR NOT NULL, method VARCHAR, path VARCHAR, line INTEGER)`,
       `CREATE TABLE diagnostics (file VARCHAR NOT NULL, line INTEGER, message VARCHAR, kind VARCHAR)`,
       `CREATE TABLE sessions (id VARCHAR NOT NULL, workflow_id VARCHAR, title VARCHAR, goal VARCHAR, status VARCHAR,
-         branch VARCHAR, start_head VARCHAR, end_head VARCHAR, started_at TIMESTAMPTZ, ended_at TIMESTAMPTZ,
-         trigger_source VARCHAR, input_tokens BIGINT, output_tokens BIGINT, recap VARCHAR, notes VARCHAR,
-         parent_id VARCHAR, changes_known BOOLEAN)`,
+         outcome VARCHAR, branch VARCHAR, start_head VARCHAR, end_head VARCHAR, started_at TIMESTAMPTZ,
+         ended_at TIMESTAMPTZ, updated_at TIMESTAMPTZ, trigger_source VARCHAR, input_tokens BIGINT, output_tokens BIGINT,
+         recap VARCHAR, notes VARCHAR, parent_id VARCHAR, changes_known BOOLEAN, changes_source VARCHAR,
+         repo_root VARCHAR, pr_url VARCHAR, duration_ms BIGINT)`,
       `CREATE TABLE pipeline_runs (id VARCHAR NOT NULL, goal VARCHAR, mode VARCHAR, status VARCHAR,
-         started_at TIMESTAMPTZ, phases JSON)`,
+         started_at TIMESTAMPTZ, phases JSON, workspace VARCHAR, worktree_path VARCHAR, active BOOLEAN)`,
       `CREATE TABLE conventions (id VARCHAR NOT NULL, source VARCHAR NOT NULL, heading_path VARCHAR, body VARCHAR,
-         scope VARCHAR, ordinal INTEGER)`,
+         scope VARCHAR, ordinal INTEGER, priority INTEGER)`,
       `CREATE TABLE edges (src VARCHAR NOT NULL, dst VARCHAR NOT NULL, kind VARCHAR NOT NULL, attrs JSON)`,
       `CREATE TABLE index_state (path VARCHAR NOT NULL, hash VARCHAR, size BIGINT, mtime_ms DOUBLE, tsconfig VARCHAR,
          imports JSON)`,
@@ -43,3 +44,13 @@ export const CODE_EDGE_KINDS = ['imports', 'imports_package', 'imports_unresolve
 
 /** Node tables the code indexer owns. */
 export const CODE_TABLES = ['files', 'symbols', 'packages', 'cli_commands', 'routes', 'diagnostics', 'index_state'] as const;
+
+/**
+ * Edge kinds the history indexers (sessions, pipeline runs, conventions) own: a full index replaces exactly these.
+ * Directions: produced_by session -> file (attrs: change, source), child_of child session -> parent session,
+ * part_of_run session -> run (attrs: phase), applies_to convention section -> file.
+ */
+export const HISTORY_EDGE_KINDS = ['produced_by', 'child_of', 'part_of_run', 'applies_to'] as const;
+
+/** Node tables the history indexers own. */
+export const HISTORY_TABLES = ['sessions', 'pipeline_runs', 'conventions'] as const;

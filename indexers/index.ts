@@ -2,17 +2,31 @@
 
 import { statSync } from 'node:fs';
 import { indexCode, type CodeIndexOptions, type SkippedFile } from './code/index.js';
+import { indexConventions } from './conventions/index.js';
 import { readGitHead } from './git/head.js';
+import { chooseDataDir, indexSessions, type GitHistory } from './sessions/index.js';
 import { KgError } from '../graph/errors.js';
 import type { Warning } from '../graph/records.js';
 import type { GraphStore } from '../graph/store.js';
-import { writeCodeIndex, type WrittenCounts } from '../graph/code-writer.js';
+import type { WrittenCounts } from '../graph/code-writer.js';
+import { writeFullIndex, type HistoryCounts } from '../graph/history-writer.js';
 
 export interface IndexOptions {
   onProgress?: CodeIndexOptions['onProgress'];
   maxFileBytes?: number;
+  /** The agent data dir to read sessions from; default `$WORKRAIL_DATA_DIR`, else `~/.workrail/data`. */
+  dataDir?: string;
+  /** git for sessions whose changed files only git can tell; default git in the workspace. For tests. */
+  git?: GitHistory | null;
   /** The clock, for tests. */
   now?: () => Date;
+}
+
+export interface HistoryReport extends HistoryCounts {
+  /** The agent data dir read (absolute), whether or not it exists. */
+  dataDir: string;
+  /** Sessions in the data dir, of every workspace; `sessions` counts this workspace's. */
+  sessionsInDataDir: number;
 }
 
 export interface IndexReport {
@@ -21,6 +35,7 @@ export interface IndexReport {
   gitHead: string | null;
   durationMs: number;
   counts: WrittenCounts;
+  history: HistoryReport;
   tsconfigs: string[];
   skipped: SkippedFile[];
   warnings: Warning[];
@@ -35,20 +50,34 @@ export async function indexWorkspaceInto(store: GraphStore, root: string, option
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
   });
+  options.onProgress?.('sessions', 0, 1);
+  const dataDir = chooseDataDir(options.dataDir);
+  const sessions = await indexSessions(root, {
+    dataDir: dataDir.path,
+    dataDirExplicit: dataDir.explicit,
+    ...(options.git !== undefined ? { git: options.git } : {}),
+  });
+  const conventions = indexConventions(root);
+  options.onProgress?.('sessions', 1, 1);
   const indexedAt = now().toISOString();
   const gitHead = readGitHead(root);
   options.onProgress?.('write', 0, 1);
-  const counts = await writeCodeIndex(store, { root, indexedAt, gitHead, rows: code.rows, indexState: code.indexState });
+  const written = await writeFullIndex(
+    store,
+    { root, indexedAt, gitHead, rows: code.rows, indexState: code.indexState },
+    { sessions: sessions.sessions, pipelineRuns: sessions.pipelineRuns, conventions: conventions.conventions, edges: sessions.edges },
+  );
   options.onProgress?.('write', 1, 1);
   return {
     workspace: root,
     indexedAt,
     gitHead,
     durationMs: Math.round(performance.now() - started),
-    counts,
+    counts: written.code,
+    history: { ...written.history, dataDir: dataDir.path, sessionsInDataDir: sessions.sessionsInDataDir },
     tsconfigs: code.tsconfigs,
     skipped: code.skipped,
-    warnings: code.warnings,
+    warnings: [...code.warnings, ...sessions.warnings, ...conventions.warnings],
   };
 }
 

@@ -1,9 +1,12 @@
-// impact: what transitively imports the changed files, and which tests reach them.
+// impact: what transitively imports the changed files, which tests reach them, which sessions changed them and
+// which conventions apply to them.
 
 import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { NEAREST_FIRST } from './conventions.js';
 import { knownFiles } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
+import { NEWEST_FIRST, SESSION_ITEM_COLUMNS, type SessionItem } from './sessions.js';
 import { byDepthThenPath, walkImports } from './walk.js';
 
 export interface ImpactItem {
@@ -18,6 +21,23 @@ export interface ImpactAnswer extends Answer<ImpactItem> {
   files: string[];
   /** Test files that reach a changed file (never cut by the limit). */
   tests: string[];
+  /** Sessions that changed a changed or impacted file, newest first, up to the limit. */
+  sessions: ImpactSession[];
+  /** Convention sections that apply to a changed or impacted file, nearest folder first, up to the limit. */
+  conventions: ImpactConvention[];
+}
+
+export interface ImpactSession extends SessionItem {
+  /** The changed or impacted files this session changed. */
+  files: string[];
+}
+
+/** A convention section, without its body (ask `conventions` with a file for the text). */
+export interface ImpactConvention {
+  id: string;
+  source: string;
+  headingPath: string;
+  scope: string;
 }
 
 export async function impact(context: QueryContext, intent: IntentOf<'impact'>): Promise<ImpactAnswer> {
@@ -30,13 +50,25 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
   const testSet = new Set(testRows.map((row) => row.path));
   const items = reached.map((r) => ({ ...r, isTest: testSet.has(r.path) }));
   const tests = items.filter((item) => item.isTest).map((item) => item.path).sort();
-  const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
+  const limit = intent.limit ?? DEFAULT_LIMIT;
+  const cut = limitItems(items, limit);
+  const affected = [...files, ...reached.map((r) => r.path)];
+  const sessions = await sessionsOf(context, affected, limit);
+  const conventions = await conventionsOf(context, affected, limit);
   const lines = cut.items.map((item) => `${item.path}${item.depth > 1 ? ` (${item.depth} hops)` : ''}${item.isTest ? ' [test]' : ''}`);
+  if (sessions.length > 0) {
+    lines.push(`sessions that changed these files (newest first): ${sessions.slice(0, 5).map((s) => `${s.id} (${s.title ?? 'untitled'})`).join('; ')}${sessions.length > 5 ? '; …' : ''}`);
+  }
+  if (conventions.length > 0) {
+    lines.push(`conventions that apply: ${conventions.slice(0, 5).map((c) => `${c.source}${c.headingPath ? ` § ${c.headingPath}` : ''}`).join('; ')}${conventions.length > 5 ? '; …' : ''}`);
+  }
   return {
     kind: 'impact',
     ...cut,
     files,
     tests,
+    sessions,
+    conventions,
     text: renderList(
       `changing ${files.join(', ')} affects ${cut.total} file(s), ${tests.length} of them tests`,
       lines,
@@ -44,4 +76,26 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
     ),
     freshness: await freshnessOf(context, [...files, ...cut.items.map((item) => item.path)]),
   };
+}
+
+async function sessionsOf(context: QueryContext, paths: readonly string[], limit: number): Promise<ImpactSession[]> {
+  return context.reader.all<ImpactSession>(
+    `WITH touched AS (
+       SELECT substr(src, 9) AS id, list_sort(list(DISTINCT substr(dst, 6))) AS files FROM edges
+       WHERE kind = 'produced_by' AND dst IN (SELECT 'file:' || unnest(?::VARCHAR[]))
+       GROUP BY src)
+     SELECT ${SESSION_ITEM_COLUMNS}, t.files FROM touched t JOIN sessions s ON s.id = t.id
+     ORDER BY ${NEWEST_FIRST} LIMIT ?`,
+    [paths, limit],
+  );
+}
+
+async function conventionsOf(context: QueryContext, paths: readonly string[], limit: number): Promise<ImpactConvention[]> {
+  return context.reader.all<ImpactConvention>(
+    `SELECT c.id, c.source, c.heading_path AS "headingPath", c.scope FROM conventions c
+     WHERE c.scope = '' OR EXISTS (
+       SELECT 1 FROM (SELECT unnest(?::VARCHAR[]) AS path) p WHERE p.path = c.scope OR starts_with(p.path, c.scope || '/'))
+     ORDER BY ${NEAREST_FIRST} LIMIT ?`,
+    [paths, limit],
+  );
 }

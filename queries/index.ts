@@ -2,11 +2,13 @@
 
 import type { Answer, QueryContext } from './answer.js';
 import { cliCommands, routes } from './catalog.js';
+import { conventions } from './conventions.js';
 import { cycles } from './cycles.js';
 import { hotspots } from './hotspots.js';
 import { impact } from './impact.js';
 import { dependencies, importers } from './importers.js';
 import type { Intent } from './intents.js';
+import { filesTouched, recentSessions, sessionsByGoal, sessionsTouching } from './sessions.js';
 import { symbol } from './symbol.js';
 
 export function runQuery(context: QueryContext, intent: Intent): Promise<Answer> {
@@ -27,6 +29,16 @@ export function runQuery(context: QueryContext, intent: Intent): Promise<Answer>
       return cycles(context, intent);
     case 'hotspots':
       return hotspots(context, intent);
+    case 'recent_sessions':
+      return recentSessions(context, intent);
+    case 'files_touched':
+      return filesTouched(context, intent);
+    case 'sessions_touching':
+      return sessionsTouching(context, intent);
+    case 'sessions_by_goal':
+      return sessionsByGoal(context, intent);
+    case 'conventions':
+      return conventions(context, intent);
   }
 }
 

@@ -42,7 +42,10 @@ export const impactIntent = z
     depth,
     limit,
   })
-  .describe('Everything that transitively imports the given files, and the test files that reach them: what a change can break.');
+  .describe(
+    'Everything that transitively imports the given files, and the test files that reach them: what a change can break. ' +
+      'Also the sessions that changed any of those files (newest first) and the convention sections that apply to them.',
+  );
 
 export const symbolIntent = z
   .object({
@@ -68,6 +71,60 @@ export const hotspotsIntent = z
   .object({ kind: z.literal('hotspots'), limit })
   .describe('The most imported files of the workspace: the ones whose change touches the most code.');
 
+const session = z
+  .string()
+  .min(1)
+  .describe('A session id exactly as kg lists it (e.g. from recent_sessions or sessions_touching).');
+
+export const recentSessionsIntent = z
+  .object({ kind: z.literal('recent_sessions'), limit })
+  .describe(
+    'The latest agent sessions on this workspace, newest first: id, title (the goal), status, branch, when it ended. ' +
+      'Use at the start of a task to learn what was done recently.',
+  );
+
+export const filesTouchedIntent = z
+  .object({ kind: z.literal('files_touched'), session, limit })
+  .describe(
+    'The files one session changed (added, modified, deleted), and where that list came from ' +
+      '(git_metrics, coding_handoff or git). `changesKnown: false` means no source recorded them.',
+  );
+
+export const sessionsTouchingIntent = z
+  .object({ kind: z.literal('sessions_touching'), file, limit })
+  .describe(
+    'The sessions that changed FILE, newest first. Use before editing a file to read why it was last changed ' +
+      '(then files_touched or the session recap for details).',
+  );
+
+export const sessionsByGoalIntent = z
+  .object({
+    kind: z.literal('sessions_by_goal'),
+    text: z.string().min(1).describe('Words describing the task, e.g. "retry webhook delivery".'),
+    limit,
+  })
+  .describe(
+    'Past sessions whose title, goal, recap or notes match the words, best match first (BM25 ranking, titles weigh most). ' +
+      'Use to find earlier work on the same problem.',
+  );
+
+export const conventionsIntent = z
+  .object({
+    kind: z.literal('conventions'),
+    file: file.optional().describe('The file or folder to get the conventions for (workspace-relative); nearest folder first.'),
+    text: z.string().min(1).optional().describe('A topic, e.g. "testing" or "error handling": sections ranked by relevance.'),
+    limit,
+  })
+  .refine((intent) => intent.file !== undefined || intent.text !== undefined, {
+    message: 'conventions needs `file` or `text`',
+    path: ['file'],
+  })
+  .describe(
+    'The workspace\'s instructions to agents (AGENTS.md, CLAUDE.md, nested ones, cursor/windsurf/continue rules, ' +
+      'copilot instructions, CONTRIBUTING.md) as sections. With `file`: the sections that apply to it, nearest folder ' +
+      'first. With `text`: the sections about that topic. With both: the applicable sections about the topic.',
+  );
+
 export const intentSchema = z.discriminatedUnion('kind', [
   importersIntent,
   dependenciesIntent,
@@ -77,6 +134,11 @@ export const intentSchema = z.discriminatedUnion('kind', [
   routesIntent,
   cyclesIntent,
   hotspotsIntent,
+  recentSessionsIntent,
+  filesTouchedIntent,
+  sessionsTouchingIntent,
+  sessionsByGoalIntent,
+  conventionsIntent,
 ]);
 
 export type Intent = z.infer<typeof intentSchema>;

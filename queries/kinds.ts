@@ -1,6 +1,20 @@
 // The names of the query kinds, without the schema, for callers that only need the list (the CLI's help).
 // intents.ts checks, at compile time, that its schema has exactly these kinds.
 
-export const INTENT_KINDS = ['importers', 'dependencies', 'impact', 'symbol', 'cli_commands', 'routes', 'cycles', 'hotspots'] as const;
+export const INTENT_KINDS = [
+  'importers',
+  'dependencies',
+  'impact',
+  'symbol',
+  'cli_commands',
+  'routes',
+  'cycles',
+  'hotspots',
+  'recent_sessions',
+  'files_touched',
+  'sessions_touching',
+  'sessions_by_goal',
+  'conventions',
+] as const;
 
 export type IntentKindName = (typeof INTENT_KINDS)[number];

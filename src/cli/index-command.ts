@@ -8,6 +8,7 @@ export interface IndexCommandOptions {
   db?: string;
   json?: boolean;
   maxFileKb: number;
+  dataDir?: string;
 }
 
 export async function indexCommand(io: Io, dir: string, options: IndexCommandOptions): Promise<void> {
@@ -17,14 +18,15 @@ export async function indexCommand(io: Io, dir: string, options: IndexCommandOpt
     report = await indexWorkspace(dir, {
       ...(options.db ? { db: options.db } : {}),
       maxFileBytes: options.maxFileKb * 1024,
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       onProgress: progress.update,
     });
   } finally {
     progress.done();
   }
-  const { counts, ...rest } = report;
+  const { counts, history, ...rest } = report;
   if (options.json) {
-    printJson(io, { ...rest, ...counts });
+    printJson(io, { ...rest, ...counts, ...history });
     return;
   }
   const seconds = (report.durationMs / 1000).toFixed(2);
@@ -32,6 +34,8 @@ export async function indexCommand(io: Io, dir: string, options: IndexCommandOpt
     `indexed ${counts.files} files of ${report.workspace} in ${seconds} s: ` +
       `${counts.edges} edges, ${counts.symbols} symbols, ${counts.packages} packages, ` +
       `${counts.cliCommands} CLI commands, ${counts.routes} routes\n` +
+      `history: ${history.sessions} session(s) of this workspace (of ${history.sessionsInDataDir} in ${history.dataDir}), ` +
+      `${history.pipelineRuns} pipeline run(s), ${history.conventions} convention section(s)\n` +
       `graph: ${report.db}\n`,
   );
   if (report.skipped.length > 0) {
@@ -39,7 +43,10 @@ export async function indexCommand(io: Io, dir: string, options: IndexCommandOpt
   }
   if (report.warnings.length > 0) {
     io.stderr(`${report.warnings.length} warning(s):\n`);
-    for (const warning of report.warnings.slice(0, 10)) io.stderr(`  ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
+    // A session warning's message names the session; its path is inside the session folder.
+    for (const warning of report.warnings.slice(0, 10)) {
+      io.stderr(`  ${warning.path && !warning.session ? `${warning.path}: ` : ''}${warning.message}\n`);
+    }
     if (report.warnings.length > 10) io.stderr(`  … (${report.warnings.length - 10} more; --json lists them all)\n`);
   }
 }

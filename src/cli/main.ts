@@ -48,6 +48,7 @@ function buildProgram(io: Io): Command {
     .addOption(dbOption())
     .addOption(jsonOption())
     .option('--max-file-kb <n>', 'skip (and report) files larger than this', parsePositiveInt, 1024)
+    .option('--data-dir <dir>', 'the agent data dir to read sessions from (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
     .action((dir: string, options) => indexCommand(io, dir, options));
 
   program
@@ -67,6 +68,8 @@ function buildProgram(io: Io): Command {
     .option('--transitive', 'follow imports beyond direct neighbours')
     .option('--depth <n>', 'how many import hops to follow (implies --transitive when > 1)', parsePositiveInt)
     .option('--limit <n>', 'most items to return (default 50)', parsePositiveInt)
+    .option('--path <file>', 'conventions: the sections that apply to this file or folder')
+    .option('--topic <text>', 'conventions: the sections about this topic')
     .addOption(workspaceOption())
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -81,7 +84,13 @@ Examples:
   kg query cli-commands
   kg query routes /v1
   kg query cycles
-  kg query hotspots --limit 10`,
+  kg query hotspots --limit 10
+  kg query recent-sessions --limit 5
+  kg query files-touched SESSION_ID
+  kg query sessions-touching src/api/handlers.ts
+  kg query sessions-by-goal "retry webhook delivery"
+  kg query conventions --path src/api/handlers.ts
+  kg query conventions --topic testing`,
     )
     .action((kind: string, args: string[], options) => queryCommand(io, kind, args, options));
 

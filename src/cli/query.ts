@@ -16,6 +16,10 @@ export interface QueryCommandOptions extends ReadTarget {
   depth?: number;
   limit?: number;
   json?: boolean;
+  /** conventions: the file or folder they should apply to. */
+  path?: string;
+  /** conventions: the topic they should be about. */
+  topic?: string;
 }
 
 export async function queryCommand(io: Io, kindWord: string, args: string[], options: QueryCommandOptions): Promise<void> {
@@ -62,9 +66,43 @@ function buildIntent(
       return { kind, ...(args.length > 0 ? { text: args.join(' ') } : {}), ...common };
     case 'cycles':
     case 'hotspots':
-      if (args.length > 0) throw new KgError('bad_input', `${kind} takes no arguments, got "${args.join(' ')}"`);
+    case 'recent_sessions':
+      if (args.length > 0) throw new KgError('bad_input', `${kind.replaceAll('_', '-')} takes no arguments, got "${args.join(' ')}"`);
       return { kind, ...common };
+    case 'files_touched':
+      return { kind, session: exactlyOne(kind, args, 'SESSION_ID'), ...common };
+    case 'sessions_touching':
+      return { kind, file: toGraphPath(exactlyOne(kind, args, 'FILE')), ...common };
+    case 'sessions_by_goal':
+      if (args.length === 0) throw new KgError('bad_input', 'sessions-by-goal needs the TEXT to look for');
+      return { kind, text: args.join(' '), ...common };
+    case 'conventions':
+      return { kind, ...conventionsTarget(args, options, toGraphPath), ...common };
   }
+}
+
+// `--path FILE`, `--topic TEXT`, or a positional: one word that names an existing path or looks like one
+// (has a slash or an extension) is a path, anything else a topic.
+function conventionsTarget(
+  args: string[],
+  options: QueryCommandOptions,
+  toGraphPath: (arg: string) => string,
+): { file?: string; text?: string } {
+  const target: { file?: string; text?: string } = {};
+  if (options.path !== undefined) target.file = toGraphPath(options.path);
+  if (options.topic !== undefined) target.text = options.topic;
+  if (args.length > 0) {
+    if (target.file !== undefined || target.text !== undefined) {
+      throw new KgError('bad_input', `conventions takes --path, --topic or a positional argument, not both (got "${args.join(' ')}")`);
+    }
+    const [only] = args;
+    if (args.length === 1 && (existsSync(only!) || /[/\\]|\.[A-Za-z0-9]+$/.test(only!))) target.file = toGraphPath(only!);
+    else target.text = args.join(' ');
+  }
+  if (target.file === undefined && target.text === undefined) {
+    throw new KgError('bad_input', 'conventions needs --path FILE, --topic TEXT or a positional FILE or TEXT');
+  }
+  return target;
 }
 
 function exactlyOne(kind: string, args: string[], what: string): string {

@@ -1,0 +1,177 @@
+// The conventions indexer: the workspace's instructions to agents (AGENTS.md, CLAUDE.md, rule files, ...) as
+// sections, each scoped to the folder its document applies to.
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { nodeId, type ConventionRow, type Warning } from '../../graph/records.js';
+import { splitSections, stripFrontMatter } from './sections.js';
+
+/**
+ * The documents the daemon hands to agents, in its priority order (a `*` entry is a folder of rule files, sorted
+ * by name), then contribution docs. All apply to the whole workspace.
+ */
+export const CONVENTION_SOURCES: readonly { path: string; frontMatter?: boolean }[] = [
+  { path: '.claude/CLAUDE.md' },
+  { path: 'CLAUDE.md' },
+  { path: 'CLAUDE.local.md' },
+  { path: 'AGENTS.md' },
+  { path: '.github/AGENTS.md' },
+  { path: '.cursor/rules/*.mdc', frontMatter: true },
+  { path: '.cursorrules' },
+  { path: '.windsurf/rules/*.md', frontMatter: true },
+  { path: '.firebender/rules/*.mdc', frontMatter: true },
+  { path: '.firebender/AGENTS.md' },
+  { path: '.github/copilot-instructions.md' },
+  { path: '.continue/rules/*.md', frontMatter: true },
+  { path: 'CONTRIBUTING.md' },
+  { path: '.github/CONTRIBUTING.md' },
+];
+
+/** Names that, in a subfolder, hold conventions for that folder's subtree. */
+export const NESTED_NAMES: ReadonlySet<string> = new Set(['AGENTS.md', 'CLAUDE.md']);
+
+const MAX_DOCUMENT_BYTES = 1024 * 1024;
+const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
+// Build output holds copies of documents, not the workspace's own: the same folders the code indexer leaves out.
+const BUILD_OUTPUT_DIRS = new Set(['coverage', '.next', '.nuxt', '.svelte-kit', '.turbo', '.cache', '.output', '.vercel', '.parcel-cache']);
+const PACKAGE_OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'lib-esm', 'esm', 'cjs']);
+
+export interface ConventionDocument {
+  /** Workspace-relative path. */
+  path: string;
+  /** Folder it applies to, '' for the whole workspace. */
+  scope: string;
+  frontMatter: boolean;
+}
+
+export interface ConventionIndexResult {
+  conventions: ConventionRow[];
+  documents: string[];
+  warnings: Warning[];
+}
+
+/** Reads and splits every convention document of the workspace at `root`. */
+export function indexConventions(root: string): ConventionIndexResult {
+  const warnings: Warning[] = [];
+  const documents = findConventionDocuments(root);
+  const conventions: ConventionRow[] = [];
+  documents.forEach((doc, priority) => {
+    let text: string;
+    try {
+      const abs = join(root, doc.path);
+      if (statSync(abs).size > MAX_DOCUMENT_BYTES) {
+        warnings.push({ code: 'convention_too_large', message: `${doc.path} is over 1 MiB: not indexed`, path: doc.path });
+        return;
+      }
+      text = readFileSync(abs, 'utf8');
+    } catch {
+      warnings.push({ code: 'convention_unreadable', message: `${doc.path} cannot be read: not indexed`, path: doc.path });
+      return;
+    }
+    conventions.push(...conventionRows(doc, doc.frontMatter ? stripFrontMatter(text) : text, priority));
+  });
+  return { conventions, documents: documents.map((d) => d.path), warnings };
+}
+
+/** The rows of one document's sections. Pure. */
+export function conventionRows(doc: ConventionDocument, text: string, priority: number): ConventionRow[] {
+  return splitSections(text).map((section, ordinal) => ({
+    id: nodeId.convention(doc.path, ordinal),
+    source: doc.path,
+    headingPath: section.headingPath,
+    body: section.body,
+    scope: doc.scope,
+    ordinal,
+    priority,
+  }));
+}
+
+/** The convention documents of `root` in priority order: the fixed list, then nested AGENTS.md/CLAUDE.md by path. */
+export function findConventionDocuments(root: string): ConventionDocument[] {
+  const found: ConventionDocument[] = [];
+  const seen = new Set<string>();
+  for (const source of CONVENTION_SOURCES) {
+    const star = source.path.indexOf('*');
+    const paths =
+      star < 0
+        ? [source.path]
+        : listFiles(join(root, source.path.slice(0, source.path.lastIndexOf('/'))))
+            .filter((name) => name.endsWith(source.path.slice(star + 1)))
+            .map((name) => `${source.path.slice(0, source.path.lastIndexOf('/'))}/${name}`);
+    for (const path of paths) {
+      if (seen.has(path) || !isFile(join(root, path))) continue;
+      seen.add(path);
+      found.push({ path, scope: '', frontMatter: source.frontMatter ?? false });
+    }
+  }
+  const nested = findNested(root).filter((path) => !seen.has(path));
+  for (const path of nested) found.push({ path, scope: path.slice(0, path.lastIndexOf('/')), frontMatter: false });
+  return found;
+}
+
+// Nested documents in subfolders, honouring .gitignore files as git does (root and nested).
+function findNested(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, scopes: { base: string; rules: Ignore }[]) => {
+    let entries;
+    try {
+      entries = readdirSync(dir === '' ? root : join(root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const own = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? readIgnore(join(root, dir, '.gitignore')) : null;
+    const active = own ? [...scopes, { base: dir, rules: own }] : scopes;
+    for (const entry of entries) {
+      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRS.has(entry.name) || BUILD_OUTPUT_DIRS.has(entry.name) || ignored(active, path, true)) continue;
+        if (PACKAGE_OUTPUT_DIRS.has(entry.name) && isPackageFolder(join(root, dir))) continue;
+        walk(path, active);
+      } else if (dir !== '' && NESTED_NAMES.has(entry.name) && !ignored(active, path, false)) {
+        found.push(path);
+      }
+    }
+  };
+  walk('', []);
+  return found.sort();
+}
+
+function isPackageFolder(abs: string): boolean {
+  return existsSync(join(abs, 'package.json')) || existsSync(join(abs, 'tsconfig.json'));
+}
+
+function ignored(scopes: readonly { base: string; rules: Ignore }[], path: string, isDir: boolean): boolean {
+  let result = false;
+  for (const scope of scopes) {
+    const rel = scope.base === '' ? path : path.slice(scope.base.length + 1);
+    const test = scope.rules.test(isDir ? `${rel}/` : rel);
+    if (test.ignored) result = true;
+    else if (test.unignored) result = false;
+  }
+  return result;
+}
+
+function readIgnore(path: string): Ignore | null {
+  try {
+    return ignore().add(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function listFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,73 @@
+// conventions: the sections of the workspace's agent instructions that apply to a path, or are about a topic.
+
+import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { bm25Params, bm25Sql } from './bm25.js';
+import { normalizePath } from './files.js';
+import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
+import { renderList } from './render.js';
+
+export interface ConventionItem {
+  id: string;
+  /** The document, workspace-relative. */
+  source: string;
+  /** The headings above the section, outermost first, joined by ' > '. */
+  headingPath: string;
+  /** The folder the section applies to ('' for the whole workspace). */
+  scope: string;
+  body: string;
+  /** BM25 relevance to the topic, when one was given. */
+  score?: number;
+}
+
+/** Sections that apply to a path: their folder is the whole workspace, the path itself, or a folder above it. */
+export const APPLIES_TO_PATH = `(c.scope = '' OR c.scope = ? OR starts_with(?, c.scope || '/'))`;
+
+/** Nearest folder first, then the order the daemon hands documents to agents, then document order. */
+export const NEAREST_FIRST = `length(c.scope) DESC, c.priority, c.source, c.ordinal`;
+
+const CONVENTION_FIELDS = `
+  SELECT id, 2.0 AS w, heading_path AS body FROM conventions
+  UNION ALL SELECT id, 1.0, body FROM conventions`;
+
+export async function conventions(context: QueryContext, intent: IntentOf<'conventions'>): Promise<Answer<ConventionItem>> {
+  const path = intent.file === undefined ? null : normalizePath(context.root, intent.file);
+  const columns = `c.id, c.source, c.heading_path AS "headingPath", c.scope, c.body`;
+  let rows: ConventionItem[];
+  if (intent.text === undefined) {
+    rows = await context.reader.all<ConventionItem>(
+      `SELECT ${columns} FROM conventions c WHERE ${APPLIES_TO_PATH} ORDER BY ${NEAREST_FIRST}`,
+      [path, path],
+    );
+  } else {
+    rows = await context.reader.all<ConventionItem>(
+      `WITH ranked AS (${bm25Sql(CONVENTION_FIELDS)})
+       SELECT ${columns}, r.score FROM ranked r JOIN conventions c ON c.id = r.id
+       WHERE ? IS NULL OR ${APPLIES_TO_PATH}
+       ORDER BY r.score DESC, ${NEAREST_FIRST}`,
+      [...bm25Params(intent.text), path, path, path],
+    );
+  }
+  const cut = limitItems(rows, intent.limit ?? DEFAULT_LIMIT);
+  const about = [path !== null ? `apply to ${path}` : null, intent.text !== undefined ? `are about "${intent.text}"` : null]
+    .filter((part) => part !== null)
+    .join(' and ');
+  return {
+    kind: 'conventions',
+    ...cut,
+    text: renderList(
+      `${cut.total} convention section(s) ${about}`,
+      cut.items.map((c) => `${c.source}${c.headingPath ? ` § ${c.headingPath}` : ''}${c.scope ? ` (for ${c.scope}/)` : ''}: ${snippet(c.body)}`),
+      cut.truncated,
+    ),
+    freshness: await freshnessOf(context, []),
+  };
+}
+
+// The first line of a body, cut at a word boundary (never mid-character) for the one-line rendering.
+function snippet(body: string, max = 100): string {
+  const line = body.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${space > 40 ? cut.slice(0, space) : [...line].slice(0, max).join('')}…`;
+}

@@ -1,0 +1,171 @@
+// Agent history: recent sessions, the files a session changed, the sessions that changed a file, sessions by goal.
+
+import { KgError } from '../graph/errors.js';
+import { nodeId } from '../graph/records.js';
+import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { bm25Params, bm25Sql } from './bm25.js';
+import { knownFiles, normalizePath } from './files.js';
+import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
+import { renderList } from './render.js';
+
+export interface SessionItem {
+  id: string;
+  title: string | null;
+  /** ISO 8601; null while the session has not completed. */
+  endedAt: string | null;
+  startedAt: string | null;
+  /** completed, in_progress or incomplete. */
+  status: string | null;
+  /** The daemon's outcome (success, error, ...), when it recorded one. */
+  outcome: string | null;
+  branch: string | null;
+  workflowId: string | null;
+  parentId: string | null;
+  /** False when no source said which files the session changed. */
+  changesKnown: boolean;
+}
+
+export interface TouchingItem extends SessionItem {
+  /** How the session changed the file: added, modified, deleted or unknown. */
+  change: string;
+  /** Which source said so: git_metrics, coding_handoff or git. */
+  source: string;
+}
+
+export interface GoalItem extends SessionItem {
+  /** BM25 relevance; higher is better. */
+  score: number;
+}
+
+export interface TouchedFileItem {
+  path: string;
+  change: string;
+  source: string;
+}
+
+export interface FilesTouchedAnswer extends Answer<TouchedFileItem> {
+  session: SessionItem & { recap: string | null; changesSource: string | null };
+  changesKnown: boolean;
+}
+
+/** Columns of a SessionItem from `sessions s`. */
+export const SESSION_ITEM_COLUMNS = `s.id, s.title, s.ended_at AS "endedAt", s.started_at AS "startedAt", s.status, s.outcome,
+  s.branch, s.workflow_id AS "workflowId", s.parent_id AS "parentId", s.changes_known AS "changesKnown"`;
+
+/** Newest first: by end time, else the last event's time for sessions still running or cut short. */
+export const NEWEST_FIRST = `coalesce(s.ended_at, s.updated_at, s.started_at) DESC NULLS LAST, s.id`;
+
+export async function recentSessions(context: QueryContext, intent: IntentOf<'recent_sessions'>): Promise<Answer<SessionItem>> {
+  const limit = intent.limit ?? DEFAULT_LIMIT;
+  const rows = await context.reader.all<SessionItem & { total: number }>(
+    `SELECT ${SESSION_ITEM_COLUMNS}, count(*) OVER () AS total FROM sessions s ORDER BY ${NEWEST_FIRST} LIMIT ?`,
+    [limit],
+  );
+  const total = rows[0]?.total ?? 0;
+  const items = rows.map(({ total: _total, ...item }) => item);
+  return {
+    kind: 'recent_sessions',
+    items,
+    total,
+    truncated: total > items.length,
+    text: renderList(`the ${items.length} most recent of ${total} session(s)`, items.map(describeSession), total > items.length),
+    freshness: await freshnessOf(context, []),
+  };
+}
+
+export async function filesTouched(context: QueryContext, intent: IntentOf<'files_touched'>): Promise<FilesTouchedAnswer> {
+  const [session] = await context.reader.all<FilesTouchedAnswer['session']>(
+    `SELECT ${SESSION_ITEM_COLUMNS}, s.recap, s.changes_source AS "changesSource" FROM sessions s WHERE s.id = ?`,
+    [intent.session],
+  );
+  if (session === undefined) throw await unknownSession(context, intent.session);
+  const rows = await context.reader.all<TouchedFileItem>(
+    `SELECT substr(dst, 6) AS path, attrs->>'change' AS change, attrs->>'source' AS source
+     FROM edges WHERE kind = 'produced_by' AND src = ? ORDER BY path`,
+    [nodeId.session(intent.session)],
+  );
+  const cut = limitItems(rows, intent.limit ?? DEFAULT_LIMIT);
+  const header = session.changesKnown
+    ? `session ${session.id} (${session.title ?? 'untitled'}) changed ${cut.total} file(s), per ${session.changesSource}`
+    : `session ${session.id} (${session.title ?? 'untitled'}): which files it changed is unknown (no git metrics, handoff or commits recorded)`;
+  return {
+    kind: 'files_touched',
+    ...cut,
+    session,
+    changesKnown: session.changesKnown,
+    text: renderList(header, cut.items.map((f) => `${f.path}${f.change !== 'unknown' ? ` (${f.change})` : ''}`), cut.truncated),
+    freshness: await freshnessOf(context, cut.items.map((item) => item.path)),
+  };
+}
+
+export async function sessionsTouching(context: QueryContext, intent: IntentOf<'sessions_touching'>): Promise<Answer<TouchingItem>> {
+  const path = normalizePath(context.root, intent.file);
+  const rows = await context.reader.all<TouchingItem>(
+    `SELECT ${SESSION_ITEM_COLUMNS}, e.attrs->>'change' AS change, e.attrs->>'source' AS source
+     FROM edges e JOIN sessions s ON e.src = 'session:' || s.id
+     WHERE e.kind = 'produced_by' AND e.dst = ?
+     ORDER BY ${NEWEST_FIRST}`,
+    [nodeId.file(path)],
+  );
+  // A file no session touched must at least be one the graph knows: a typo gets the usual suggestion.
+  if (rows.length === 0) await knownFiles(context.reader, context.root, [path]);
+  const cut = limitItems(rows, intent.limit ?? DEFAULT_LIMIT);
+  return {
+    kind: 'sessions_touching',
+    ...cut,
+    text: renderList(
+      `${cut.total} session(s) changed ${path}`,
+      cut.items.map((item) => `${describeSession(item)}${item.change !== 'unknown' ? ` [${item.change}]` : ''}`),
+      cut.truncated,
+    ),
+    freshness: await freshnessOf(context, [path]),
+  };
+}
+
+/** Title and goal weigh 3, recap and notes 1 (the recap is also the last of the notes, so it counts twice). */
+const SESSION_FIELDS = `
+  SELECT id, 3.0 AS w, title AS body FROM sessions
+  UNION ALL SELECT id, 1.0, goal FROM sessions WHERE goal IS DISTINCT FROM title
+  UNION ALL SELECT id, 1.0, recap FROM sessions
+  UNION ALL SELECT id, 1.0, notes FROM sessions`;
+
+export async function sessionsByGoal(context: QueryContext, intent: IntentOf<'sessions_by_goal'>): Promise<Answer<GoalItem>> {
+  const limit = intent.limit ?? DEFAULT_LIMIT;
+  const rows = await context.reader.all<GoalItem & { total: number }>(
+    `WITH ranked AS (${bm25Sql(SESSION_FIELDS)})
+     SELECT ${SESSION_ITEM_COLUMNS}, r.score, count(*) OVER () AS total
+     FROM ranked r JOIN sessions s ON s.id = r.id
+     ORDER BY r.score DESC, s.id LIMIT ?`,
+    [...bm25Params(intent.text), limit],
+  );
+  const total = rows[0]?.total ?? 0;
+  const items = rows.map(({ total: _total, ...item }) => item);
+  return {
+    kind: 'sessions_by_goal',
+    items,
+    total,
+    truncated: total > items.length,
+    text: renderList(
+      `${total} session(s) match "${intent.text}"${total > items.length ? `, best ${items.length}` : ''}`,
+      items.map((item) => `${describeSession(item)} (score ${item.score.toFixed(2)})`),
+      total > items.length,
+    ),
+    freshness: await freshnessOf(context, []),
+  };
+}
+
+/** One line per session: id, when, title, branch, status when not completed. */
+export function describeSession(s: SessionItem): string {
+  const when = (s.endedAt ?? s.startedAt)?.slice(0, 16).replace('T', ' ') ?? 'unknown time';
+  const status = s.status && s.status !== 'completed' ? ` [${s.status}]` : '';
+  return `${s.id}  ${when}  ${s.title ?? '(untitled)'}${s.branch ? ` (${s.branch})` : ''}${status}`;
+}
+
+async function unknownSession(context: QueryContext, id: string): Promise<KgError> {
+  const near = await context.reader.all<{ id: string }>(
+    `SELECT id FROM sessions WHERE contains(id, ?) ORDER BY id LIMIT 3`,
+    [id.slice(0, 8)],
+  );
+  const hint = near.length > 0 ? ` (did you mean ${near.map((n) => n.id).join(', ')}?)` : '';
+  return new KgError('unknown_session', `unknown session: ${id} is not in the graph${hint}`);
+}
