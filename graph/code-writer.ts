@@ -133,6 +133,8 @@ export interface CodeIndexWrite {
   root: string;
   indexedAt: string;
   gitHead: string | null;
+  /** Identifies the history inputs (data dir, pipeline runs, convention documents) this index read. */
+  historyFingerprint?: string | null;
   rows: CodeRows;
   indexState: IndexStateRow[];
 }
@@ -147,7 +149,10 @@ export function writeCodeIndex(store: GraphStore, write: CodeIndexWrite): Promis
 }
 
 /** The workspace row and the index meta (indexed_at, git_head, workspace_root), inside a write. */
-export async function writeWorkspaceMeta(tx: WriteTx, write: { root: string; indexedAt: string; gitHead: string | null }): Promise<void> {
+export async function writeWorkspaceMeta(
+  tx: WriteTx,
+  write: { root: string; indexedAt: string; gitHead: string | null; historyFingerprint?: string | null },
+): Promise<void> {
   await tx.run(`DELETE FROM workspaces`);
   await tx.run(`INSERT INTO workspaces VALUES (?, ?, ?::TIMESTAMPTZ, ?)`, [
     workspaceId(write.root),
@@ -155,7 +160,12 @@ export async function writeWorkspaceMeta(tx: WriteTx, write: { root: string; ind
     write.indexedAt,
     write.gitHead,
   ]);
-  await writeMeta(tx, { indexed_at: write.indexedAt, git_head: write.gitHead, workspace_root: write.root });
+  await writeMeta(tx, {
+    indexed_at: write.indexedAt,
+    git_head: write.gitHead,
+    workspace_root: write.root,
+    ...(write.historyFingerprint !== undefined ? { history_fingerprint: write.historyFingerprint } : {}),
+  });
 }
 
 /** Incremental changes to the code rows (see indexers/code/reindex.ts for how they are worked out). */
@@ -169,36 +179,33 @@ export interface CodeDeltaWrite {
   reResolvedFiles: string[];
   rows: CodeRows;
   indexState: IndexStateRow[];
+  historyFingerprint?: string | null;
 }
 
 const IMPORT_EDGE_KINDS = ['imports', 'imports_package', 'imports_unresolved', 'tests'];
 
-/** Applies an incremental code update in one transaction; the packages table is derived again from the edges. */
-export function writeCodeDelta(store: GraphStore, write: CodeDeltaWrite): Promise<WrittenCounts> {
-  return store.write(async (tx) => {
-    const removed = write.removedFiles;
-    if (removed.length > 0) {
-      for (const [table, column] of [
-        ['files', 'path'],
-        ['symbols', 'file'],
-        ['cli_commands', 'file'],
-        ['routes', 'file'],
-        ['diagnostics', 'file'],
-        ['index_state', 'path'],
-      ] as const) {
-        await tx.run(`DELETE FROM ${table} WHERE ${column} IN (SELECT unnest(?::VARCHAR[]))`, [removed]);
-      }
-      await deleteEdgesFrom(tx, removed, CODE_EDGE_KINDS);
+/** Applies an incremental code update inside a write; the packages table is derived again from the edges. */
+export async function applyCodeDelta(tx: WriteTx, write: CodeDeltaWrite): Promise<WrittenCounts> {
+  const removed = write.removedFiles;
+  if (removed.length > 0) {
+    for (const [table, column] of [
+      ['files', 'path'],
+      ['symbols', 'file'],
+      ['cli_commands', 'file'],
+      ['routes', 'file'],
+      ['diagnostics', 'file'],
+      ['index_state', 'path'],
+    ] as const) {
+      await tx.run(`DELETE FROM ${table} WHERE ${column} IN (SELECT unnest(?::VARCHAR[]))`, [removed]);
     }
-    if (write.reResolvedFiles.length > 0) await deleteEdgesFrom(tx, write.reResolvedFiles, IMPORT_EDGE_KINDS);
-    const counts = await appendCodeRows(tx, write.rows, write.indexState);
-    await tx.run(`DELETE FROM packages`);
-    await tx.run(
-      `INSERT INTO packages SELECT DISTINCT dst, substr(dst, 5) FROM edges WHERE kind = 'imports_package' ORDER BY 1`,
-    );
-    await writeWorkspaceMeta(tx, write);
-    return counts;
-  });
+    await deleteEdgesFrom(tx, removed, CODE_EDGE_KINDS);
+  }
+  if (write.reResolvedFiles.length > 0) await deleteEdgesFrom(tx, write.reResolvedFiles, IMPORT_EDGE_KINDS);
+  const counts = await appendCodeRows(tx, write.rows, write.indexState);
+  await tx.run(`DELETE FROM packages`);
+  await tx.run(`INSERT INTO packages SELECT DISTINCT dst, substr(dst, 5) FROM edges WHERE kind = 'imports_package' ORDER BY 1`);
+  await writeWorkspaceMeta(tx, write);
+  return counts;
 }
 
 /** The index state of every indexed file, by path. */

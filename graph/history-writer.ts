@@ -1,6 +1,14 @@
 // Writes what the history indexers found (sessions, pipeline runs, convention sections and their edges).
 
-import { EDGE_COLUMNS, replaceCodeRows, writeWorkspaceMeta, type CodeIndexWrite, type WrittenCounts } from './code-writer.js';
+import {
+  applyCodeDelta,
+  EDGE_COLUMNS,
+  replaceCodeRows,
+  writeWorkspaceMeta,
+  type CodeDeltaWrite,
+  type CodeIndexWrite,
+  type WrittenCounts,
+} from './code-writer.js';
 import type { ConventionRow, EdgeRow, PipelineRunRow, SessionRow } from './records.js';
 import { HISTORY_EDGE_KINDS, HISTORY_TABLES } from './schema.js';
 import type { Columns, GraphStore, WriteTx } from './store.js';
@@ -149,5 +157,22 @@ export function writeFullIndex(
     const historyCounts = await replaceHistoryRows(tx, history);
     await writeWorkspaceMeta(tx, code);
     return { code: codeCounts, history: historyCounts };
+  });
+}
+
+/**
+ * The one transaction of a reindex: the code delta, then either the whole history again (when its inputs
+ * changed) or only the `applies_to` edges (the files they point at may have changed).
+ */
+export function writeReindex(
+  store: GraphStore,
+  code: CodeDeltaWrite,
+  history: HistoryRows | null,
+): Promise<{ code: WrittenCounts; history: HistoryCounts | null }> {
+  return store.write(async (tx) => {
+    const codeCounts = await applyCodeDelta(tx, code);
+    if (history) return { code: codeCounts, history: await replaceHistoryRows(tx, history) };
+    if (code.removedFiles.length > 0) await refreshAppliesTo(tx);
+    return { code: codeCounts, history: null };
   });
 }

@@ -2,9 +2,9 @@
 
 import { statSync } from 'node:fs';
 import { indexCode, type CodeIndexOptions, type SkippedFile } from './code/index.js';
-import { indexConventions } from './conventions/index.js';
 import { readGitHead } from './git/head.js';
-import { chooseDataDir, indexSessions, type GitHistory } from './sessions/index.js';
+import { indexHistory } from './history.js';
+import type { GitHistory } from './sessions/index.js';
 import { KgError } from '../graph/errors.js';
 import type { Warning } from '../graph/records.js';
 import type { GraphStore } from '../graph/store.js';
@@ -51,21 +51,18 @@ export async function indexWorkspaceInto(store: GraphStore, root: string, option
     ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
   });
   options.onProgress?.('sessions', 0, 1);
-  const dataDir = chooseDataDir(options.dataDir);
-  const sessions = await indexSessions(root, {
-    dataDir: dataDir.path,
-    dataDirExplicit: dataDir.explicit,
+  const history = await indexHistory(root, {
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     ...(options.git !== undefined ? { git: options.git } : {}),
   });
-  const conventions = indexConventions(root);
   options.onProgress?.('sessions', 1, 1);
   const indexedAt = now().toISOString();
   const gitHead = readGitHead(root);
   options.onProgress?.('write', 0, 1);
   const written = await writeFullIndex(
     store,
-    { root, indexedAt, gitHead, rows: code.rows, indexState: code.indexState },
-    { sessions: sessions.sessions, pipelineRuns: sessions.pipelineRuns, conventions: conventions.conventions, edges: sessions.edges },
+    { root, indexedAt, gitHead, historyFingerprint: history.fingerprint, rows: code.rows, indexState: code.indexState },
+    history.rows,
   );
   options.onProgress?.('write', 1, 1);
   return {
@@ -74,10 +71,10 @@ export async function indexWorkspaceInto(store: GraphStore, root: string, option
     gitHead,
     durationMs: Math.round(performance.now() - started),
     counts: written.code,
-    history: { ...written.history, dataDir: dataDir.path, sessionsInDataDir: sessions.sessionsInDataDir },
+    history: { ...written.history, dataDir: history.dataDir, sessionsInDataDir: history.sessionsInDataDir },
     tsconfigs: code.tsconfigs,
     skipped: code.skipped,
-    warnings: [...code.warnings, ...sessions.warnings, ...conventions.warnings],
+    warnings: [...code.warnings, ...history.warnings],
   };
 }
 

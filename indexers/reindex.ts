@@ -1,17 +1,23 @@
 // Brings a workspace's graph up to date by redoing only what changed, in one transaction.
 
-import { writeCodeDelta, readIndexState, type WrittenCounts } from '../graph/code-writer.js';
-import type { Warning } from '../graph/records.js';
+import { readIndexState, type WrittenCounts } from '../graph/code-writer.js';
+import { KgError } from '../graph/errors.js';
+import { writeReindex, type HistoryCounts } from '../graph/history-writer.js';
+import { filePathOf, nodeId, type Warning } from '../graph/records.js';
 import { readMeta, type GraphStore } from '../graph/store.js';
 import { changedSinceIndex, mayBeIndexed, statMoved } from './changes.js';
 import type { SkippedFile } from './code/discover.js';
 import type { CodeUpdate } from './code/reindex.js';
 import { readGitHead } from './git/head.js';
+import { historyFingerprint, indexHistory, type HistoryIndex } from './history.js';
 import type { IndexOptions } from './index.js';
+import { chooseDataDir } from './sessions/location.js';
 
 export interface ReindexOptions extends IndexOptions {
   /** Exactly these workspace-relative paths changed (added, modified or deleted); default: ask git or scan. */
   files?: string[];
+  /** After this agent session: its record, and the files it changed (else what git says changed). */
+  session?: string;
 }
 
 export interface ReindexReport {
@@ -28,7 +34,10 @@ export interface ReindexReport {
   deleted: string[];
   /** Files whose imports were resolved again because files appeared or disappeared. */
   reResolved: number;
+  /** Whether sessions, pipeline runs and conventions were read again (their inputs changed, or --session). */
+  historyRefreshed: boolean;
   counts: WrittenCounts | null;
+  history: HistoryCounts | null;
   skipped: SkippedFile[];
   warnings: Warning[];
 }
@@ -38,9 +47,21 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
   const now = options.now ?? (() => new Date());
   const previous = await readIndexState(store);
   const gitHeadAtIndex = await readMeta(store, 'git_head');
-  const changes = options.files
-    ? { paths: options.files, method: 'files' as const }
-    : await changedSinceIndex(root, previous, gitHeadAtIndex);
+  const historyOptions = {
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+    ...(options.git !== undefined ? { git: options.git } : {}),
+  };
+  // History is read again when any of its inputs moved, and always for --session (whose record is the point).
+  const fingerprint = historyFingerprint(root, chooseDataDir(options.dataDir).path);
+  const history =
+    options.session !== undefined || fingerprint !== (await readMeta(store, 'history_fingerprint'))
+      ? await indexHistory(root, historyOptions)
+      : null;
+  const changes = options.session !== undefined
+    ? await sessionChanges(root, options.session, history!, previous, gitHeadAtIndex)
+    : options.files
+      ? { paths: options.files, method: 'files' }
+      : await changedSinceIndex(root, previous, gitHeadAtIndex);
   const update = await codeUpdate(root, previous, changes.paths, options.maxFileBytes);
 
   if (update.kind === 'full') {
@@ -57,7 +78,9 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
       modified: [],
       deleted: [],
       reResolved: 0,
+      historyRefreshed: true,
       counts: report.counts,
+      history: report.history,
       skipped: report.skipped,
       warnings: report.warnings,
     };
@@ -66,9 +89,12 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
   const gitHead = readGitHead(root);
   const { delta } = update;
   // Nothing to redo and HEAD where it was: leave the graph (and the database lock) alone.
-  const upToDate = delta.removedFiles.length === 0 && delta.reResolvedFiles.length === 0 && gitHead === gitHeadAtIndex;
+  const upToDate =
+    delta.removedFiles.length === 0 && delta.reResolvedFiles.length === 0 && gitHead === gitHeadAtIndex && history === null;
   const indexedAt = upToDate ? ((await readMeta(store, 'indexed_at')) ?? now().toISOString()) : now().toISOString();
-  const counts = upToDate ? null : await writeCodeDelta(store, { root, indexedAt, gitHead, ...delta });
+  const written = upToDate
+    ? null
+    : await writeReindex(store, { root, indexedAt, gitHead, historyFingerprint: history?.fingerprint, ...delta }, history?.rows ?? null);
   return {
     workspace: root,
     mode: 'incremental',
@@ -80,10 +106,33 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
     modified: update.modified,
     deleted: update.deleted,
     reResolved: delta.reResolvedFiles.length,
-    counts,
+    historyRefreshed: history !== null,
+    counts: written?.code ?? null,
+    history: written?.history ?? null,
     skipped: update.skipped,
-    warnings: update.warnings,
+    warnings: [...update.warnings, ...(history?.warnings ?? [])],
   };
+}
+
+/** The files a session changed, from its produced_by edges; when no source named them, what git says changed. */
+async function sessionChanges(
+  root: string,
+  sessionId: string,
+  history: HistoryIndex,
+  previous: Awaited<ReturnType<typeof readIndexState>>,
+  gitHeadAtIndex: string | null,
+): Promise<{ paths: string[]; method: string; note?: string }> {
+  const session = history.rows.sessions.find((s) => s.id === sessionId);
+  if (!session) {
+    throw new KgError('unknown_session', `unknown session: ${sessionId} is not a session of ${root} in ${history.dataDir}`);
+  }
+  if (!session.changesKnown) {
+    const fromGit = await changedSinceIndex(root, previous, gitHeadAtIndex);
+    return { ...fromGit, method: `session ${sessionId} (its changes unknown, so ${fromGit.method})` };
+  }
+  const source = nodeId.session(sessionId);
+  const paths = history.rows.edges.filter((e) => e.kind === 'produced_by' && e.src === source).map((e) => filePathOf(e.dst)!);
+  return { paths, method: `session ${sessionId} (${session.changesSource})` };
 }
 
 const NO_CHANGES: CodeUpdate = {

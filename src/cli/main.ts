@@ -55,6 +55,8 @@ function buildProgram(io: Io): Command {
     .command('reindex')
     .description('bring the graph up to date: only what changed since the last index (git, else a file scan), or exactly --files')
     .option('--files <paths...>', 'exactly these files changed (added, modified or deleted)')
+    .option('--session <id>', 'after an agent session: its record and the files it changed (else what git says changed)')
+    .option('--data-dir <dir>', 'the agent data dir (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
     .addOption(workspaceOption())
     .addOption(dbOption())
     .addOption(jsonOption())

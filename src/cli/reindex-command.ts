@@ -1,6 +1,7 @@
 // `kg reindex`: brings the graph up to date with the workspace, redoing only what changed.
 
 import { relative, resolve, sep } from 'node:path';
+import { KgError } from '../../graph/errors.js';
 import { realRoot } from '../../graph/location.js';
 import { reindexWorkspace } from '../api.js';
 import { locateForRead } from '../workspace.js';
@@ -8,6 +9,8 @@ import { type Io, printJson } from './io.js';
 
 export interface ReindexCommandOptions {
   files?: string[];
+  session?: string;
+  dataDir?: string;
   workspace?: string;
   db?: string;
   json?: boolean;
@@ -17,10 +20,13 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
   // The workspace: as given, else the nearest indexed folder from here up, else this folder.
   const located = locateForRead({ ...(options.workspace ? { workspace: options.workspace } : {}), ...(options.db ? { db: options.db } : {}) });
   const root = located?.root ?? realRoot(process.cwd());
+  if (options.files && options.session) throw new KgError('bad_input', '--files and --session cannot be used together');
   const files = options.files?.map((file) => workspacePath(root, file));
   const report = await reindexWorkspace(root, {
     ...(options.db ? { db: options.db } : located ? { db: located.db } : {}),
     ...(files ? { files } : {}),
+    ...(options.session ? { session: options.session } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
   if (options.json) {
     printJson(io, report);
@@ -33,7 +39,8 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
       : report.counts === null
         ? 'already up to date'
         : `${changed} file(s) redone (${report.added.length} added, ${report.modified.length} modified, ${report.deleted.length} deleted)` +
-          (report.reResolved > 0 ? `, imports of ${report.reResolved} other file(s) resolved again` : '');
+          (report.reResolved > 0 ? `, imports of ${report.reResolved} other file(s) resolved again` : '') +
+          (report.history ? `; history read again: ${report.history.sessions} sessions, ${report.history.conventions} convention sections` : '');
   io.stdout(`reindexed ${report.workspace} in ${(report.durationMs / 1000).toFixed(2)} s: ${what}\n`);
   for (const warning of report.warnings.slice(0, 10)) io.stderr(`  ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
 }
