@@ -10,6 +10,7 @@ import { measure, median, type Measurement } from './measure.js';
 import { PEERS, type Tool } from './peers.js';
 import { formatTable } from './report.js';
 import { benchReindex, formatReindex, type ReindexFigures } from './reindex.js';
+import { runSessionsBench } from './sessions.js';
 
 const KG_BIN = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   const only = flag('--corpus');
   console.log(machine());
   console.log(`runs per tool: ${runs} (median wall time, max peak RSS)\n`);
-  const sections = (flag('--only') ?? 'index,reindex').split(',');
+  const sections = (flag('--only') ?? 'index,reindex,sessions').split(',');
   const corpora = CORPORA.filter((c) => !only || c.name === only).map(prepareCorpus);
   const results: CorpusFigures[] = [];
   if (sections.includes('index')) for (const corpus of corpora) results.push(await benchCorpus(corpus, runs));
@@ -51,8 +52,9 @@ async function main(): Promise<void> {
     console.log(formatReindex(figures) + '\n');
     reindex.push(figures);
   }
+  const sessions = sections.includes('sessions') ? await runSessionsBench() : null;
   mkdirSync(WORK_DIR, { recursive: true });
-  writeFileSync(join(WORK_DIR, 'last-run.json'), JSON.stringify({ machine: machine(), runs, results, reindex }, null, 2));
+  writeFileSync(join(WORK_DIR, 'last-run.json'), JSON.stringify({ machine: machine(), runs, results, reindex, sessions }, null, 2));
 }
 
 async function benchCorpus(corpus: Corpus, runs: number): Promise<CorpusFigures> {
