@@ -1,17 +1,19 @@
 // Plain-text tables for benchmark figures.
 
-export interface Row {
+/** One tool's figures on one corpus. */
+export interface ToolFigures {
   tool: string;
   files: number;
   edges: number;
   wallSeconds: number;
   filesPerSecond: number;
   peakRssMb: number;
+  /** Of the compiler's workspace file-to-file edges, the share this tool found (recall) and the share of its own that the compiler agrees with (precision). */
   recall: number;
   precision: number;
 }
 
-export function formatTable(corpus: string, version: string, rows: readonly Row[]): string {
+export function formatTable(corpus: string, version: string, rows: readonly ToolFigures[]): string {
   const header = ['tool', 'files', 'edges', 'wall s', 'files/s', 'peak RSS MB', 'file-edge recall', 'precision'];
   const body = rows.map((r) => [
     r.tool,

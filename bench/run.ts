@@ -8,23 +8,11 @@ import { compareEdges, compilerImportEdges, kgImportEdges } from '../tests/oracl
 import { CORPORA, prepareCorpus, WORK_DIR, type Corpus } from './corpora.js';
 import { measure, median, type Measurement } from './measure.js';
 import { PEERS, type Tool } from './peers.js';
-import { formatTable } from './report.js';
+import { formatTable, type ToolFigures } from './report.js';
 import { benchReindex, formatReindex, type ReindexFigures } from './reindex.js';
 import { runSessionsBench } from './sessions.js';
 
 const KG_BIN = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
-
-interface ToolFigures {
-  tool: string;
-  files: number;
-  edges: number;
-  wallSeconds: number;
-  filesPerSecond: number;
-  peakRssMb: number;
-  /** Of the compiler's workspace file-to-file edges, the share this tool found (recall) and the share of its own that the compiler agrees with (precision). */
-  recall: number;
-  precision: number;
-}
 
 interface CorpusFigures {
   corpus: string;

@@ -48,17 +48,26 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
-/** Walks `root` and returns the indexable files (sorted by path) and the ones it had to skip. */
-export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Discovery {
-  const files: DiscoveredFile[] = [];
-  const skipped: SkippedFile[] = [];
+export interface WalkHandlers {
+  /** Only file names this accepts are checked against .gitignore and handed to `onFile`. */
+  wants(name: string): boolean;
+  onFile(path: string, abs: string): void;
+  onBuildOutput?(path: string): void;
+  onUnreadable?(path: string): void;
+}
+
+/**
+ * Walks `root` as kg sees a workspace: .gitignore files honoured as git does (root and nested), VCS folders and
+ * node_modules never entered, build output left out; entries in name order.
+ */
+export function walkWorkspace(root: string, handlers: WalkHandlers): void {
   const walk = (dir: string, scopes: IgnoreScope[]) => {
     const abs = dir === '' ? root : join(root, dir);
     let entries;
     try {
       entries = readdirSync(abs, { withFileTypes: true });
     } catch {
-      skipped.push({ path: dir || '.', reason: 'unreadable' });
+      handlers.onUnreadable?.(dir || '.');
       return;
     }
     const own = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? readIgnore(join(abs, '.gitignore')) : null;
@@ -69,30 +78,39 @@ export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTE
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED_DIRS.has(entry.name) || isIgnored(active, path, true)) continue;
         if (isBuildOutput(abs, entry.name)) {
-          skipped.push({ path, reason: 'build_output' });
+          handlers.onBuildOutput?.(path);
           continue;
         }
         walk(path, active);
-      } else if (entry.isFile() || entry.isSymbolicLink()) {
-        if (!INDEXED_FILE.test(entry.name) || isIgnored(active, path, false)) continue;
-        const fileAbs = join(abs, entry.name);
-        let stat;
-        try {
-          stat = statSync(fileAbs);
-        } catch {
-          skipped.push({ path, reason: 'unreadable' });
-          continue;
-        }
-        if (!stat.isFile()) continue;
-        if (stat.size > maxFileBytes) {
-          skipped.push({ path, reason: 'too_large', size: stat.size });
-          continue;
-        }
-        files.push({ path, abs: fileAbs, size: stat.size, mtimeMs: stat.mtimeMs });
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && handlers.wants(entry.name) && !isIgnored(active, path, false)) {
+        handlers.onFile(path, join(abs, entry.name));
       }
     }
   };
   walk('', []);
+}
+
+/** Walks `root` and returns the indexable files (sorted by path) and the ones it had to skip. */
+export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Discovery {
+  const files: DiscoveredFile[] = [];
+  const skipped: SkippedFile[] = [];
+  walkWorkspace(root, {
+    wants: (name) => INDEXED_FILE.test(name),
+    onBuildOutput: (path) => skipped.push({ path, reason: 'build_output' }),
+    onUnreadable: (path) => skipped.push({ path, reason: 'unreadable' }),
+    onFile(path, abs) {
+      let stat;
+      try {
+        stat = statSync(abs);
+      } catch {
+        skipped.push({ path, reason: 'unreadable' });
+        return;
+      }
+      if (!stat.isFile()) return;
+      if (stat.size > maxFileBytes) skipped.push({ path, reason: 'too_large', size: stat.size });
+      else files.push({ path, abs, size: stat.size, mtimeMs: stat.mtimeMs });
+    },
+  });
   return { files, skipped };
 }
 

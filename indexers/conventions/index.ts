@@ -1,10 +1,10 @@
 // The conventions indexer: the workspace's instructions to agents (AGENTS.md, CLAUDE.md, rule files, ...) as
 // sections, each scoped to the folder its document applies to.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
 import { nodeId, type ConventionRow, type Warning } from '../../graph/records.js';
+import { walkWorkspace } from '../code/discover.js';
 import { splitSections, stripFrontMatter } from './sections.js';
 
 /**
@@ -32,10 +32,6 @@ export const CONVENTION_SOURCES: readonly { path: string; frontMatter?: boolean 
 export const NESTED_NAMES: ReadonlySet<string> = new Set(['AGENTS.md', 'CLAUDE.md']);
 
 const MAX_DOCUMENT_BYTES = 1024 * 1024;
-const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
-// Build output holds copies of documents, not the workspace's own: the same folders the code indexer leaves out.
-const BUILD_OUTPUT_DIRS = new Set(['coverage', '.next', '.nuxt', '.svelte-kit', '.turbo', '.cache', '.output', '.vercel', '.parcel-cache']);
-const PACKAGE_OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'lib-esm', 'esm', 'cjs']);
 
 export interface ConventionDocument {
   /** Workspace-relative path. */
@@ -110,54 +106,16 @@ export function findConventionDocuments(root: string): ConventionDocument[] {
   return found;
 }
 
-// Nested documents in subfolders, honouring .gitignore files as git does (root and nested).
+// Nested documents in subfolders, seen as the code indexer sees the workspace (.gitignore, build output).
 function findNested(root: string): string[] {
   const found: string[] = [];
-  const walk = (dir: string, scopes: { base: string; rules: Ignore }[]) => {
-    let entries;
-    try {
-      entries = readdirSync(dir === '' ? root : join(root, dir), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const own = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? readIgnore(join(root, dir, '.gitignore')) : null;
-    const active = own ? [...scopes, { base: dir, rules: own }] : scopes;
-    for (const entry of entries) {
-      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (SKIPPED_DIRS.has(entry.name) || BUILD_OUTPUT_DIRS.has(entry.name) || ignored(active, path, true)) continue;
-        if (PACKAGE_OUTPUT_DIRS.has(entry.name) && isPackageFolder(join(root, dir))) continue;
-        walk(path, active);
-      } else if (dir !== '' && NESTED_NAMES.has(entry.name) && !ignored(active, path, false)) {
-        found.push(path);
-      }
-    }
-  };
-  walk('', []);
+  walkWorkspace(root, {
+    wants: (name) => NESTED_NAMES.has(name),
+    onFile: (path) => {
+      if (path.includes('/')) found.push(path);
+    },
+  });
   return found.sort();
-}
-
-function isPackageFolder(abs: string): boolean {
-  return existsSync(join(abs, 'package.json')) || existsSync(join(abs, 'tsconfig.json'));
-}
-
-function ignored(scopes: readonly { base: string; rules: Ignore }[], path: string, isDir: boolean): boolean {
-  let result = false;
-  for (const scope of scopes) {
-    const rel = scope.base === '' ? path : path.slice(scope.base.length + 1);
-    const test = scope.rules.test(isDir ? `${rel}/` : rel);
-    if (test.ignored) result = true;
-    else if (test.unignored) result = false;
-  }
-  return result;
-}
-
-function readIgnore(path: string): Ignore | null {
-  try {
-    return ignore().add(readFileSync(path, 'utf8'));
-  } catch {
-    return null;
-  }
 }
 
 function listFiles(dir: string): string[] {

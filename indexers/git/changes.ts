@@ -25,21 +25,6 @@ export async function gitChangedSince(root: string, since: string): Promise<GitC
   }
 }
 
-/** Files changed by the given commits (their union), workspace-relative. */
-export async function gitFilesOfCommits(root: string, shas: readonly string[]): Promise<GitChanges> {
-  try {
-    const paths = new Set<string>();
-    for (const sha of shas) {
-      const out = await git(root, ['show', '--name-only', '--no-renames', '--relative', '--format=', '-z', sha, '--']);
-      for (const path of splitZ(out)) paths.add(path);
-    }
-    return { ok: true, paths: [...paths].sort() };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, reason: message.split('\n')[0] ?? message };
-  }
-}
-
 async function git(cwd: string, args: string[]): Promise<string> {
   const { stdout } = await exec('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, timeout: 30_000 });
   return stdout;

@@ -1,5 +1,7 @@
 // Folds a session's events (in eventIndex order) into the facts the graph keeps about it. Pure.
 
+import { isRecord, str, strings } from './values.js';
+
 export interface SessionEvent {
   eventId: string;
   eventIndex: number;
@@ -240,16 +242,4 @@ export function firstLine(text: string): string | null {
     if (clean !== '') return clean;
   }
   return null;
-}
-
-function str(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
