@@ -1,6 +1,7 @@
 // Pure extraction from one parsed source file: its imports, exported symbols, CLI commands, routes and syntax errors.
 
-import { ts } from './ts.js';
+import type { ts } from 'ts-morph';
+import { tsc } from './ts.js';
 
 export type ImportForm =
   | 'import'
@@ -74,7 +75,7 @@ const NEEDS_WALK = /\bimport\s*\(|\brequire\s*\(|\.command\s*\(|\.(?:get|post|pu
 export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
   const facts: FileFacts = { imports: [], symbols: [], cliCommands: [], routes: [], syntaxErrors: [], syntaxErrorCount: 0 };
   const lineOf = (pos: number) => file.getLineAndCharacterOfPosition(pos).line + 1;
-  const isModuleFile = ts.isExternalModule(file);
+  const isModuleFile = tsc.isExternalModule(file);
 
   for (const statement of file.statements) {
     setParent(statement, file);
@@ -92,28 +93,28 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
 
   // Mirrors the compiler's collectModuleReferences: imports, re-exports, import-equals, ambient module bodies, augmentations.
   function collectModuleReferences(node: ts.Statement, inAmbientModule: boolean): void {
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node) || ts.isImportEqualsDeclaration(node)) {
+    if (tsc.isImportDeclaration(node) || tsc.isExportDeclaration(node) || tsc.isImportEqualsDeclaration(node)) {
       const literal = moduleNameOf(node);
       if (!literal || literal.text === '') return;
       linkDown(node, literal);
       if (inAmbientModule && isRelative(literal.text)) return;
-      if (ts.isImportDeclaration(node)) {
+      if (tsc.isImportDeclaration(node)) {
         addImport(literal, { typeOnly: node.importClause?.isTypeOnly ?? false, dynamic: false, reExport: false, form: 'import' });
-      } else if (ts.isExportDeclaration(node)) {
+      } else if (tsc.isExportDeclaration(node)) {
         addImport(literal, { typeOnly: node.isTypeOnly, dynamic: false, reExport: true, form: 'export' });
       } else {
         addImport(literal, { typeOnly: node.isTypeOnly, dynamic: false, reExport: false, form: 'import_equals' });
       }
       return;
     }
-    if (ts.isModuleDeclaration(node) && ts.isStringLiteral(node.name)) {
-      const ambient = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) ?? false;
+    if (tsc.isModuleDeclaration(node) && tsc.isStringLiteral(node.name)) {
+      const ambient = node.modifiers?.some((m) => m.kind === tsc.SyntaxKind.DeclareKeyword) ?? false;
       if (!(inAmbientModule || ambient || file.isDeclarationFile)) return;
       const name = node.name.text;
       setParent(node.name, node);
       if (isModuleFile || (inAmbientModule && !isRelative(name))) {
         addImport(node.name, { typeOnly: true, dynamic: false, reExport: false, form: 'augmentation' });
-      } else if (!inAmbientModule && node.body && ts.isModuleBlock(node.body)) {
+      } else if (!inAmbientModule && node.body && tsc.isModuleBlock(node.body)) {
         setParent(node.body, node);
         for (const inner of node.body.statements) {
           setParent(inner, node.body);
@@ -124,10 +125,10 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
   }
 
   function walk(node: ts.Node): void {
-    if (ts.isCallExpression(node)) visitCall(node);
-    else if (ts.isImportTypeNode(node)) {
+    if (tsc.isCallExpression(node)) visitCall(node);
+    else if (tsc.isImportTypeNode(node)) {
       const argument = node.argument;
-      if (ts.isLiteralTypeNode(argument) && ts.isStringLiteral(argument.literal)) {
+      if (tsc.isLiteralTypeNode(argument) && tsc.isStringLiteral(argument.literal)) {
         addImport(argument.literal, { typeOnly: true, dynamic: false, reExport: false, form: 'import_type' });
       }
     }
@@ -137,7 +138,7 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
         walkJsDoc(doc);
       }
     }
-    ts.forEachChild(node, visitChild);
+    tsc.forEachChild(node, visitChild);
     function visitChild(child: ts.Node): void {
       setParent(child, node);
       walk(child);
@@ -145,15 +146,15 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
   }
 
   function walkJsDoc(node: ts.Node): void {
-    if (ts.isJSDocImportTag(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (tsc.isJSDocImportTag(node) && tsc.isStringLiteral(node.moduleSpecifier)) {
       addImport(node.moduleSpecifier, { typeOnly: true, dynamic: false, reExport: false, form: 'jsdoc_import' });
-    } else if (ts.isImportTypeNode(node)) {
+    } else if (tsc.isImportTypeNode(node)) {
       const argument = node.argument;
-      if (ts.isLiteralTypeNode(argument) && ts.isStringLiteral(argument.literal)) {
+      if (tsc.isLiteralTypeNode(argument) && tsc.isStringLiteral(argument.literal)) {
         addImport(argument.literal, { typeOnly: true, dynamic: false, reExport: false, form: 'import_type' });
       }
     }
-    ts.forEachChild(node, (child) => {
+    tsc.forEachChild(node, (child) => {
       setParent(child, node);
       walkJsDoc(child);
     });
@@ -161,16 +162,16 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
 
   function visitCall(call: ts.CallExpression): void {
     const first = call.arguments[0];
-    const literal = first && ts.isStringLiteralLike(first) ? first : undefined;
-    if (call.expression.kind === ts.SyntaxKind.ImportKeyword) {
+    const literal = first && tsc.isStringLiteralLike(first) ? first : undefined;
+    if (call.expression.kind === tsc.SyntaxKind.ImportKeyword) {
       if (literal) addImport(literal, { typeOnly: false, dynamic: true, reExport: false, form: 'dynamic' });
       return;
     }
-    if (ts.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 && literal) {
+    if (tsc.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 && literal) {
       addImport(literal, { typeOnly: false, dynamic: false, reExport: false, form: 'require' });
       return;
     }
-    if (!ts.isPropertyAccessExpression(call.expression) || !literal) return;
+    if (!tsc.isPropertyAccessExpression(call.expression) || !literal) return;
     const method = call.expression.name.text;
     if (method === 'command') {
       const spec = literal.text.trim();
@@ -201,7 +202,7 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
     for (const diagnostic of diagnostics.slice(0, MAX_DIAGNOSTICS_PER_FILE)) {
       facts.syntaxErrors.push({
         line: lineOf(diagnostic.start),
-        message: ts.flattenDiagnosticMessageText(diagnostic.messageText, ' '),
+        message: tsc.flattenDiagnosticMessageText(diagnostic.messageText, ' '),
       });
     }
   }
@@ -215,7 +216,7 @@ function setParent(node: ts.Node, parent: ts.Node): void {
 function linkDown(from: ts.Node, to: ts.Node): void {
   const visit = (node: ts.Node): boolean => {
     if (node === to) return true;
-    return ts.forEachChild(node, (child) => {
+    return tsc.forEachChild(node, (child) => {
       if (child.pos > to.pos || child.end < to.end) return undefined;
       setParent(child, node);
       return visit(child) ? true : undefined;
@@ -225,12 +226,12 @@ function linkDown(from: ts.Node, to: ts.Node): void {
 }
 
 function moduleNameOf(node: ts.ImportDeclaration | ts.ExportDeclaration | ts.ImportEqualsDeclaration): ts.StringLiteral | undefined {
-  if (ts.isImportEqualsDeclaration(node)) {
+  if (tsc.isImportEqualsDeclaration(node)) {
     const reference = node.moduleReference;
-    return ts.isExternalModuleReference(reference) && ts.isStringLiteral(reference.expression) ? reference.expression : undefined;
+    return tsc.isExternalModuleReference(reference) && tsc.isStringLiteral(reference.expression) ? reference.expression : undefined;
   }
   const specifier = node.moduleSpecifier;
-  return specifier && ts.isStringLiteral(specifier) ? specifier : undefined;
+  return specifier && tsc.isStringLiteral(specifier) ? specifier : undefined;
 }
 
 function isRelative(name: string): boolean {
@@ -244,16 +245,16 @@ function hasJsDoc(node: ts.Node): node is ts.Node & { jsDoc: ts.JSDoc[] } {
 // `.command('x').description('...')`: the call is the object of a `.description(...)` property access.
 function chainedDescription(call: ts.CallExpression): string | null {
   const access = call.parent;
-  if (!access || !ts.isPropertyAccessExpression(access) || access.name.text !== 'description') return null;
+  if (!access || !tsc.isPropertyAccessExpression(access) || access.name.text !== 'description') return null;
   const outer = access.parent;
-  if (!outer || !ts.isCallExpression(outer)) return null;
+  if (!outer || !tsc.isCallExpression(outer)) return null;
   const first = outer.arguments[0];
-  return first && ts.isStringLiteralLike(first) ? first.text : null;
+  return first && tsc.isStringLiteralLike(first) ? first.text : null;
 }
 
 function secondString(call: ts.CallExpression): string | null {
   const second = call.arguments[1];
-  return second && ts.isStringLiteralLike(second) ? second.text : null;
+  return second && tsc.isStringLiteralLike(second) ? second.text : null;
 }
 
 /** Exported declarations of the file, one per name, first declaration's line. */
@@ -271,12 +272,12 @@ function collectSymbols(file: ts.SourceFile, out: SymbolFact[], lineOf: (pos: nu
     for (const name of declaredNames(statement)) if (!locals.has(name)) locals.set(name, kind);
   }
   for (const statement of file.statements) {
-    if (ts.isExportAssignment(statement)) {
+    if (tsc.isExportAssignment(statement)) {
       add(statement.isExportEquals ? 'export=' : 'default', 'default', statement);
       continue;
     }
-    if (ts.isExportDeclaration(statement)) {
-      if (statement.moduleSpecifier || !statement.exportClause || !ts.isNamedExports(statement.exportClause)) continue;
+    if (tsc.isExportDeclaration(statement)) {
+      if (statement.moduleSpecifier || !statement.exportClause || !tsc.isNamedExports(statement.exportClause)) continue;
       for (const element of statement.exportClause.elements) {
         const local = (element.propertyName ?? element.name).text;
         add(element.name.text, locals.get(local) ?? (statement.isTypeOnly || element.isTypeOnly ? 'type' : 'variable'), element);
@@ -284,8 +285,8 @@ function collectSymbols(file: ts.SourceFile, out: SymbolFact[], lineOf: (pos: nu
       continue;
     }
     const kind = declarationKind(statement);
-    if (!kind || !hasModifier(statement, ts.SyntaxKind.ExportKeyword)) continue;
-    if (hasModifier(statement, ts.SyntaxKind.DefaultKeyword)) {
+    if (!kind || !hasModifier(statement, tsc.SyntaxKind.ExportKeyword)) continue;
+    if (hasModifier(statement, tsc.SyntaxKind.DefaultKeyword)) {
       add('default', kind, statement);
       continue;
     }
@@ -294,27 +295,27 @@ function collectSymbols(file: ts.SourceFile, out: SymbolFact[], lineOf: (pos: nu
 }
 
 function declarationKind(node: ts.Statement): string | null {
-  if (ts.isFunctionDeclaration(node)) return 'function';
-  if (ts.isClassDeclaration(node)) return 'class';
-  if (ts.isInterfaceDeclaration(node)) return 'interface';
-  if (ts.isTypeAliasDeclaration(node)) return 'type';
-  if (ts.isEnumDeclaration(node)) return 'enum';
-  if (ts.isModuleDeclaration(node) && ts.isIdentifier(node.name)) return 'namespace';
-  if (ts.isVariableStatement(node)) return 'variable';
+  if (tsc.isFunctionDeclaration(node)) return 'function';
+  if (tsc.isClassDeclaration(node)) return 'class';
+  if (tsc.isInterfaceDeclaration(node)) return 'interface';
+  if (tsc.isTypeAliasDeclaration(node)) return 'type';
+  if (tsc.isEnumDeclaration(node)) return 'enum';
+  if (tsc.isModuleDeclaration(node) && tsc.isIdentifier(node.name)) return 'namespace';
+  if (tsc.isVariableStatement(node)) return 'variable';
   return null;
 }
 
 function declaredNames(node: ts.Statement): string[] {
-  if (ts.isVariableStatement(node)) return node.declarationList.declarations.flatMap((d) => bindingNames(d.name));
+  if (tsc.isVariableStatement(node)) return node.declarationList.declarations.flatMap((d) => bindingNames(d.name));
   const name = (node as ts.DeclarationStatement).name;
-  return name && ts.isIdentifier(name) ? [name.text] : [];
+  return name && tsc.isIdentifier(name) ? [name.text] : [];
 }
 
 function bindingNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  return name.elements.flatMap((element) => (ts.isOmittedExpression(element) ? [] : bindingNames(element.name)));
+  if (tsc.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((element) => (tsc.isOmittedExpression(element) ? [] : bindingNames(element.name)));
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+  return tsc.canHaveModifiers(node) && (tsc.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
 }

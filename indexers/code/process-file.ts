@@ -7,7 +7,8 @@ import type { DiscoveredFile } from './discover.js';
 import { looksBinary } from './discover.js';
 import { extractFacts, type FileFacts, type ImportFact } from './extract.js';
 import { cachedHost, ProjectResolver, type ImportTarget } from './resolve.js';
-import { ts } from './ts.js';
+import type { ts } from 'ts-morph';
+import { tsc } from './ts.js';
 import { loadProjects, type Project, type Projects } from './tsconfig.js';
 
 /** An import without its AST nodes, with the resolution mode the compiler uses for it, so it can be resolved again later. */
@@ -66,14 +67,14 @@ export function processFile(file: DiscoveredFile, env: ResolutionEnv): FileResul
   const project = env.projects.ownerOf(file.abs);
   const resolver = env.resolverFor(project);
   const isJs = /\.[cm]?jsx?$/.test(file.path);
-  const source = ts.createSourceFile(
+  const source = tsc.createSourceFile(
     file.abs,
     text,
     {
-      languageVersion: ts.ScriptTarget.Latest,
+      languageVersion: tsc.ScriptTarget.Latest,
       impliedNodeFormat: resolver.impliedNodeFormat(file.abs),
       // JSDoc can hold imports only in JavaScript files; skipping it elsewhere parses faster.
-      jsDocParsingMode: isJs ? ts.JSDocParsingMode.ParseAll : ts.JSDocParsingMode.ParseNone,
+      jsDocParsingMode: isJs ? tsc.JSDocParsingMode.ParseAll : tsc.JSDocParsingMode.ParseNone,
     },
     // Parent pointers cost a fifth of the parse; extractFacts links the few the compiler's rules need.
     false,
@@ -94,10 +95,10 @@ export function languageOf(path: string): string {
 }
 
 function scriptKindOf(path: string): ts.ScriptKind {
-  if (path.endsWith('.tsx')) return ts.ScriptKind.TSX;
-  if (path.endsWith('.jsx')) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/.test(path)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
+  if (path.endsWith('.tsx')) return tsc.ScriptKind.TSX;
+  if (path.endsWith('.jsx')) return tsc.ScriptKind.JSX;
+  if (/\.[cm]?js$/.test(path)) return tsc.ScriptKind.JS;
+  return tsc.ScriptKind.TS;
 }
 
 function countLines(text: string): number {

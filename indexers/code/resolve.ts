@@ -1,7 +1,8 @@
 // Resolves import specifiers exactly as the compiler does, under the options of the tsconfig owning each file.
 
 import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
-import { ts } from './ts.js';
+import type { ts } from 'ts-morph';
+import { tsc } from './ts.js';
 import type { ImportFact } from './extract.js';
 import type { Project } from './tsconfig.js';
 
@@ -16,12 +17,12 @@ export function cachedHost(): ts.ModuleResolutionHost {
   const dirs = new Map<string, boolean>();
   const real = new Map<string, string>();
   return {
-    fileExists: (path) => memo(files, path, () => ts.sys.fileExists(path)),
-    directoryExists: (path) => memo(dirs, path, () => ts.sys.directoryExists(path)),
-    readFile: (path) => ts.sys.readFile(path),
-    realpath: (path) => memo(real, path, () => ts.sys.realpath?.(path) ?? path),
+    fileExists: (path) => memo(files, path, () => tsc.sys.fileExists(path)),
+    directoryExists: (path) => memo(dirs, path, () => tsc.sys.directoryExists(path)),
+    readFile: (path) => tsc.sys.readFile(path),
+    realpath: (path) => memo(real, path, () => tsc.sys.realpath?.(path) ?? path),
     getCurrentDirectory: () => process.cwd(),
-    useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
+    useCaseSensitiveFileNames: tsc.sys.useCaseSensitiveFileNames,
   };
 }
 
@@ -35,9 +36,9 @@ export class ProjectResolver {
     private readonly root: string,
     private readonly host: ts.ModuleResolutionHost,
   ) {
-    const canonical = (name: string) => (ts.sys.useCaseSensitiveFileNames ? name : name.toLowerCase());
-    this.moduleCache = ts.createModuleResolutionCache(root, canonical, project.options);
-    this.typeCache = ts.createTypeReferenceDirectiveResolutionCache(
+    const canonical = (name: string) => (tsc.sys.useCaseSensitiveFileNames ? name : name.toLowerCase());
+    this.moduleCache = tsc.createModuleResolutionCache(root, canonical, project.options);
+    this.typeCache = tsc.createTypeReferenceDirectiveResolutionCache(
       root,
       canonical,
       project.options,
@@ -47,7 +48,7 @@ export class ProjectResolver {
 
   /** ESM or CommonJS for a file, from its extension and the nearest package.json `type`, as the compiler decides. */
   impliedNodeFormat(abs: string): ts.ResolutionMode {
-    return ts.getImpliedNodeFormatForFile(
+    return tsc.getImpliedNodeFormatForFile(
       abs as ts.Path,
       this.moduleCache.getPackageJsonInfoCache(),
       this.host,
@@ -57,7 +58,7 @@ export class ProjectResolver {
 
   /** The resolution mode the compiler would use for this import in this file. */
   modeOf(file: ts.SourceFile, fact: ImportFact): ts.ResolutionMode {
-    if (fact.form === 'reference_types') return ts.getModeForFileReference(fact.reference ?? fact.specifier, file.impliedNodeFormat);
+    if (fact.form === 'reference_types') return tsc.getModeForFileReference(fact.reference ?? fact.specifier, file.impliedNodeFormat);
     return resolutionModeOf(file, fact, this.project.options);
   }
 
@@ -65,7 +66,7 @@ export class ProjectResolver {
   resolve(containing: string, fact: { specifier: string; form: string }, mode: ts.ResolutionMode): ImportTarget {
     if (fact.form === 'reference_path') return this.resolveReferencePath(containing, fact.specifier);
     if (fact.form === 'reference_types') {
-      const result = ts.resolveTypeReferenceDirective(
+      const result = tsc.resolveTypeReferenceDirective(
         fact.specifier,
         containing,
         this.project.options,
@@ -77,7 +78,7 @@ export class ProjectResolver {
       const resolved = result.resolvedTypeReferenceDirective;
       return this.target(fact.specifier, resolved?.resolvedFileName, resolved?.isExternalLibraryImport);
     }
-    const result = ts.resolveModuleName(fact.specifier, containing, this.project.options, this.host, this.moduleCache, undefined, mode);
+    const result = tsc.resolveModuleName(fact.specifier, containing, this.project.options, this.host, this.moduleCache, undefined, mode);
     return this.target(fact.specifier, result.resolvedModule?.resolvedFileName, result.resolvedModule?.isExternalLibraryImport);
   }
 
@@ -107,9 +108,9 @@ export class ProjectResolver {
 
 /** The resolution mode the compiler uses for this import, CommonJS for require(). */
 export function resolutionModeOf(file: ts.SourceFile, fact: ImportFact, options: ts.CompilerOptions): ts.ResolutionMode {
-  if (fact.form === 'require') return ts.ModuleKind.CommonJS;
+  if (fact.form === 'require') return tsc.ModuleKind.CommonJS;
   if (!fact.literal) return file.impliedNodeFormat;
-  return ts.getModeForUsageLocation(file, fact.literal, options);
+  return tsc.getModeForUsageLocation(file, fact.literal, options);
 }
 
 /** `@scope/pkg/sub` -> `@scope/pkg`, `lodash/fp` -> `lodash`; `node:fs` stays whole. */

@@ -1,19 +1,20 @@
 // Loads every tsconfig of a workspace through the compiler and decides which one owns each file.
 
 import { dirname, relative, sep } from 'node:path';
-import { ts } from './ts.js';
+import type { ts } from 'ts-morph';
+import { tsc } from './ts.js';
 import type { Warning } from '../../graph/records.js';
 
 /** Options for files no tsconfig owns: modern ESM with bundler resolution, JS and JSON allowed. */
 export const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  target: tsc.ScriptTarget.ES2022,
+  module: tsc.ModuleKind.ESNext,
+  moduleResolution: tsc.ModuleResolutionKind.Bundler,
   allowJs: true,
   resolveJsonModule: true,
   allowImportingTsExtensions: true,
   noEmit: true,
-  jsx: ts.JsxEmit.Preserve,
+  jsx: tsc.JsxEmit.Preserve,
 };
 
 export interface Project {
@@ -54,7 +55,7 @@ export function loadProjects(root: string, configPaths: readonly string[]): Proj
     if (!parsed) continue;
     list.push({ config: rel, options: parsed.options, fileNames: parsed.fileNames.map((f) => f.split('/').join(sep)) });
     for (const reference of parsed.projectReferences ?? []) {
-      const target = ts.resolveProjectReferencePath(reference);
+      const target = tsc.resolveProjectReferencePath(reference);
       if (!toRel(root, target).startsWith('..')) queue.push(target);
     }
   }
@@ -76,10 +77,10 @@ export function loadProjects(root: string, configPaths: readonly string[]): Proj
 function parseConfig(abs: string, rel: string, warnings: Warning[]): ts.ParsedCommandLine | undefined {
   let fatal: ts.Diagnostic | undefined;
   const host: ts.ParseConfigFileHost = {
-    useCaseSensitiveFileNames: ts.sys.useCaseSensitiveFileNames,
-    readDirectory: ts.sys.readDirectory,
-    fileExists: ts.sys.fileExists,
-    readFile: ts.sys.readFile,
+    useCaseSensitiveFileNames: tsc.sys.useCaseSensitiveFileNames,
+    readDirectory: tsc.sys.readDirectory,
+    fileExists: tsc.sys.fileExists,
+    readFile: tsc.sys.readFile,
     getCurrentDirectory: () => dirname(abs),
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
       fatal = diagnostic;
@@ -87,7 +88,7 @@ function parseConfig(abs: string, rel: string, warnings: Warning[]): ts.ParsedCo
   };
   let parsed: ts.ParsedCommandLine | undefined;
   try {
-    parsed = ts.getParsedCommandLineOfConfigFile(abs, undefined, host);
+    parsed = tsc.getParsedCommandLineOfConfigFile(abs, undefined, host);
   } catch (error) {
     warnings.push({ code: 'tsconfig_invalid', path: rel, message: `cannot read ${rel}: ${String(error)}` });
     return undefined;
@@ -99,7 +100,7 @@ function parseConfig(abs: string, rel: string, warnings: Warning[]): ts.ParsedCo
     warnings.push({
       code: 'tsconfig_invalid',
       path: rel,
-      message: `${rel}: ${ts.flattenDiagnosticMessageText(problems[0]!.messageText, ' ')}${parsed ? '' : ' (ignored)'}`,
+      message: `${rel}: ${tsc.flattenDiagnosticMessageText(problems[0]!.messageText, ' ')}${parsed ? '' : ' (ignored)'}`,
     });
   }
   // Like tsc, a config with recoverable errors is still used for what it does say.

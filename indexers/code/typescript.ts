@@ -1,6 +1,6 @@
-// Loads the TypeScript compiler that ts-morph carries with a V8 code cache, and registers it where ts-morph
-// will require it, so each kg process starts fast: compiling the 9 MB compiler costs ~130 ms per process,
-// ~45 ms with the cache (written once per kg home). Import `ts` from './ts.js', which loads this first.
+// Loads the TypeScript compiler that ts-morph carries with a V8 code cache, so each kg process starts fast:
+// compiling the 9 MB compiler costs ~130 ms per process, ~45 ms with the cache (written once per kg home).
+// Use it through './ts.js'.
 
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
@@ -21,7 +21,10 @@ interface Loaded {
 
 const loaded = load();
 
-// ts-morph's `require('./typescript')` now finds the compiler already loaded.
+/** The compiler module itself. */
+export const loadedCompiler: typeof TypeScript = loaded.ts;
+
+// Anything that later requires ts-morph finds this same compiler already loaded.
 const cached = new Module(compilerPath);
 cached.filename = compilerPath;
 cached.loaded = true;
