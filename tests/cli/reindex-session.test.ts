@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,9 +10,12 @@ const run = promisify(execFile);
 const KG = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
 const home = tempDir('kg-home-');
 
-async function kg(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function kg(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [KG, ...args], { env: { ...process.env, KG_HOME: home }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [KG, ...args], {
+      env: { ...process.env, KG_HOME: home, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -55,6 +58,37 @@ describe('kg reindex --session', () => {
     const fresh = join(tempDir(), 'fresh.duckdb');
     expect((await kg(['index', root, '--db', fresh, '--data-dir', data.dataDir])).code).toBe(0);
     expect((await kg(['export', '--db', db])).stdout).toBe((await kg(['export', '--db', fresh])).stdout);
+  });
+
+  it('with a deliberately tiny lock bound, each of 8 exits 1 with the documented message while another process holds the database', async () => {
+    const data = generateDataDir({ seed: 9, dir: tempDir('kg-sessions-'), sessions: 20, workspaces: 1, malformed: false, runs: 0 });
+    const root = data.workspaces[0]!;
+    const ids = data.sessions.filter((s) => s.workspace === 0 && s.present).slice(0, 8).map((s) => s.id);
+    const db = join(tempDir(), 'graph.duckdb');
+    expect((await kg(['index', root, '--db', db, '--data-dir', data.dataDir])).code).toBe(0);
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { DuckDBInstance } from '@duckdb/node-api';
+         const db = await DuckDBInstance.create(${JSON.stringify(db)}); await db.connect();
+         console.log('ready'); setTimeout(() => process.exit(0), 5000);`,
+      ],
+      { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => holder.stdout.on('data', () => resolve()));
+    const results = await Promise.all(
+      ids.map((id) =>
+        kg(['reindex', '--workspace', root, '--db', db, '--data-dir', data.dataDir, '--session', id], { KG_LOCK_TIMEOUT_MS: '100' }),
+      ),
+    );
+    holder.kill();
+    await new Promise((resolve) => holder.on('exit', resolve));
+    for (const result of results) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^kg: graph .* is locked by another process \(PID \d+\); gave up after 0\.\d s \(set KG_LOCK_TIMEOUT_MS to wait longer\)\n$/);
+    }
   });
 
   it('fails in one line for a session the data dir does not have', async () => {
