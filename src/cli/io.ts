@@ -15,6 +15,11 @@ export interface Io {
 
 export function processIo(): Io {
   let code: number = EXIT.ok;
+  // `kg export | head`: the reader went away, which is not a failure worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),

@@ -101,9 +101,10 @@ Examples:
     .description('print the whole graph: JSON lines (default), one JSON document, or Parquet files')
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json', 'parquet']).default('jsonl'))
     .option('--out <dir>', 'folder for --format parquet')
+    .addOption(new Option('--json', 'the same as --format json').conflicts('format'))
     .addOption(workspaceOption())
     .addOption(dbOption())
-    .action((options) => exportCommand(io, options));
+    .action((options) => exportCommand(io, options.json ? { ...options, format: 'json' } : options));
 
   program
     .command('status')

@@ -129,6 +129,14 @@ describe('kg export', () => {
     expect(lines.filter((l) => l.type === 'node' && l.table === 'files')).toHaveLength(9);
   });
 
+  it('prints one JSON document with --json (the same as --format json)', async () => {
+    const result = await kg(['export', '--json']);
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(document.nodes.filter((n: { table: string }) => n.table === 'files')).toHaveLength(9);
+    expect(document.edges.some((e: { kind: string; from: string; to: string }) => e.kind === 'imports' && e.from === 'src/store.ts' && e.to === 'src/schema.ts')).toBe(true);
+  });
+
   it('is deterministic: two exports of the same graph are identical', async () => {
     const a = await kg(['export']);
     const b = await kg(['export']);
