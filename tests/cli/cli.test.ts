@@ -1,34 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_APP, writeWorkspace } from '../fixtures/workspace.js';
+import { holdDatabaseLock, kgRunner, type KgRun } from '../support/kg-process.js';
 import { tempDir } from '../support/temp.js';
 
-const run = promisify(execFile);
-const KG = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
-const home = tempDir('kg-home-');
 const workspace = writeWorkspace(join(tempDir(), 'small-app'), SMALL_APP);
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kg(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [KG, ...args], {
-      cwd: options.cwd ?? workspace,
-      env: { ...process.env, KG_HOME: home, ...options.env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const home = tempDir('kg-home-');
+const runKg = kgRunner(home);
+/** `kg` run from the workspace unless told otherwise. */
+const kg = (args: string[], options: KgRun = {}) => runKg(args, { cwd: workspace, ...options });
 
 beforeAll(async () => {
   const indexed = await kg(['index', '.', '--json']);
@@ -156,20 +137,9 @@ describe('locking', () => {
   it('gives up on a database another process holds, after the configured bound, in one line', async () => {
     const db = join(tempDir(), 'held.duckdb');
     mkdirSync(join(db, '..'), { recursive: true });
-    const holder = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { DuckDBInstance } from '@duckdb/node-api';
-         const db = await DuckDBInstance.create(${JSON.stringify(db)}); await db.connect();
-         console.log('ready'); setTimeout(() => process.exit(0), 3000);`,
-      ],
-      { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve) => holder.stdout.on('data', () => resolve()));
+    const lock = await holdDatabaseLock(db, 3000);
     const result = await kg(['index', '.', '--db', db], { env: { KG_LOCK_TIMEOUT_MS: '200' } });
-    holder.kill();
+    await lock.release();
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^kg: graph .*held\.duckdb is locked by another process \(PID \d+\); gave up after/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

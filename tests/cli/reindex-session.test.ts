@@ -1,27 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generateDataDir } from '../fixtures/datadir/generate.js';
+import { holdDatabaseLock, kgRunner } from '../support/kg-process.js';
 import { tempDir } from '../support/temp.js';
 
-const run = promisify(execFile);
-const KG = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
-const home = tempDir('kg-home-');
-
-async function kg(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [KG, ...args], {
-      env: { ...process.env, KG_HOME: home, ...env },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const kg = kgRunner(tempDir('kg-home-'));
 
 describe('kg reindex --session', () => {
   it('lands 8 sessions reindexed at once, each with its record and produced_by edges', async () => {
@@ -66,25 +50,13 @@ describe('kg reindex --session', () => {
     const ids = data.sessions.filter((s) => s.workspace === 0 && s.present).slice(0, 8).map((s) => s.id);
     const db = join(tempDir(), 'graph.duckdb');
     expect((await kg(['index', root, '--db', db, '--data-dir', data.dataDir])).code).toBe(0);
-    const holder = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { DuckDBInstance } from '@duckdb/node-api';
-         const db = await DuckDBInstance.create(${JSON.stringify(db)}); await db.connect();
-         console.log('ready'); setTimeout(() => process.exit(0), 5000);`,
-      ],
-      { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve) => holder.stdout.on('data', () => resolve()));
+    const lock = await holdDatabaseLock(db, 5000);
     const results = await Promise.all(
       ids.map((id) =>
-        kg(['reindex', '--workspace', root, '--db', db, '--data-dir', data.dataDir, '--session', id], { KG_LOCK_TIMEOUT_MS: '100' }),
+        kg(['reindex', '--workspace', root, '--db', db, '--data-dir', data.dataDir, '--session', id], { env: { KG_LOCK_TIMEOUT_MS: '100' } }),
       ),
     );
-    holder.kill();
-    await new Promise((resolve) => holder.on('exit', resolve));
+    await lock.release();
     for (const result of results) {
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^kg: graph .* is locked by another process \(PID \d+\); gave up after 0\.\d s \(set KG_LOCK_TIMEOUT_MS to wait longer\)\n$/);

@@ -1,35 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { prng, writeLargeWorkspace } from '../fixtures/edits.js';
 import { writeWorkspace } from '../fixtures/workspace.js';
+import { holdDatabaseLock, kgRunner } from '../support/kg-process.js';
 import { tempDir } from '../support/temp.js';
 
-const run = promisify(execFile);
-const REPO = join(import.meta.dirname, '..', '..');
-const KG = join(REPO, 'bin', 'kg.js');
+const KG = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
 const home = tempDir('kg-home-');
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kg(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [KG, ...args], {
-      env: { ...process.env, KG_HOME: home, ...env },
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const kg = kgRunner(home);
 
 /** The graph of `db`, as `kg export` prints it. */
 async function exportOf(db: string): Promise<string> {
@@ -91,23 +71,11 @@ describe('kg reindex', () => {
     await kg(['index', root, '--db', db]);
     const before = await exportOf(db);
     appendFileSync(join(root, 'src/f0.ts'), 'export const late = 1;\n');
-    const holder = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { DuckDBInstance } from '@duckdb/node-api';
-         const db = await DuckDBInstance.create(${JSON.stringify(db)}); await db.connect();
-         console.log('ready'); setTimeout(() => process.exit(0), 4000);`,
-      ],
-      { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve) => holder.stdout.on('data', () => resolve()));
+    const lock = await holdDatabaseLock(db, 4000);
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => kg(['reindex', '--workspace', root, '--db', db], { KG_LOCK_TIMEOUT_MS: '100' })),
+      Array.from({ length: 8 }, () => kg(['reindex', '--workspace', root, '--db', db], { env: { KG_LOCK_TIMEOUT_MS: '100' } })),
     );
-    holder.kill();
-    await new Promise((resolve) => holder.on('exit', resolve));
+    await lock.release();
     for (const result of results) {
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^kg: graph .* is locked by another process \(PID \d+\); gave up after 0\.\d s \(set KG_LOCK_TIMEOUT_MS to wait longer\)\n$/);

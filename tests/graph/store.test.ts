@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { KgError } from '../../graph/errors.js';
 import { SCHEMA_VERSION } from '../../graph/schema.js';
 import { GraphStore } from '../../graph/store.js';
 import { codeRows } from '../support/code-graph.js';
+import { holdDatabaseLock } from '../support/kg-process.js';
 import { tempDir } from '../support/temp.js';
 
 const dir = tempDir();
@@ -60,8 +60,7 @@ describe('GraphStore', () => {
   it('waits for another process to release the lock, then gives up with a one-line message', async () => {
     const path = join(dir, 'locked.duckdb');
     (await GraphStore.open({ path })).close();
-    const holder = holdLock(path, 1500);
-    await holder.ready;
+    const holder = await holdDatabaseLock(path, 1500);
     const started = Date.now();
     const error = await GraphStore.open({ path, lockTimeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KgError);
@@ -73,26 +72,7 @@ describe('GraphStore', () => {
     const store = await GraphStore.open({ path, lockTimeoutMs: 20_000 });
     expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
     store.close();
-    await holder.exited;
+    await holder.release();
   });
 });
 
-/** Opens `path` for writing in another process and keeps it open for `ms`. */
-function holdLock(path: string, ms: number): { ready: Promise<void>; exited: Promise<void> } {
-  const script = `
-    import { DuckDBInstance } from '@duckdb/node-api';
-    const db = await DuckDBInstance.create(${JSON.stringify(path)});
-    const c = await db.connect();
-    console.log('ready');
-    setTimeout(() => { c.closeSync(); db.closeSync(); }, ${ms});
-  `;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`lock holder exited early with ${code}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return { ready, exited };
-}
