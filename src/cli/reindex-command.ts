@@ -38,7 +38,9 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
       ? `full index (${report.reason}): ${report.counts?.files ?? 0} files`
       : report.counts === null
         ? 'already up to date'
-        : `${changed} file(s) redone (${report.added.length} added, ${report.modified.length} modified, ${report.deleted.length} deleted)` +
+        : (changed === 0
+            ? 'code unchanged'
+            : `${changed} file(s) redone (${report.added.length} added, ${report.modified.length} modified, ${report.deleted.length} deleted)`) +
           (report.reResolved > 0 ? `, imports of ${report.reResolved} other file(s) resolved again` : '') +
           (report.history ? `; history read again: ${report.history.sessions} sessions, ${report.history.conventions} convention sections` : '');
   io.stdout(`reindexed ${report.workspace} in ${(report.durationMs / 1000).toFixed(2)} s: ${what}\n`);
