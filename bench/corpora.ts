@@ -18,6 +18,16 @@ export interface Corpus {
   /** The workspace: `src/` copied from the package plus a tsconfig.json (and package.json). */
   root: string;
   files: number;
+  /** What `npm pack` reported for the tarball, so a rerun can tell it indexed the same bytes. */
+  tarball: PackRecord;
+}
+
+export interface PackRecord {
+  id: string;
+  integrity: string;
+  shasum: string;
+  size: number;
+  unpackedSize: number;
 }
 
 const BENCH_DIR = join(import.meta.dirname, '..', '..', 'bench');
@@ -54,20 +64,13 @@ export const CORPORA: CorpusSpec[] = [
   },
 ];
 
-/** Packs (once) and prepares a corpus; only the npm registry is contacted. */
+/** Packs (once) and prepares a corpus; only the npm registry is contacted, and only when the cache lacks it. */
 export function prepareCorpus(spec: CorpusSpec): Corpus {
-  const packageDir = join(CORPORA_DIR, `${spec.pkg}-${spec.version}`, 'package');
-  if (!existsSync(packageDir)) {
-    mkdirSync(join(CORPORA_DIR, `${spec.pkg}-${spec.version}`), { recursive: true });
-    const tarball = execFileSync('npm', ['pack', `${spec.pkg}@${spec.version}`, '--silent', '--pack-destination', CORPORA_DIR], {
-      encoding: 'utf8',
-    })
-      .trim()
-      .split('\n')
-      .pop()!;
-    execFileSync('tar', ['xzf', join(CORPORA_DIR, tarball), '-C', join(CORPORA_DIR, `${spec.pkg}-${spec.version}`)]);
-    rmSync(join(CORPORA_DIR, tarball), { force: true });
-  }
+  const cacheDir = join(CORPORA_DIR, `${spec.pkg}-${spec.version}`);
+  const packageDir = join(cacheDir, 'package');
+  const recordPath = join(cacheDir, 'pack.json');
+  if (!existsSync(packageDir) || !existsSync(recordPath)) packCorpus(spec, cacheDir);
+  const tarball = JSON.parse(readFileSync(recordPath, 'utf8')) as PackRecord;
   const root = join(WORK_DIR, spec.name);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
@@ -78,7 +81,25 @@ export function prepareCorpus(spec: CorpusSpec): Corpus {
   const pkg = readJson(join(packageDir, 'package.json'));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: pkg.name, version: pkg.version, type: pkg.type ?? 'commonjs' }, null, 2));
   writeFileSync(join(root, 'tsconfig.json'), JSON.stringify(spec.tsconfig(packageDir), null, 2));
-  return { spec, root, files: countSources(join(root, 'src')) };
+  return { spec, root, files: countSources(join(root, 'src')), tarball };
+}
+
+function packCorpus(spec: CorpusSpec, cacheDir: string): void {
+  rmSync(cacheDir, { recursive: true, force: true });
+  mkdirSync(cacheDir, { recursive: true });
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', `${spec.pkg}@${spec.version}`, '--json', '--pack-destination', cacheDir], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as (PackRecord & { filename: string })[];
+  if (!packed) throw new Error(`npm pack ${spec.pkg}@${spec.version} reported no tarball`);
+  execFileSync('tar', ['xzf', join(cacheDir, packed.filename), '-C', cacheDir]);
+  rmSync(join(cacheDir, packed.filename), { force: true });
+  if (!existsSync(join(cacheDir, 'package', 'src'))) throw new Error(`${spec.pkg}@${spec.version} ships no src/: pick another corpus`);
+  const { id, integrity, shasum, size, unpackedSize } = packed;
+  // Written last: its presence marks a complete cache entry.
+  writeFileSync(join(cacheDir, 'pack.json'), JSON.stringify({ id, integrity, shasum, size, unpackedSize }, null, 2));
 }
 
 function countSources(dir: string): number {

@@ -1,11 +1,14 @@
 // The tools kg is compared with, run on the same workspace, and their answers as file-to-file edge sets.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const NODE_MODULES = join(import.meta.dirname, '..', '..', 'node_modules');
 
 export interface Tool {
   name: string;
+  /** The installed version (a devDependency), recorded with the figures. */
+  version: string;
   /** node arguments (the tool's own script first) to run it on `root`. */
   args(root: string): string[];
   /** Parses the tool's stdout into the set of `from|to` workspace-file edges and the total edge count. */
@@ -16,6 +19,10 @@ function binOf(pkg: string, bin: string): string {
   return join(NODE_MODULES, pkg, bin);
 }
 
+function versionOf(pkg: string): string {
+  return (JSON.parse(readFileSync(join(NODE_MODULES, pkg, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 interface CruiseOutput {
   modules: { source: string; dependencies: { resolved: string; couldNotResolve: boolean; coreModule: boolean }[] }[];
 }
@@ -23,6 +30,7 @@ interface CruiseOutput {
 /** dependency-cruiser with the TypeScript pre-compilation dependencies (type-only imports included). */
 export const dependencyCruiser: Tool = {
   name: 'dependency-cruiser',
+  version: versionOf('dependency-cruiser'),
   args: () => [
     binOf('dependency-cruiser', 'bin/dependency-cruise.mjs'),
     '--no-config',
@@ -54,6 +62,7 @@ export const dependencyCruiser: Tool = {
 
 export const madge: Tool = {
   name: 'madge',
+  version: versionOf('madge'),
   args: () => [binOf('madge', 'bin/cli.js'), '--json', '--ts-config', 'tsconfig.json', '--extensions', 'ts,tsx,mts,cts', 'src'],
   edges(stdout) {
     const output = JSON.parse(stdout.slice(stdout.indexOf('{'))) as Record<string, string[]>;

@@ -1,141 +1,130 @@
-// `npm run bench`: kg's full index against dependency-cruiser and madge on real corpora, in one run.
+// `npm run bench`: every benchmark section in one run, figures printed and saved to bench/.work/last-run.json.
+//
+//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions] [--corpus rxjs|effect]
+//
+// `--only kg` / `--only peers` run the full-index section with kg or the peers alone. BENCH_RUNS sets --runs.
 
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { cpus, freemem, tmpdir, totalmem, type, release } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
-import { indexCode } from '../indexers/code/index.js';
-import { compareEdges, compilerImportEdges, kgImportEdges } from '../tests/oracle/compiler-oracle.js';
+import { readGitHead } from '../indexers/git/head.js';
 import { CORPORA, prepareCorpus, WORK_DIR, type Corpus } from './corpora.js';
-import { measure, median, type Measurement } from './measure.js';
-import { PEERS, type Tool } from './peers.js';
-import { formatTable, type ToolFigures } from './report.js';
-import { benchReindex, formatReindex, type ReindexFigures } from './reindex.js';
-import { runSessionsBench } from './sessions.js';
+import type { ToolChoice } from './full-index.js';
+import { RSS_METHOD } from './measure.js';
 
-const KG_BIN = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
-
-interface CorpusFigures {
-  corpus: string;
-  version: string;
-  sourceFiles: number;
-  tools: ToolFigures[];
-  ratios: Record<string, number>;
-  compilerAgreement: { both: number; onlyKg: number; onlyCompiler: number; ratio: number };
+interface BenchContext {
+  runs: number;
+  /** Prepared on first use, so a sessions-only run needs no corpus. */
+  corpora: () => Corpus[];
+  tools: ReadonlySet<ToolChoice>;
 }
+
+interface Section {
+  name: string;
+  run(context: BenchContext): Promise<unknown>;
+}
+
+/**
+ * In the order they run; a new section is one more entry here, and its figures land under its name in last-run.json.
+ * Sections are imported when they run: kg's compiler loader reads $KG_HOME as it is imported, after isolateKgHome.
+ */
+const SECTIONS: Section[] = [
+  {
+    name: 'index',
+    run: async (c) => (await import('./full-index.js')).benchFullIndex(c.corpora(), c.runs, c.tools),
+  },
+  {
+    name: 'reindex',
+    run: async (c) => {
+      const { benchReindex, formatReindex } = await import('./reindex.js');
+      // The larger corpus: a few hundred files, as the reindex targets are stated.
+      const corpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
+      const figures = await benchReindex(corpus, c.runs);
+      console.log(formatReindex(figures) + '\n');
+      return figures;
+    },
+  },
+  { name: 'sessions', run: async () => (await import('./sessions.js')).runSessionsBench() },
+];
+
+const TOOL_CHOICES: readonly string[] = ['kg', 'peers'];
 
 async function main(): Promise<void> {
   const runs = Number(flag('--runs') ?? process.env.BENCH_RUNS ?? 3);
-  const only = flag('--corpus');
-  console.log(machine());
-  console.log(`runs per tool: ${runs} (median wall time, max peak RSS)\n`);
-  const sections = (flag('--only') ?? 'index,reindex,sessions').split(',');
-  const corpora = CORPORA.filter((c) => !only || c.name === only).map(prepareCorpus);
-  const results: CorpusFigures[] = [];
-  if (sections.includes('index')) for (const corpus of corpora) results.push(await benchCorpus(corpus, runs));
-  const reindex: ReindexFigures[] = [];
-  if (sections.includes('reindex')) {
-    // The larger corpus: a few hundred files, as the reindex targets are stated.
-    const corpus = corpora.find((c) => c.spec.name === 'effect') ?? corpora[0]!;
-    const figures = await benchReindex(corpus, runs);
-    console.log(formatReindex(figures) + '\n');
-    reindex.push(figures);
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a whole number of at least 1, not ${flag('--runs') ?? process.env.BENCH_RUNS}`);
+  const only = (flag('--only') ?? SECTIONS.map((s) => s.name).join(',')).split(',');
+  const unknown = only.filter((name) => !TOOL_CHOICES.includes(name) && !SECTIONS.some((s) => s.name === name));
+  if (unknown.length > 0) throw new UsageError(`--only: unknown ${unknown.join(', ')} (sections: ${SECTIONS.map((s) => s.name).join(', ')}, or kg, peers)`);
+  const tools = only.filter((name) => TOOL_CHOICES.includes(name)) as ToolChoice[];
+  const corpusName = flag('--corpus');
+  const specs = CORPORA.filter((c) => !corpusName || c.name === corpusName);
+  if (specs.length === 0) throw new UsageError(`--corpus: unknown ${corpusName} (corpora: ${CORPORA.map((c) => c.name).join(', ')})`);
+
+  const host = machine();
+  console.log(`machine: ${host.cpu} x ${host.cores}, ${host.ramGiB} GiB RAM, ${host.os}, node ${host.node}`);
+  console.log(`kg at ${host.kgCommit ?? 'unknown commit'}; ${runs} timed run(s) per tool after one untimed, median wall time, highest peak RSS (${RSS_METHOD})\n`);
+
+  let prepared: Corpus[] | undefined;
+  const context: BenchContext = {
+    runs,
+    corpora: () => (prepared ??= specs.map(prepareCorpus)),
+    tools: new Set<ToolChoice>(tools.length > 0 ? tools : ['kg', 'peers']),
+  };
+  const chosen = SECTIONS.filter((s) => only.includes(s.name) || (s.name === 'index' && tools.length > 0));
+  const figures: Record<string, unknown> = {};
+  const restore = isolateKgHome();
+  try {
+    for (const section of chosen) figures[section.name] = await section.run(context);
+  } finally {
+    restore();
   }
-  const sessions = sections.includes('sessions') ? await runSessionsBench() : null;
   mkdirSync(WORK_DIR, { recursive: true });
-  writeFileSync(join(WORK_DIR, 'last-run.json'), JSON.stringify({ machine: machine(), runs, results, reindex, sessions }, null, 2));
+  const command = `node dist/bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
+  writeFileSync(join(WORK_DIR, 'last-run.json'), JSON.stringify({ date: new Date().toISOString(), command, machine: host, runs, rssMethod: RSS_METHOD, ...figures }, null, 2));
+  console.log(`figures saved to ${join(WORK_DIR, 'last-run.json')}`);
 }
 
-async function benchCorpus(corpus: Corpus, runs: number): Promise<CorpusFigures> {
-  const compiler = compilerImportEdges(corpus.root);
-  const compilerPairs = filePairs(compiler);
-  const tools: ToolFigures[] = [];
-
-  const kgRuns: Measurement[] = [];
-  let kgReport: { files: number; edges: number } = { files: 0, edges: 0 };
-  for (let i = 0; i < runs; i++) {
-    const home = mkdtempSync(join(tmpdir(), 'kg-bench-'));
-    try {
-      const run = await measure(process.execPath, [KG_BIN, 'index', corpus.root, '--db', join(home, 'graph.duckdb'), '--json']);
-      kgReport = JSON.parse(run.stdout) as { files: number; edges: number };
-      kgRuns.push(run);
-    } finally {
-      rmSync(home, { recursive: true, force: true });
+/**
+ * kg's home (databases, the compiler code cache) and agent data dir in a temp folder for this run: the figures
+ * must not depend on what the user's ~/.workrail holds, and the bench must leave nothing behind.
+ */
+function isolateKgHome(): () => void {
+  const saved = { KG_HOME: process.env.KG_HOME, WORKRAIL_DATA_DIR: process.env.WORKRAIL_DATA_DIR };
+  const home = mkdtempSync(join(tmpdir(), 'kg-bench-home-'));
+  mkdirSync(join(home, 'data'));
+  process.env.KG_HOME = join(home, 'kg');
+  process.env.WORKRAIL_DATA_DIR = join(home, 'data');
+  return () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
     }
-  }
-  const kgEdges = kgImportEdges((await indexCode(corpus.root)).rows.edges);
-  const agreement = compareEdges(kgEdges, compiler);
-  tools.push(figures('kg', kgReport.files, kgReport.edges, kgRuns, compilerPairs, filePairs(kgEdges)));
-
-  for (const tool of PEERS) tools.push(await benchPeer(tool, corpus, runs, compilerPairs));
-
-  const kgWall = tools[0]!.wallSeconds;
-  const ratios = Object.fromEntries(tools.slice(1).map((t) => [`kg/${t.tool}`, kgWall / t.wallSeconds]));
-  const result: CorpusFigures = {
-    corpus: corpus.spec.name,
-    version: `${corpus.spec.pkg}@${corpus.spec.version}`,
-    sourceFiles: corpus.files,
-    tools,
-    ratios,
-    compilerAgreement: {
-      both: agreement.both,
-      onlyKg: agreement.onlyKg.length,
-      onlyCompiler: agreement.onlyCompiler.length,
-      ratio: agreement.ratio,
-    },
-  };
-  console.log(formatTable(result.corpus, result.version, tools));
-  console.log(
-    `  ratios (wall time): ${Object.entries(ratios).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}\n` +
-      `  kg vs compiler (every import, by specifier and target): ${(agreement.ratio * 100).toFixed(2)} % agreement ` +
-      `(${agreement.both} same, ${agreement.onlyKg.length} only kg, ${agreement.onlyCompiler.length} only compiler)\n`,
-  );
-  for (const edge of [...agreement.onlyKg.slice(0, 5), ...agreement.onlyCompiler.slice(0, 5)]) console.log(`    differs: ${edge}`);
-  return result;
-}
-
-async function benchPeer(tool: Tool, corpus: Corpus, runs: number, compilerPairs: Set<string>): Promise<ToolFigures> {
-  const measured: Measurement[] = [];
-  for (let i = 0; i < runs; i++) measured.push(await measure(process.execPath, tool.args(corpus.root), { cwd: corpus.root }));
-  const parsed = tool.edges(measured[0]!.stdout);
-  return figures(tool.name, parsed.files, parsed.total, measured, compilerPairs, parsed.pairs);
-}
-
-function figures(tool: string, files: number, edges: number, runs: Measurement[], compilerPairs: Set<string>, pairs: Set<string>): ToolFigures {
-  const wallSeconds = median(runs.map((r) => r.wallMs)) / 1000;
-  const agreed = [...pairs].filter((pair) => compilerPairs.has(pair)).length;
-  return {
-    tool,
-    files,
-    edges,
-    wallSeconds,
-    filesPerSecond: files / wallSeconds,
-    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
-    recall: compilerPairs.size === 0 ? 1 : agreed / compilerPairs.size,
-    precision: pairs.size === 0 ? 1 : agreed / pairs.size,
+    rmSync(home, { recursive: true, force: true });
   };
 }
 
-/** `from|target` for the edges whose target is a workspace file. */
-function filePairs(edges: Set<string>): Set<string> {
-  const pairs = new Set<string>();
-  for (const edge of edges) {
-    const [from, , target] = edge.split('|');
-    if (target && target !== 'external' && target !== 'unresolved') pairs.add(`${from}|${target}`);
-  }
-  return pairs;
-}
-
-function machine(): string {
+function machine(): { cpu: string; cores: number; ramGiB: number; os: string; node: string; kgCommit: string | null } {
   const cpu = cpus();
-  return (
-    `machine: ${cpu[0]?.model ?? 'unknown cpu'} x ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM ` +
-    `(${(freemem() / 2 ** 30).toFixed(1)} free), ${type()} ${release()}, node ${process.version}`
-  );
+  return {
+    cpu: cpu[0]?.model ?? 'unknown cpu',
+    cores: cpu.length,
+    ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    os: `${type()} ${release()}`,
+    node: process.version,
+    kgCommit: readGitHead(join(import.meta.dirname, '..', '..')),
+  };
 }
+
+/** A wrong flag: one line for the user, not a stack. */
+class UsageError extends Error {}
 
 function flag(name: string): string | undefined {
   const at = process.argv.indexOf(name);
   return at >= 0 ? process.argv[at + 1] : undefined;
 }
 
-await main();
+await main().catch((error: unknown) => {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 2;
+});
