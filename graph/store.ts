@@ -18,7 +18,7 @@ export interface OpenOptions {
   path: string;
   /** Open for reading only: several readers may share the file, and a missing file is an error. */
   readOnly?: boolean;
-  /** How long to wait for another process's lock before giving up (default KG_LOCK_TIMEOUT_MS or 10 s). */
+  /** How long to wait for another process's lock before giving up (default KG_LOCK_TIMEOUT_MS or 30 s). */
   lockTimeoutMs?: number;
 }
 
@@ -34,7 +34,8 @@ export interface WriteTx extends GraphReader {
   append(table: string, columns: Columns, rows: Iterable<readonly unknown[]>): Promise<number>;
 }
 
-export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+// Long enough for a queue of reindexes after several sessions end at once (each holds the lock under a second).
+export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 export class GraphStore implements GraphReader {
   private queue: Promise<unknown> = Promise.resolve();
