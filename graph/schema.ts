@@ -1,12 +1,16 @@
 // The graph's tables and the migrations that bring an older database up to the current schema.
 
 /** Bump with every migration appended below. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface Migration {
   version: number;
   statements: string[];
 }
+
+/** What the enricher gave each session: one row per render, its manifest as JSON (see src/enricher/schema.ts). */
+export const ENRICHMENTS_TABLE = `CREATE TABLE IF NOT EXISTS enrichments (id VARCHAR NOT NULL, created_at TIMESTAMPTZ,
+  session_id VARCHAR, goal VARCHAR, budget_tokens INTEGER, rendered_tokens INTEGER, manifest JSON)`;
 
 // No PRIMARY KEY or index on the bulk tables: DuckDB scans columns fast, appends stay cheap,
 // and uniqueness is the indexer's job (each run replaces what it owns in one transaction).
@@ -37,6 +41,7 @@ export const MIGRATIONS: Migration[] = [
          imports JSON)`,
     ],
   },
+  { version: 2, statements: [ENRICHMENTS_TABLE] },
 ];
 
 /** Edge kinds the code indexer owns: a code index replaces exactly these. */

@@ -1,6 +1,10 @@
 // `kg index [dir]`: a full index of a workspace into its graph.
 
+import { chooseDataDir } from '../../indexers/sessions/location.js';
+import type { IndexReport } from '../../indexers/index.js';
 import { indexWorkspace } from '../api.js';
+import { workspaceRoot } from '../backend/local.js';
+import { awaitServerJob, runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
 import { terminalProgress } from './progress.js';
 
@@ -12,6 +16,19 @@ export interface IndexCommandOptions {
 }
 
 export async function indexCommand(io: Io, dir: string, options: IndexCommandOptions): Promise<void> {
+  const server = await runningServer(options);
+  if (server) {
+    const dataDir = chooseDataDir(options.dataDir);
+    const job = await server.reindex({
+      workspace: workspaceRoot(dir),
+      full: true,
+      maxFileBytes: options.maxFileKb * 1024,
+      // The server reads its own default data dir unless this shell names one.
+      ...(dataDir.explicit ? { dataDir: dataDir.path } : {}),
+    });
+    printIndexReport(io, await awaitServerJob<IndexReport & { db: string }>(io, server, job, Boolean(options.json)), options);
+    return;
+  }
   const progress = terminalProgress(io, !options.json);
   let report;
   try {
@@ -24,6 +41,10 @@ export async function indexCommand(io: Io, dir: string, options: IndexCommandOpt
   } finally {
     progress.done();
   }
+  printIndexReport(io, report, options);
+}
+
+function printIndexReport(io: Io, report: IndexReport & { db: string }, options: IndexCommandOptions): void {
   const { counts, history, ...rest } = report;
   if (options.json) {
     printJson(io, { ...rest, ...counts, ...history });

@@ -1,11 +1,14 @@
 // The `kg` command line: a thin shell over the library API.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { enrichCommand } from './enrich-command.js';
 import { exportCommand } from './export.js';
 import { indexCommand } from './index-command.js';
 import { reindexCommand } from './reindex-command.js';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
+import { mcpCommand } from './mcp-command.js';
 import { QUERY_KINDS, queryCommand } from './query.js';
+import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status.js';
 
 /** Runs `kg` with `argv` (without node and script) and resolves to the exit code. */
@@ -114,7 +117,51 @@ Examples:
     .addOption(jsonOption())
     .action((options) => statusCommand(io, options));
 
+  program
+    .command('enrich')
+    .description("the context a new session gets for a goal: convention sections, facts about the goal's files, prior sessions, git diff stat, within a token budget")
+    .requiredOption('--goal <text>', 'what the session is about to do; file paths in it are looked up in the graph')
+    .requiredOption('--budget-tokens <n>', 'the most (estimated) tokens the rendered section may take', parsePositiveInt)
+    .option('--spawn-depth <n>', '0 for a root session; child sessions (> 0) get nothing unless --include-child-sessions', parseWholeNumber)
+    .option('--include-child-sessions', 'enrich a child session (spawn depth > 0) too')
+    .option('--coordinator-summary <text>', "a coordinator's summary of the work so far (suppresses prior session notes)")
+    .option('--summary-file <file>', 'read the coordinator summary from a file (- for stdin)')
+    .option('--deadline-ms <n>', 'deadline of each source (default 1000)', parsePositiveInt)
+    .option('--session-id <id>', 'the session being started, recorded in the manifest')
+    .option('--no-record', 'do not store the manifest with the graph')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExample:\n  kg enrich --workspace . --goal "fix retry in src/trigger/trigger-router.ts" --budget-tokens 2000')
+    .action((options) => enrichCommand(io, options));
+
+  program
+    .command('serve')
+    .description('serve query_knowledge, enrich and reindex over HTTP (and MCP over streamable HTTP at /mcp)')
+    .option('--host <address>', 'address to bind; anything but loopback needs --token', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0: any free port)', parsePort, 7411)
+    .option('--token <token>', 'require Authorization: Bearer <token> on every request (default: $KG_TOKEN)')
+    .option('--max-body-kb <n>', 'largest request body', parsePositiveInt, 1024)
+    .addOption(jsonOption())
+    .action((options) => serveCommand(io, options));
+
+  program
+    .command('mcp')
+    .description('an MCP server on stdio with the query_knowledge and reindex tools (e.g. claude mcp add kg -- npx kg mcp)')
+    .action(() => mcpCommand());
+
   return program;
+}
+
+function parseWholeNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number (0 or more).');
+  return parsed;
+}
+
+function parsePort(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('expected a port number (0 to 65535).');
+  return parsed;
 }
 
 function parsePositiveInt(value: string): number {

@@ -5,6 +5,9 @@ import { relative, resolve, sep } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import type { Answer } from '../../queries/index.js';
 import { INTENT_KINDS, type IntentKindName as IntentKind } from '../../queries/kinds.js';
+import { parseIntent } from '../../queries/intents.js';
+import { locateForRead } from '../workspace.js';
+import { runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
 import { openForRead, type ReadTarget } from './open.js';
 
@@ -27,13 +30,23 @@ export async function queryCommand(io: Io, kindWord: string, args: string[], opt
   if (!(INTENT_KINDS as readonly string[]).includes(kind)) {
     throw new KgError('bad_input', `unknown query kind "${kindWord}"; use one of: ${QUERY_KINDS.join(', ')}`);
   }
+  const answer = await ask(kind, args, options);
+  if (options.json) printJson(io, answer);
+  else io.stdout(`${answer.text}\n${staleNote(answer)}`);
+}
+
+async function ask(kind: IntentKind, args: string[], options: QueryCommandOptions): Promise<Answer> {
+  const server = await runningServer(options);
+  const located = server ? locateForRead(options) : null;
+  if (server && located) {
+    const intent = buildIntent(kind, args, options, (arg) => graphPath(located.root, arg));
+    const parsed = parseIntent(intent);
+    if (!parsed.ok) throw new KgError('bad_input', parsed.message);
+    return server.query({ workspace: located.root, intent: parsed.intent });
+  }
   const graph = await openForRead(options);
   try {
-    const toGraphPath = (arg: string) => graphPath(graph.workspace, arg);
-    const intent = buildIntent(kind, args, options, toGraphPath);
-    const answer = await graph.query(intent);
-    if (options.json) printJson(io, answer);
-    else io.stdout(`${answer.text}\n${staleNote(answer)}`);
+    return await graph.query(buildIntent(kind, args, options, (arg) => graphPath(graph.workspace, arg)));
   } finally {
     graph.close();
   }

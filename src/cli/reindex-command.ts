@@ -3,8 +3,11 @@
 import { relative, resolve, sep } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import { realRoot } from '../../graph/location.js';
+import { chooseDataDir } from '../../indexers/sessions/location.js';
+import type { ReindexReport } from '../../indexers/reindex.js';
 import { reindexWorkspace } from '../api.js';
 import { locateForRead } from '../workspace.js';
+import { awaitServerJob, runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
 
 export interface ReindexCommandOptions {
@@ -22,12 +25,25 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
   const root = located?.root ?? realRoot(process.cwd());
   if (options.files && options.session) throw new KgError('bad_input', '--files and --session cannot be used together');
   const files = options.files?.map((file) => workspacePath(root, file));
-  const report = await reindexWorkspace(root, {
-    ...(options.db ? { db: options.db } : located ? { db: located.db } : {}),
-    ...(files ? { files } : {}),
-    ...(options.session ? { session: options.session } : {}),
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-  });
+  const server = await runningServer(options);
+  let report: ReindexReport & { db: string };
+  if (server) {
+    const dataDir = chooseDataDir(options.dataDir);
+    const job = await server.reindex({
+      workspace: root,
+      ...(files ? { files } : {}),
+      ...(options.session ? { session: options.session } : {}),
+      ...(dataDir.explicit ? { dataDir: dataDir.path } : {}),
+    });
+    report = await awaitServerJob(io, server, job, Boolean(options.json));
+  } else {
+    report = await reindexWorkspace(root, {
+      ...(options.db ? { db: options.db } : located ? { db: located.db } : {}),
+      ...(files ? { files } : {}),
+      ...(options.session ? { session: options.session } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    });
+  }
   if (options.json) {
     printJson(io, report);
     return;

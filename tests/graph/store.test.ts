@@ -76,3 +76,23 @@ describe('GraphStore', () => {
   });
 });
 
+
+describe('schema migrations', () => {
+  it('brings a version 1 graph up to version 2 (the enrichments table) on a writable open', async () => {
+    const path = join(tempDir(), 'v1.duckdb');
+    const first = await GraphStore.open({ path });
+    await first.write(async (tx) => {
+      await tx.run(`DROP TABLE enrichments`);
+      await tx.run(`UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
+    });
+    first.close();
+    await expect(GraphStore.open({ path, readOnly: true })).rejects.toThrow(/older graph schema \(1\)/);
+    const upgraded = await GraphStore.open({ path });
+    try {
+      expect(await upgraded.all(`SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: '2' }]);
+      expect(await upgraded.all(`SELECT count(*)::INTEGER AS n FROM enrichments`)).toEqual([{ n: 0 }]);
+    } finally {
+      upgraded.close();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+// Stores and reads the enricher's manifests: what context each session was given.
+
+import { ENRICHMENTS_TABLE } from './schema.js';
+import type { GraphReader, GraphStore } from './store.js';
+
+export interface StoredManifest {
+  id: string;
+  createdAt: string;
+  sessionId: string | null;
+  goal: string;
+  budgetTokens: number;
+  renderedTokens: number;
+}
+
+/** Appends one manifest (a JSON-serializable object with the fields of StoredManifest) in its own transaction. */
+export function writeManifest(store: GraphStore, manifest: StoredManifest): Promise<void> {
+  return store.write(async (tx) => {
+    // Graphs created before the table joined the schema get it here.
+    await tx.run(ENRICHMENTS_TABLE);
+    await tx.run(`INSERT INTO enrichments VALUES (?, ?::TIMESTAMPTZ, ?, ?, ?, ?, ?::JSON)`, [
+      manifest.id,
+      manifest.createdAt,
+      manifest.sessionId,
+      manifest.goal,
+      manifest.budgetTokens,
+      manifest.renderedTokens,
+      JSON.stringify(manifest),
+    ]);
+  });
+}
+
+/** The stored manifests, newest first; only those of `sessionId` when given. */
+export async function readManifests<M = unknown>(
+  reader: GraphReader,
+  options: { sessionId?: string; limit?: number } = {},
+): Promise<M[]> {
+  const exists = await reader.all(
+    `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'enrichments'`,
+  );
+  if (exists.length === 0) return [];
+  const rows = await reader.all<{ manifest: string }>(
+    `SELECT manifest::VARCHAR AS manifest FROM enrichments WHERE ? IS NULL OR session_id = ?
+     ORDER BY created_at DESC, id LIMIT ?`,
+    [options.sessionId ?? null, options.sessionId ?? null, options.limit ?? 100],
+  );
+  return rows.map((row) => JSON.parse(row.manifest) as M);
+}

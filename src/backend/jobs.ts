@@ -1,0 +1,92 @@
+// Index and reindex jobs: queued one after another per workspace (the graph has a single writer), looked up by id.
+
+import { randomUUID } from 'node:crypto';
+import { isKgError } from '../../graph/errors.js';
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+export type JobKind = 'index' | 'reindex';
+
+/** What a client sees of a job; `result` is the index or reindex report once it is done. */
+export interface JobView {
+  id: string;
+  kind: JobKind;
+  workspace: string;
+  status: JobStatus;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  result: unknown;
+  error: { code: string; message: string } | null;
+}
+
+// Finished jobs are kept for lookups; the oldest go first past this many.
+const KEPT_JOBS = 1000;
+
+export class JobQueue {
+  private readonly jobs = new Map<string, JobView>();
+  private readonly settled = new Map<string, Promise<JobView>>();
+  // The tail of each workspace's chain: a job starts when the one before it on the same workspace has ended.
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  submit(kind: JobKind, workspace: string, work: () => Promise<unknown>): JobView {
+    const job: JobView = {
+      id: randomUUID(),
+      kind,
+      workspace,
+      status: 'queued',
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      result: null,
+      error: null,
+    };
+    this.jobs.set(job.id, job);
+    this.forgetOld();
+    const run = (this.tails.get(workspace) ?? Promise.resolve()).then(async () => {
+      job.status = 'running';
+      job.startedAt = new Date().toISOString();
+      try {
+        job.result = await work();
+        job.status = 'done';
+      } catch (error) {
+        job.error = isKgError(error)
+          ? { code: error.code, message: error.message }
+          : { code: 'internal', message: `internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+        job.status = 'failed';
+      }
+      job.finishedAt = new Date().toISOString();
+      return { ...job };
+    });
+    this.tails.set(workspace, run);
+    this.settled.set(job.id, run);
+    void run.then(() => {
+      if (this.tails.get(workspace) === run) this.tails.delete(workspace);
+    });
+    return { ...job };
+  }
+
+  get(id: string): JobView | null {
+    const job = this.jobs.get(id);
+    return job ? { ...job } : null;
+  }
+
+  /** The job once it has ended (done or failed). */
+  wait(id: string): Promise<JobView> | null {
+    return this.settled.get(id) ?? null;
+  }
+
+  /** Resolves when every job submitted so far has ended. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.tails.values()]);
+  }
+
+  private forgetOld(): void {
+    for (const [id, job] of this.jobs) {
+      if (this.jobs.size <= KEPT_JOBS) break;
+      if (job.status === 'done' || job.status === 'failed') {
+        this.jobs.delete(id);
+        this.settled.delete(id);
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// kg in this process: graphs opened per call (the CLI, `kg mcp`), or kept open for the life of a `kg serve`.
+
+import { existsSync, statSync } from 'node:fs';
+import { KgError } from '../../graph/errors.js';
+import type { Answer } from '../../queries/index.js';
+import { openGraph, type Graph } from '../api.js';
+import { enrich } from '../enricher/index.js';
+import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
+import { workspaceStatus, type WorkspaceStatus } from '../status.js';
+import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import { locateForIndex } from '../workspace.js';
+import type { KgBackend } from './backend.js';
+import { JobQueue, type JobView } from './jobs.js';
+
+export interface LocalBackendOptions {
+  /**
+   * Keep each workspace's graph open (writable) once used: queries skip the open and share a warm cache, and every
+   * write goes through this process. It holds the database lock meanwhile, so only a server should keep graphs open.
+   */
+  keepOpen: boolean;
+  lockTimeoutMs?: number;
+}
+
+type Access = 'read' | 'write';
+
+export class LocalBackend implements KgBackend {
+  private readonly jobs = new JobQueue();
+  private readonly open = new Map<string, Promise<Graph>>();
+  private closed = false;
+
+  constructor(private readonly options: LocalBackendOptions) {}
+
+  query(request: QueryKnowledgeInput): Promise<Answer> {
+    return this.withGraph(request.workspace, 'read', (graph) => graph.query(request.intent));
+  }
+
+  enrich(request: EnrichRequest): Promise<EnrichResult> {
+    // Recording the manifest is a write; without it a read-only graph will do.
+    return this.withGraph(request.workspace, request.record === false ? 'read' : 'write', (graph) => enrich(graph, request));
+  }
+
+  async reindex(request: ReindexRequest): Promise<JobView> {
+    const root = workspaceRoot(request.workspace);
+    const { workspace: _given, full, ...options } = request;
+    return this.jobs.submit(full ? 'index' : 'reindex', root, () =>
+      this.withGraph(root, 'create', async (graph) => {
+        if (full) {
+          const { indexWorkspaceInto } = await import('../../indexers/index.js');
+          return { ...(await indexWorkspaceInto(graph.store, graph.workspace, options)), db: graph.db };
+        }
+        const { reindexWorkspaceInto } = await import('../../indexers/reindex.js');
+        return { ...(await reindexWorkspaceInto(graph.store, graph.workspace, options)), db: graph.db };
+      }),
+    );
+  }
+
+  async job(id: string): Promise<JobView | null> {
+    return this.jobs.get(id);
+  }
+
+  async waitForJob(id: string): Promise<JobView> {
+    const waiting = this.jobs.wait(id);
+    if (!waiting) throw new KgError('bad_input', `no job ${id}`);
+    return waiting;
+  }
+
+  status(workspace: string): Promise<WorkspaceStatus> {
+    return this.withGraph(workspace, 'read', (graph) => workspaceStatus(graph));
+  }
+
+  /** Waits for queued jobs, then closes every open graph. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.jobs.drain();
+    const graphs = await Promise.allSettled([...this.open.values()]);
+    for (const graph of graphs) if (graph.status === 'fulfilled') graph.value.close();
+    this.open.clear();
+  }
+
+  private async withGraph<T>(workspace: string, access: Access | 'create', work: (graph: Graph) => Promise<T>): Promise<T> {
+    if (this.closed) throw new KgError('locked', 'kg is shutting down');
+    const root = workspaceRoot(workspace);
+    const { db } = locateForIndex(root);
+    if (access !== 'create' && !existsSync(db)) {
+      throw new KgError('no_graph', `no graph for ${root}: index it first (kg index, or POST /v1/reindex with "full": true)`);
+    }
+    if (this.options.keepOpen) return work(await this.pooled(root));
+    const graph = await openGraph({
+      workspace: root,
+      writable: access !== 'read',
+      ...(this.options.lockTimeoutMs !== undefined ? { lockTimeoutMs: this.options.lockTimeoutMs } : {}),
+    });
+    try {
+      return await work(graph);
+    } finally {
+      graph.close();
+    }
+  }
+
+  private pooled(root: string): Promise<Graph> {
+    let graph = this.open.get(root);
+    if (!graph) {
+      graph = openGraph({
+        workspace: root,
+        writable: true,
+        ...(this.options.lockTimeoutMs !== undefined ? { lockTimeoutMs: this.options.lockTimeoutMs } : {}),
+      });
+      this.open.set(root, graph);
+      // A failed open (locked by another process) is not remembered: the next request tries again.
+      graph.catch(() => this.open.delete(root));
+    }
+    return graph;
+  }
+}
+
+/** The real path of an existing workspace folder, or a 404-class error. */
+export function workspaceRoot(workspace: string): string {
+  const { root } = locateForIndex(workspace);
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    // Missing: reported below.
+  }
+  if (!isDir) throw new KgError('not_a_workspace', `not a workspace folder: ${workspace}`);
+  return root;
+}

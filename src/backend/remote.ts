@@ -1,0 +1,88 @@
+// kg in a running `kg serve`, over its HTTP API: the CLI and `kg mcp` hand their work to it.
+
+import { KgError, type KgErrorCode } from '../../graph/errors.js';
+import type { Answer } from '../../queries/index.js';
+import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
+import type { WorkspaceStatus } from '../status.js';
+import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { KgBackend } from './backend.js';
+import type { JobView } from './jobs.js';
+
+const KNOWN_CODES: readonly string[] = ['bad_input', 'not_a_workspace', 'no_graph', 'unknown_file', 'unknown_session', 'locked', 'schema_too_new', 'io'];
+// How often to ask whether a job has ended.
+const POLL_MS = 50;
+
+export class RemoteBackend implements KgBackend {
+  constructor(
+    readonly url: string,
+    private readonly token: string | null,
+  ) {}
+
+  query(request: QueryKnowledgeInput): Promise<Answer> {
+    return this.call('POST', '/v1/query', request);
+  }
+
+  enrich(request: EnrichRequest): Promise<EnrichResult> {
+    return this.call('POST', '/v1/enrich', request);
+  }
+
+  reindex(request: ReindexRequest): Promise<JobView> {
+    return this.call('POST', '/v1/reindex', request);
+  }
+
+  async job(id: string): Promise<JobView | null> {
+    const { status, value } = await this.send('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+    return status === 404 ? null : this.unwrap<JobView>(status, value);
+  }
+
+  async waitForJob(id: string): Promise<JobView> {
+    for (;;) {
+      const job = await this.job(id);
+      if (!job) throw new KgError('bad_input', `no job ${id} on the server at ${this.url}`);
+      if (job.status === 'done' || job.status === 'failed') return job;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  status(workspace: string): Promise<WorkspaceStatus> {
+    return this.call('GET', `/v1/status?workspace=${encodeURIComponent(workspace)}`);
+  }
+
+  async close(): Promise<void> {}
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const { status, value } = await this.send(method, path, body);
+    return this.unwrap<T>(status, value);
+  }
+
+  private unwrap<T>(status: number, value: unknown): T {
+    if (status >= 200 && status < 300) return value as T;
+    const error = (value as { error?: { code?: string; message?: string } }).error ?? {};
+    const code = (KNOWN_CODES.includes(error.code ?? '') ? error.code : 'io') as KgErrorCode;
+    throw new KgError(code, error.message ?? `kg serve answered ${status}`);
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; value: unknown }> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (error) {
+      throw new KgError('io', `kg serve at ${this.url} did not answer: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new KgError('io', `kg serve at ${this.url} answered ${response.status} with a body that is not JSON`);
+    }
+    return { status: response.status, value };
+  }
+}

@@ -1,0 +1,199 @@
+// The slot sources: each fills one slot from the graph (through query_knowledge intents) or from git.
+// Intent kinds are looked up at run time: a source whose kinds the schema lacks is reported unavailable.
+
+import { execFile } from 'node:child_process';
+import { isKgError } from '../../graph/errors.js';
+import type { Answer } from '../../queries/index.js';
+import type { DeadlineWork } from './deadline.js';
+import type { ConventionSlotItem, FileFact, PriorNote, SlotName, WorkflowContextSlots } from './schema.js';
+
+export type SourceSlot = Exclude<SlotName, 'coordinatorSummary'>;
+export type SlotValue<K extends SourceSlot> = WorkflowContextSlots[K];
+
+export interface SourceInput<V> extends DeadlineWork<V> {
+  root: string;
+  goal: string;
+  /** Workspace-relative paths named in the goal. */
+  goalPaths: readonly string[];
+  /** Answers one query_knowledge intent; rejects (KgError) for files or sessions the graph does not know. */
+  query(intent: Record<string, unknown>): Promise<Answer>;
+}
+
+/** One source of one slot; the hono-style single interface every source (and every test fake) implements. */
+export interface SlotSource<K extends SourceSlot = SourceSlot> {
+  slot: K;
+  /** The intent kinds it asks; if the schema lacks one, the source does not run. */
+  needs: readonly string[];
+  run(input: SourceInput<SlotValue<K>>): Promise<SlotValue<K>>;
+}
+
+export interface SourceOptions {
+  /** Prior session notes to give (default 3). */
+  priorNotes?: number;
+  /** Runs `git diff HEAD~1 --stat` in `root`; for tests. */
+  gitDiffStat?: (root: string, signal: AbortSignal) => Promise<string | null>;
+}
+
+export function defaultSources(options: SourceOptions = {}): SlotSource[] {
+  return [
+    conventionsSource(),
+    fileFactsSource(),
+    priorNotesSource(options.priorNotes ?? 3),
+    gitDiffStatSource(options.gitDiffStat ?? gitDiffStat),
+  ] as SlotSource[];
+}
+
+interface RecentSession {
+  id: string;
+  title: string | null;
+  branch: string | null;
+  endedAt: string | null;
+  startedAt: string | null;
+  parentId: string | null;
+}
+
+/** The newest root sessions of the workspace, each with its recap. */
+export function priorNotesSource(count: number): SlotSource<'priorNotes'> {
+  return {
+    slot: 'priorNotes',
+    needs: ['recent_sessions', 'files_touched'],
+    async run(input) {
+      const recent = await input.query({ kind: 'recent_sessions', limit: Math.max(20, count * 4) });
+      const roots = (recent.items as RecentSession[]).filter((s) => s.parentId === null).slice(0, count);
+      const notes: PriorNote[] = roots.map((s) => ({
+        id: s.id,
+        title: s.title,
+        branch: s.branch,
+        endedAt: s.endedAt ?? s.startedAt,
+        recap: null,
+      }));
+      input.partial([...notes]);
+      await Promise.all(
+        notes.map(async (note, i) => {
+          const touched = (await input.query({ kind: 'files_touched', session: note.id, limit: 1 })) as Answer & {
+            session?: { recap?: string | null };
+          };
+          notes[i] = { ...note, recap: touched.session?.recap ?? null };
+          input.partial([...notes]);
+        }),
+      );
+      return notes;
+    },
+  };
+}
+
+interface ConventionAnswerItem {
+  id: string;
+  source: string;
+  headingPath: string;
+  scope: string;
+  body: string;
+}
+
+/**
+ * Every section of every rule document that applies to the goal's paths (the whole workspace when it names none),
+ * those about the goal's words first.
+ */
+export function conventionsSource(): SlotSource<'conventions'> {
+  return {
+    slot: 'conventions',
+    needs: ['conventions'],
+    async run(input) {
+      // The workspace root, as an absolute path, is where workspace-wide sections apply.
+      const targets = input.goalPaths.length > 0 ? input.goalPaths : [input.root];
+      const found = new Map<string, ConventionSlotItem>();
+      const add = (items: unknown[]) => {
+        for (const item of items as ConventionAnswerItem[]) {
+          if (!found.has(item.id)) {
+            found.set(item.id, { id: item.id, source: item.source, headingPath: item.headingPath, scope: item.scope, body: item.body });
+          }
+        }
+        input.partial([...found.values()]);
+      };
+      const answers = await Promise.all(
+        targets.map(async (file) => {
+          const [about, all] = await Promise.all([
+            input.query({ kind: 'conventions', file, text: input.goal, limit: 200 }).catch(() => null),
+            input.query({ kind: 'conventions', file, limit: 200 }),
+          ]);
+          return { about: about?.items ?? [], all: all.items };
+        }),
+      );
+      for (const answer of answers) add(answer.about);
+      for (const answer of answers) add(answer.all);
+      return [...found.values()];
+    },
+  };
+}
+
+interface ImportersItem {
+  path: string;
+}
+interface TouchingSession {
+  id: string;
+  title: string | null;
+  endedAt: string | null;
+  startedAt: string | null;
+  change: string;
+}
+
+/** For each file the goal names: who imports it, what a change reaches, which sessions changed it. */
+export function fileFactsSource(): SlotSource<'fileFacts'> {
+  return {
+    slot: 'fileFacts',
+    needs: ['importers', 'impact', 'sessions_touching'],
+    async run(input) {
+      const facts: (FileFact | null)[] = input.goalPaths.map(() => null);
+      const settle = () => input.partial(facts.filter((f): f is FileFact => f !== null));
+      await Promise.all(
+        input.goalPaths.map(async (path, i) => {
+          try {
+            const [importers, impact, sessions] = await Promise.all([
+              input.query({ kind: 'importers', file: path, limit: 10 }),
+              input.query({ kind: 'impact', files: [path], limit: 1 }) as Promise<Answer & { tests?: string[] }>,
+              input.query({ kind: 'sessions_touching', file: path, limit: 5 }),
+            ]);
+            facts[i] = {
+              path,
+              importers: (importers.items as ImportersItem[]).map((item) => item.path),
+              importersTotal: importers.total,
+              impactTotal: impact.total,
+              tests: impact.tests ?? [],
+              sessions: (sessions.items as TouchingSession[]).map((s) => ({
+                id: s.id,
+                title: s.title,
+                endedAt: s.endedAt ?? s.startedAt,
+                change: s.change,
+              })),
+            };
+            settle();
+          } catch (error) {
+            // A folder, or a file the graph does not hold: nothing to say about it.
+            if (!isKgError(error) || error.code !== 'unknown_file') throw error;
+          }
+        }),
+      );
+      return facts.filter((f): f is FileFact => f !== null);
+    },
+  };
+}
+
+export function gitDiffStatSource(run: (root: string, signal: AbortSignal) => Promise<string | null>): SlotSource<'gitDiffStat'> {
+  return {
+    slot: 'gitDiffStat',
+    needs: [],
+    run: (input) => run(input.root, input.signal),
+  };
+}
+
+/** `git diff HEAD~1 --stat` in `root` (paths under it only); null outside git or without a parent commit. */
+export function gitDiffStat(root: string, signal: AbortSignal): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(
+      'git',
+      ['diff', 'HEAD~1', '--stat', '--relative', '--no-color'],
+      { cwd: root, signal, maxBuffer: 4 * 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } },
+      (error, stdout) => resolve(error ? null : stdout.trimEnd() || null),
+    );
+  });
+}

@@ -1,0 +1,154 @@
+// The HTTP API of `kg serve`: query_knowledge, enrich, reindex jobs, health, status, OpenAPI and MCP, as a hono app.
+// Everything a client can send gets a 4xx with a JSON error naming the problem; only a bug gives a 500.
+
+import { timingSafeEqual } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
+import { fitAnswer } from '../answer-size.js';
+import type { KgBackend } from '../backend/backend.js';
+import { enrichRequestSchema } from '../enricher/schema.js';
+import { createMcpServer } from '../mcp/server.js';
+import { parseWith, queryKnowledgeSchema, reindexRequestSchema } from '../tools.js';
+import { KG_VERSION } from '../version.js';
+import { errorBody, failureOf, InputError, type Failure } from './errors.js';
+import { openApiDocument } from './openapi.js';
+
+export interface AppOptions {
+  /** Required as `Authorization: Bearer <token>` on every route when set. */
+  token?: string | null;
+  /** Largest request body in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(backend: KgBackend, options: AppOptions = {}): Hono {
+  const app = new Hono();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const started = Date.now();
+
+  app.onError((error, c) => respondFailure(c, failureOf(error)));
+  app.notFound((c) => respondFailure(c, { status: 404, code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }));
+
+  if (options.token) app.use('*', bearer(options.token));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => {
+        // The rest of the body is not read: the connection cannot carry another request.
+        c.header('Connection', 'close');
+        return respondFailure(c, { status: 413, code: 'too_large', message: `request body over the ${maxBodyBytes} byte limit` });
+      },
+    }),
+  );
+
+  app.get('/v1/health', (c) => c.json({ ok: true, version: KG_VERSION, pid: process.pid, uptimeS: Math.round((Date.now() - started) / 1000) }));
+  app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
+
+  app.post('/v1/query', async (c) => {
+    const request = await parseBody(c, queryKnowledgeSchema);
+    return c.json(fitAnswer(await backend.query(request)));
+  });
+
+  app.post('/v1/enrich', async (c) => {
+    const request = await parseBody(c, enrichRequestSchema);
+    return c.json(await backend.enrich(request));
+  });
+
+  app.post('/v1/reindex', async (c) => {
+    const request = await parseBody(c, reindexRequestSchema);
+    const job = await backend.reindex(request);
+    c.header('Location', `/v1/jobs/${job.id}`);
+    return c.json(job, 202);
+  });
+
+  app.get('/v1/jobs/:id', async (c) => {
+    const job = await backend.job(c.req.param('id'));
+    return job ? c.json(job) : respondFailure(c, { status: 404, code: 'unknown_job', message: `no job ${c.req.param('id')}` });
+  });
+
+  app.get('/v1/status', async (c) => {
+    const workspace = c.req.query('workspace');
+    if (!workspace || !isAbsolute(workspace)) throw new InputError('workspace', 'workspace: the query parameter must be an absolute path');
+    return c.json(await backend.status(workspace));
+  });
+
+  // MCP over streamable HTTP, stateless: a fresh server and transport per request, so nothing is kept between calls.
+  app.all('/mcp', async (c) => {
+    if (c.req.method !== 'POST') {
+      return respondFailure(c, { status: 405, code: 'method_not_allowed', message: 'the MCP endpoint takes POST (stateless streamable HTTP)' });
+    }
+    const body = await readJson(c);
+    const invalid = invalidJsonRpc(body);
+    if (invalid) return c.json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Invalid Request: ${invalid}` } }, 400);
+    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
+    const server = createMcpServer(backend);
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw, { parsedBody: body });
+    } finally {
+      void server.close();
+    }
+  });
+
+  // A known path asked with the wrong method.
+  for (const [path, allowed] of [['/v1/query', 'POST'], ['/v1/enrich', 'POST'], ['/v1/reindex', 'POST'], ['/v1/health', 'GET'], ['/v1/openapi.json', 'GET'], ['/v1/status', 'GET'], ['/v1/jobs/:id', 'GET']] as const) {
+    app.all(path, (c) => {
+      c.header('Allow', allowed);
+      return respondFailure(c, { status: 405, code: 'method_not_allowed', message: `${path} takes ${allowed}` });
+    });
+  }
+  return app;
+}
+
+function respondFailure(c: Context, failure: Failure): Response {
+  if (failure.retryAfterSeconds !== undefined) c.header('Retry-After', String(failure.retryAfterSeconds));
+  return c.json(errorBody(failure), failure.status);
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') throw new InputError('body', 'body: expected a JSON object, got an empty body');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError('body', `body: not valid JSON (${(error as Error).message})`);
+  }
+}
+
+async function parseBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> {
+  const body = await readJson(c);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new InputError('body', 'body: expected a JSON object');
+  const parsed = parseWith(schema, body);
+  if (!parsed.ok) throw new InputError(parsed.field, parsed.message);
+  return parsed.value;
+}
+
+// JSON-RPC 2.0 asks for one message object or a non-empty batch of them; the transport would accept `[]` silently.
+function invalidJsonRpc(body: unknown): string | null {
+  const messages = Array.isArray(body) ? body : [body];
+  if (messages.length === 0) return 'an empty batch';
+  for (const message of messages) {
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) return 'a message must be a JSON object';
+    if ((message as { jsonrpc?: unknown }).jsonrpc !== '2.0') return 'jsonrpc must be "2.0"';
+  }
+  return null;
+}
+
+function bearer(token: string) {
+  const expected = Buffer.from(token, 'utf8');
+  return async (c: Context, next: () => Promise<void>) => {
+    const header = c.req.header('authorization') ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '', 'utf8');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      c.header('WWW-Authenticate', 'Bearer');
+      return respondFailure(c, { status: 401, code: 'unauthorized', message: 'this server needs Authorization: Bearer <token>' });
+    }
+    await next();
+    return undefined;
+  };
+}

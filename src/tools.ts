@@ -1,0 +1,118 @@
+// The query_knowledge and reindex tools, derived at run time from the one intent schema (queries/intents.ts):
+// the request schema every surface validates with, the MCP tool list and the Anthropic tool definitions.
+
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { intentSchema, queryRequestSchema, type Intent } from '../queries/intents.js';
+
+export const QUERY_TOOL_NAME = 'query_knowledge';
+export const REINDEX_TOOL_NAME = 'reindex';
+
+const absoluteWorkspace = z
+  .string()
+  .min(1)
+  .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
+  .describe('Absolute path of the workspace folder (the root the graph was indexed from), e.g. "/home/me/project".');
+
+/** `{ workspace, intent }`: the query_knowledge arguments, for the tool, HTTP and the CLI. */
+export const queryKnowledgeSchema = queryRequestSchema.extend({ workspace: absoluteWorkspace });
+export type QueryKnowledgeInput = z.infer<typeof queryKnowledgeSchema>;
+
+/** The arguments of a reindex: incremental by default, exactly `files` or one `session` when given, or `full`. */
+export const reindexRequestSchema = z
+  .object({
+    workspace: absoluteWorkspace,
+    files: z
+      .array(z.string().min(1))
+      .max(10_000)
+      .optional()
+      .describe('Exactly these workspace-relative files changed (added, modified or deleted).'),
+    session: z.string().min(1).optional().describe('After this agent session: its record and the files it changed.'),
+    full: z.boolean().optional().describe('Index everything again instead of only what changed.'),
+    dataDir: z.string().min(1).optional().describe('The agent data dir to read sessions from (absolute).'),
+    maxFileBytes: z.number().int().min(1).optional().describe('Skip (and report) files larger than this.'),
+  })
+  .refine((r) => !(r.files && r.session), { message: '`files` and `session` cannot be used together', path: ['session'] })
+  .refine((r) => !(r.full && (r.files || r.session)), { message: '`full` takes no `files` or `session`', path: ['full'] })
+  .describe('Bring the workspace graph up to date after files changed or a session ended.');
+export type ReindexRequest = z.infer<typeof reindexRequestSchema>;
+
+export interface KindDescription {
+  kind: string;
+  description: string;
+}
+
+/** The intent kinds the schema holds now, each with the description written for a model. */
+export function intentKinds(): KindDescription[] {
+  return intentSchema.options.map((option) => ({ kind: option.shape.kind.value, description: option.description ?? '' }));
+}
+
+export function hasIntentKind(kind: string): boolean {
+  return intentSchema.options.some((option) => option.shape.kind.value === kind);
+}
+
+/** The tool description: what the graph holds, then one line per kind on what it answers and when to use it. */
+export function queryToolDescription(): string {
+  return [
+    'Ask the knowledge graph of a workspace a typed question instead of re-reading files: the import graph ' +
+      '(resolved as the TypeScript compiler resolves it), exported symbols, CLI commands and HTTP routes, the past ' +
+      'agent sessions and the files they changed, and the workspace conventions (AGENTS.md, CLAUDE.md and similar).',
+    'Pass `workspace` (absolute path) and an `intent` whose `kind` is one of:',
+    ...intentKinds().map((k) => `- ${k.kind}: ${k.description}`),
+    'File arguments are workspace-relative (`file`, or `files` for a list). Every answer has `items`, a short `text`, ' +
+      '`freshness` (when `changedSinceIndex` is true, check the named files on disk or call reindex) and `truncated` ' +
+      '(raise `limit` or narrow the question to see more).',
+  ].join('\n');
+}
+
+export const REINDEX_TOOL_DESCRIPTION =
+  'Bring the workspace graph up to date after you changed files (pass `files`) or a session ended (pass `session`); ' +
+  'with neither, kg finds what changed from git or a file scan. Returns what was redone. Use before query_knowledge ' +
+  'when an answer says `changedSinceIndex: true` for files you need.';
+
+export interface JsonSchemaObject {
+  type: 'object';
+  properties?: Record<string, unknown>;
+  required?: string[];
+  [key: string]: unknown;
+}
+
+/** A zod schema as plain JSON Schema for a tool's input (no `$schema`: tool definitions embed it). */
+export function toolInputSchema(schema: z.ZodType): JsonSchemaObject {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  return rest as JsonSchemaObject;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  inputSchema: JsonSchemaObject;
+}
+
+/** The tools kg offers agents, for MCP's tools/list. */
+export function toolDefinitions(): ToolDefinition[] {
+  return [
+    { name: QUERY_TOOL_NAME, description: queryToolDescription(), inputSchema: toolInputSchema(queryKnowledgeSchema) },
+    { name: REINDEX_TOOL_NAME, description: REINDEX_TOOL_DESCRIPTION, inputSchema: toolInputSchema(reindexRequestSchema) },
+  ];
+}
+
+/** The same tools in the Anthropic Messages API's `tools` shape, for the agent runner. */
+export function anthropicTools(): { name: string; description: string; input_schema: JsonSchemaObject }[] {
+  return toolDefinitions().map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.inputSchema }));
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
+
+/** Validates `value` against `schema`; a failure names the first offending field (`intent.file`, `workspace`, ...). */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+  return { ok: false, field, message: `${field}: ${issue?.message ?? 'invalid'}` };
+}
+
+export function parseQueryKnowledge(value: unknown): Parsed<{ workspace: string; intent: Intent }> {
+  return parseWith(queryKnowledgeSchema, value);
+}
