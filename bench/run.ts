@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark section in one run, figures printed and saved to bench/.work/last-run.json.
 //
-//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions] [--corpus rxjs|effect]
+//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve] [--corpus rxjs|effect]
 //
 // `--only kg` / `--only peers` run the full-index section with kg or the peers alone. BENCH_RUNS sets --runs.
 
@@ -45,6 +45,16 @@ const SECTIONS: Section[] = [
     },
   },
   { name: 'sessions', run: async () => (await import('./sessions.js')).runSessionsBench() },
+  {
+    name: 'serve',
+    run: async (c) => {
+      const { benchServe, formatServe } = await import('./serve.js');
+      const corpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
+      const figures = await benchServe(corpus);
+      console.log(formatServe(figures) + '\n');
+      return figures;
+    },
+  },
 ];
 
 const TOOL_CHOICES: readonly string[] = ['kg', 'peers'];

@@ -1,6 +1,7 @@
 // Finds the workspace a command is about and the graph file that belongs to it.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { KgError } from '../graph/errors.js';
 import { dirname, resolve } from 'node:path';
 import { defaultDbPath, realRoot } from '../graph/location.js';
 
@@ -30,4 +31,17 @@ export function locateForRead(options: { workspace?: string; db?: string; cwd?: 
     if (existsSync(db)) return { root: dir, db };
     if (dirname(dir) === dir) return null;
   }
+}
+
+/** The real path of an existing workspace folder; `not_a_workspace` (a 404 over HTTP) otherwise. */
+export function workspaceRoot(workspace: string): string {
+  const { root } = locateForIndex(workspace);
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    // Missing: reported below.
+  }
+  if (!isDir) throw new KgError('not_a_workspace', `not a workspace folder: ${workspace}`);
+  return root;
 }

@@ -1,14 +1,13 @@
 // kg in this process: graphs opened per call (the CLI, `kg mcp`), or kept open for the life of a `kg serve`.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { KgError } from '../../graph/errors.js';
 import type { Answer } from '../../queries/index.js';
 import { openGraph, type Graph } from '../api.js';
-import { enrich } from '../enricher/index.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { workspaceStatus, type WorkspaceStatus } from '../status.js';
 import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
-import { locateForIndex } from '../workspace.js';
+import { locateForIndex, workspaceRoot } from '../workspace.js';
 import type { KgBackend } from './backend.js';
 import { JobQueue, type JobView } from './jobs.js';
 
@@ -36,7 +35,10 @@ export class LocalBackend implements KgBackend {
 
   enrich(request: EnrichRequest): Promise<EnrichResult> {
     // Recording the manifest is a write; without it a read-only graph will do.
-    return this.withGraph(request.workspace, request.record === false ? 'read' : 'write', (graph) => enrich(graph, request));
+    return this.withGraph(request.workspace, request.record === false ? 'read' : 'write', async (graph) => {
+      const { enrich } = await import('../enricher/index.js');
+      return enrich(graph, request);
+    });
   }
 
   async reindex(request: ReindexRequest): Promise<JobView> {
@@ -111,17 +113,4 @@ export class LocalBackend implements KgBackend {
     }
     return graph;
   }
-}
-
-/** The real path of an existing workspace folder, or a 404-class error. */
-export function workspaceRoot(workspace: string): string {
-  const { root } = locateForIndex(workspace);
-  let isDir = false;
-  try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    // Missing: reported below.
-  }
-  if (!isDir) throw new KgError('not_a_workspace', `not a workspace folder: ${workspace}`);
-  return root;
 }

@@ -3,10 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import { KgError } from '../../graph/errors.js';
-import { LocalBackend, workspaceRoot } from '../backend/local.js';
+import { LocalBackend } from '../backend/local.js';
 import { enrichRequestSchema, type EnrichResult } from '../enricher/schema.js';
 import { parseWith } from '../tools.js';
-import { locateForRead } from '../workspace.js';
+import { locateForRead, workspaceRoot } from '../workspace.js';
 import { runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
 

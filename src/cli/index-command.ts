@@ -3,7 +3,7 @@
 import { chooseDataDir } from '../../indexers/sessions/location.js';
 import type { IndexReport } from '../../indexers/index.js';
 import { indexWorkspace } from '../api.js';
-import { workspaceRoot } from '../backend/local.js';
+import { workspaceRoot } from '../workspace.js';
 import { awaitServerJob, runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
 import { terminalProgress } from './progress.js';

@@ -1,14 +1,11 @@
 // The `kg` command line: a thin shell over the library API.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { enrichCommand } from './enrich-command.js';
 import { exportCommand } from './export.js';
 import { indexCommand } from './index-command.js';
 import { reindexCommand } from './reindex-command.js';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
-import { mcpCommand } from './mcp-command.js';
 import { QUERY_KINDS, queryCommand } from './query.js';
-import { serveCommand } from './serve-command.js';
 import { statusCommand } from './status.js';
 
 /** Runs `kg` with `argv` (without node and script) and resolves to the exit code. */
@@ -132,7 +129,7 @@ Examples:
     .addOption(workspaceOption())
     .addOption(jsonOption())
     .addHelpText('after', '\nExample:\n  kg enrich --workspace . --goal "fix retry in src/trigger/trigger-router.ts" --budget-tokens 2000')
-    .action((options) => enrichCommand(io, options));
+    .action(async (options) => (await import('./enrich-command.js')).enrichCommand(io, options));
 
   program
     .command('serve')
@@ -142,12 +139,13 @@ Examples:
     .option('--token <token>', 'require Authorization: Bearer <token> on every request (default: $KG_TOKEN)')
     .option('--max-body-kb <n>', 'largest request body', parsePositiveInt, 1024)
     .addOption(jsonOption())
-    .action((options) => serveCommand(io, options));
+    .action(async (options) => (await import('./serve-command.js')).serveCommand(io, options));
 
   program
     .command('mcp')
     .description('an MCP server on stdio with the query_knowledge and reindex tools (e.g. claude mcp add kg -- npx kg mcp)')
-    .action(() => mcpCommand());
+    // stdout carries the protocol: nothing else may be printed there.
+    .action(async () => (await import('../mcp/stdio.js')).serveMcpOverStdio());
 
   return program;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../graph/schema.js';
 import { SMALL_APP, writeWorkspace } from '../fixtures/workspace.js';
 import { holdDatabaseLock, kgRunner, type KgRun } from '../support/kg-process.js';
 import { tempDir } from '../support/temp.js';
@@ -128,7 +129,7 @@ describe('kg export', () => {
 describe('kg status', () => {
   it('reports the graph location and counts', async () => {
     const status = JSON.parse((await kg(['status', '--json'])).stdout);
-    expect(status).toMatchObject({ tables: { files: 9, cli_commands: 2, routes: 2 }, schemaVersion: 1 });
+    expect(status).toMatchObject({ tables: { files: 9, cli_commands: 2, routes: 2 }, schemaVersion: SCHEMA_VERSION });
     expect(status.edges.imports).toBeGreaterThan(0);
   });
 });
