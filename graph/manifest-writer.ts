@@ -14,6 +14,7 @@ export interface StoredManifest {
 
 /** Appends one manifest (a JSON-serializable object with the fields of StoredManifest) in its own transaction. */
 export function writeManifest(store: GraphStore, manifest: StoredManifest): Promise<void> {
+  // No query reads manifests: cached answers stay valid.
   return store.write(async (tx) => {
     // Graphs created before the table joined the schema get it here.
     await tx.run(ENRICHMENTS_TABLE);
@@ -26,7 +27,7 @@ export function writeManifest(store: GraphStore, manifest: StoredManifest): Prom
       manifest.renderedTokens,
       JSON.stringify(manifest),
     ]);
-  });
+  }, { changesAnswers: false });
 }
 
 /** The stored manifests, newest first; only those of `sessionId` when given. */

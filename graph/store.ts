@@ -20,6 +20,8 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** How long to wait for another process's lock before giving up (default KG_LOCK_TIMEOUT_MS or 30 s). */
   lockTimeoutMs?: number;
+  /** Connections for reads outside writes (default 1); a server answering concurrent queries wants a few. */
+  readers?: number;
 }
 
 /** Reads against the graph; what `queries/` needs. */
@@ -40,15 +42,23 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 export class GraphStore implements GraphReader {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private committed = 0;
+  private nextReader = 0;
 
   private constructor(
     readonly path: string,
     readonly readOnly: boolean,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    // Reads outside a write use their own connection, so they see the last committed graph.
-    private readonly readConnection: DuckDBConnection,
+    // Reads outside a write use their own connections, so they see the last committed graph; several let
+    // concurrent reads run in parallel.
+    private readonly readConnections: DuckDBConnection[],
   ) {}
+
+  /** Counts committed write transactions: whatever was read from the graph at one value holds until it changes. */
+  get generation(): number {
+    return this.committed;
+  }
 
   static async open(options: OpenOptions): Promise<GraphStore> {
     const readOnly = options.readOnly ?? false;
@@ -58,8 +68,9 @@ export class GraphStore implements GraphReader {
     if (!readOnly) mkdirSync(dirname(options.path), { recursive: true });
     const instance = await openWithRetry(options.path, readOnly, options.lockTimeoutMs ?? lockTimeoutFromEnv());
     const connection = await instance.connect();
-    const readConnection = readOnly ? connection : await instance.connect();
-    const store = new GraphStore(options.path, readOnly, instance, connection, readConnection);
+    const readers = readOnly ? [connection] : [];
+    for (let i = readers.length; i < Math.max(1, options.readers ?? 1); i++) readers.push(await instance.connect());
+    const store = new GraphStore(options.path, readOnly, instance, connection, readers);
     try {
       await store.migrate();
     } catch (error) {
@@ -70,13 +81,18 @@ export class GraphStore implements GraphReader {
   }
 
   all<T = Row>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
-    return readRows<T>(this.readConnection, sql, params);
+    const reader = this.readConnections[this.nextReader++ % this.readConnections.length]!;
+    return readRows<T>(reader, sql, params);
   }
 
-  /** Runs `work` in one transaction, after every write queued before it; a failure rolls it all back. */
-  write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction, after every write queued before it; a failure rolls it all back. A write that
+   * only appends records no query reads (the enricher's manifests) passes `changesAnswers: false`, so it does not
+   * move the generation and answers cached against it stay valid.
+   */
+  write<T>(work: (tx: WriteTx) => Promise<T>, options: { changesAnswers?: boolean } = {}): Promise<T> {
     if (this.readOnly) throw new Error('GraphStore.write on a read-only store');
-    const next = this.queue.then(() => this.transaction(work));
+    const next = this.queue.then(() => this.transaction(work, options.changesAnswers ?? true));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -84,7 +100,7 @@ export class GraphStore implements GraphReader {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.readConnection !== this.connection) this.readConnection.closeSync();
+    for (const reader of this.readConnections) if (reader !== this.connection) reader.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }
@@ -94,7 +110,7 @@ export class GraphStore implements GraphReader {
     return value === null ? 0 : Number(value);
   }
 
-  private async transaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (tx: WriteTx) => Promise<T>, changesAnswers = true): Promise<T> {
     const connection = this.connection;
     const tx: WriteTx = {
       all: (sql, params) => readRows(connection, sql, params),
@@ -107,6 +123,7 @@ export class GraphStore implements GraphReader {
     try {
       const result = await work(tx);
       await connection.run('COMMIT');
+      if (changesAnswers) this.committed++;
       return result;
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);

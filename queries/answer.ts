@@ -2,6 +2,7 @@
 
 import type { GraphReader } from '../graph/store.js';
 import type { IntentKind } from './intents.js';
+import type { GraphSnapshot } from './snapshot.js';
 
 export interface Freshness {
   /** When the graph was last indexed (ISO 8601), or null if never. */
@@ -31,6 +32,8 @@ export interface QueryContext {
   reader: GraphReader;
   root: string;
   probe: FreshnessProbe;
+  /** The graph's files, imports and stats in memory, for a graph that stays open; lookups use SQL without it. */
+  snapshot?: GraphSnapshot;
 }
 
 /** Filesystem and git checks, kept out of `queries/` so it stays pure SQL-over-the-graph. */
@@ -48,28 +51,45 @@ export interface IndexedFileStat {
 
 /** Freshness of an answer that names `paths`. */
 export async function freshnessOf(context: QueryContext, paths: Iterable<string>): Promise<Freshness> {
-  const meta = await context.reader.all<{ key: string; value: string | null }>(
-    `SELECT key, value FROM meta WHERE key IN ('indexed_at', 'git_head')`,
-  );
-  const value = (key: string) => meta.find((row) => row.key === key)?.value ?? null;
   const unique = [...new Set(paths)];
-  const stats =
-    unique.length === 0
-      ? []
-      : await context.reader.all<{ path: string; size: number; mtimeMs: number }>(
-          `SELECT path, size, mtime_ms AS "mtimeMs" FROM index_state WHERE path IN (SELECT unnest(?::VARCHAR[]))`,
-          [unique],
-        );
-  const gitHeadAtIndex = value('git_head');
+  const { meta, stats } = context.snapshot ? fromSnapshot(context.snapshot, unique) : await fromGraph(context.reader, unique);
+  const gitHeadAtIndex = meta.gitHead;
   const gitHeadNow = context.probe.gitHead(context.root);
   const changedFiles = context.probe.changedFiles(context.root, stats).sort();
   return {
-    indexedAt: value('indexed_at'),
+    indexedAt: meta.indexedAt,
     gitHeadAtIndex,
     gitHeadNow,
     changedSinceIndex: changedFiles.length > 0 || gitHeadAtIndex !== gitHeadNow,
     changedFiles,
   };
+}
+
+interface IndexedFacts {
+  meta: GraphSnapshot['meta'];
+  stats: IndexedFileStat[];
+}
+
+function fromSnapshot(snapshot: GraphSnapshot, paths: readonly string[]): IndexedFacts {
+  const stats: IndexedFileStat[] = [];
+  for (const path of paths) {
+    const stat = snapshot.stats.get(path);
+    if (stat) stats.push({ path, ...stat });
+  }
+  return { meta: snapshot.meta, stats };
+}
+
+async function fromGraph(reader: GraphReader, paths: readonly string[]): Promise<IndexedFacts> {
+  const meta = await reader.all<{ key: string; value: string | null }>(`SELECT key, value FROM meta WHERE key IN ('indexed_at', 'git_head')`);
+  const value = (key: string) => meta.find((row) => row.key === key)?.value ?? null;
+  const stats =
+    paths.length === 0
+      ? []
+      : await reader.all<IndexedFileStat>(
+          `SELECT path, size, mtime_ms AS "mtimeMs" FROM index_state WHERE path IN (SELECT unnest(?::VARCHAR[]))`,
+          [paths],
+        );
+  return { meta: { indexedAt: value('indexed_at'), gitHead: value('git_head') }, stats };
 }
 
 /** Cuts `items` to `limit` and records whether it did. */

@@ -3,6 +3,7 @@
 import { isAbsolute, relative } from 'node:path';
 import { KgError } from '../graph/errors.js';
 import type { GraphReader } from '../graph/store.js';
+import type { QueryContext } from './answer.js';
 
 /** Normalizes a caller's path to workspace-relative with forward slashes. */
 export function normalizePath(root: string, path: string): string {
@@ -13,15 +14,18 @@ export function normalizePath(root: string, path: string): string {
 }
 
 /** The graph paths of `paths`, or a KgError naming the first one the graph does not hold. */
-export async function knownFiles(reader: GraphReader, root: string, paths: readonly string[]): Promise<string[]> {
-  const normalized = paths.map((path) => normalizePath(root, path));
-  const rows = await reader.all<{ path: string }>(`SELECT path FROM files WHERE path IN (SELECT unnest(?::VARCHAR[]))`, [
-    normalized,
-  ]);
-  const known = new Set(rows.map((row) => row.path));
+export async function knownFiles(context: QueryContext, paths: readonly string[]): Promise<string[]> {
+  const normalized = paths.map((path) => normalizePath(context.root, path));
+  const known = context.snapshot
+    ? context.snapshot.files
+    : new Set(
+        (
+          await context.reader.all<{ path: string }>(`SELECT path FROM files WHERE path IN (SELECT unnest(?::VARCHAR[]))`, [normalized])
+        ).map((row) => row.path),
+      );
   const missing = normalized.find((path) => !known.has(path));
   if (missing !== undefined) {
-    const hint = await nearestNames(reader, missing);
+    const hint = await nearestNames(context.reader, missing);
     throw new KgError(
       'unknown_file',
       `unknown file: ${missing} is not in the graph` + (hint.length > 0 ? ` (did you mean ${hint.join(', ')}?)` : ''),

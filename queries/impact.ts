@@ -41,13 +41,9 @@ export interface ImpactConvention {
 }
 
 export async function impact(context: QueryContext, intent: IntentOf<'impact'>): Promise<ImpactAnswer> {
-  const files = await knownFiles(context.reader, context.root, intent.files);
-  const reached = byDepthThenPath(await walkImports(context.reader, files, 'importers', intent.depth ?? 100));
-  const testRows = await context.reader.all<{ path: string }>(
-    `SELECT path FROM files WHERE is_test AND path IN (SELECT unnest(?::VARCHAR[]))`,
-    [[...files, ...reached.map((r) => r.path)]],
-  );
-  const testSet = new Set(testRows.map((row) => row.path));
+  const files = await knownFiles(context, intent.files);
+  const reached = byDepthThenPath(await walkImports(context, files, 'importers', intent.depth ?? 100));
+  const testSet = await testsAmong(context, [...files, ...reached.map((r) => r.path)]);
   const items = reached.map((r) => ({ ...r, isTest: testSet.has(r.path) }));
   const tests = items.filter((item) => item.isTest).map((item) => item.path).sort();
   const limit = intent.limit ?? DEFAULT_LIMIT;
@@ -76,6 +72,15 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
     ),
     freshness: await freshnessOf(context, [...files, ...cut.items.map((item) => item.path)]),
   };
+}
+
+async function testsAmong(context: QueryContext, paths: readonly string[]): Promise<Set<string>> {
+  const { snapshot } = context;
+  if (snapshot) return new Set(paths.filter((path) => snapshot.files.get(path)?.isTest));
+  const rows = await context.reader.all<{ path: string }>(`SELECT path FROM files WHERE is_test AND path IN (SELECT unnest(?::VARCHAR[]))`, [
+    paths,
+  ]);
+  return new Set(rows.map((row) => row.path));
 }
 
 async function sessionsOf(context: QueryContext, paths: readonly string[], limit: number): Promise<ImpactSession[]> {

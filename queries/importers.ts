@@ -23,7 +23,7 @@ export interface DependenciesAnswer extends Answer<ImportItem> {
 }
 
 export async function importers(context: QueryContext, intent: IntentOf<'importers'>): Promise<Answer<ImportItem>> {
-  const [file] = await knownFiles(context.reader, context.root, [intent.file]);
+  const [file] = await knownFiles(context, [intent.file]);
   const items = await neighbours(context, file!, 'importers', intent);
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
   return {
@@ -35,7 +35,7 @@ export async function importers(context: QueryContext, intent: IntentOf<'importe
 }
 
 export async function dependencies(context: QueryContext, intent: IntentOf<'dependencies'>): Promise<DependenciesAnswer> {
-  const [file] = await knownFiles(context.reader, context.root, [intent.file]);
+  const [file] = await knownFiles(context, [intent.file]);
   const items = await neighbours(context, file!, 'dependencies', intent);
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
   const external = await context.reader.all<{ kind: string; dst: string; specifier: string; line: number }>(
@@ -69,12 +69,16 @@ async function neighbours(
   const transitive = intent.transitive ?? (intent.depth !== undefined && intent.depth > 1);
   if (transitive) {
     const maxDepth = intent.depth ?? 100;
-    return byDepthThenPath(await walkImports(context.reader, [file], direction, maxDepth));
+    return byDepthThenPath(await walkImports(context, [file], direction, maxDepth));
   }
   return directImports(context, file, direction);
 }
 
 async function directImports(context: QueryContext, file: string, direction: Direction): Promise<ImportItem[]> {
+  if (context.snapshot) {
+    const edges = (direction === 'importers' ? context.snapshot.importedBy : context.snapshot.imports).get(file) ?? [];
+    return groupByPath(edges.map((edge) => ({ path: edge.path, specifier: edge.specifier, line: edge.line, typeOnly: edge.typeOnly })));
+  }
   const [match, other] = direction === 'importers' ? ['dst', 'src'] : ['src', 'dst'];
   const rows = await context.reader.all<{ node: string; specifier: string; line: number; typeOnly: boolean }>(
     `SELECT ${other} AS node, attrs->>'specifier' AS specifier, CAST(attrs->>'line' AS INTEGER) AS line,
@@ -82,12 +86,16 @@ async function directImports(context: QueryContext, file: string, direction: Dir
      FROM edges WHERE kind = 'imports' AND ${match} = ? ORDER BY node, line`,
     [nodeId.file(file)],
   );
+  return groupByPath(rows.map((row) => ({ path: row.node.slice('file:'.length), specifier: row.specifier, line: row.line, typeOnly: row.typeOnly })));
+}
+
+/** One item per neighbour, with each import statement between the two, in the order given. */
+function groupByPath(edges: readonly { path: string; specifier: string; line: number; typeOnly: boolean }[]): ImportItem[] {
   const byPath = new Map<string, ImportItem>();
-  for (const row of rows) {
-    const path = row.node.slice('file:'.length);
-    const item = byPath.get(path) ?? { path, depth: 1, imports: [] };
-    item.imports!.push({ specifier: row.specifier, line: row.line, typeOnly: row.typeOnly });
-    byPath.set(path, item);
+  for (const edge of edges) {
+    const item = byPath.get(edge.path) ?? { path: edge.path, depth: 1, imports: [] };
+    item.imports!.push({ specifier: edge.specifier, line: edge.line, typeOnly: edge.typeOnly });
+    byPath.set(edge.path, item);
   }
   return [...byPath.values()];
 }

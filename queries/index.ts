@@ -43,4 +43,5 @@ export function runQuery(context: QueryContext, intent: Intent): Promise<Answer>
 }
 
 export type { Answer, Freshness, FreshnessProbe, QueryContext } from './answer.js';
+export { loadSnapshot, type GraphSnapshot } from './snapshot.js';
 export { INTENT_KINDS, intentSchema, parseIntent, queryRequestSchema, type Intent, type IntentKind } from './intents.js';

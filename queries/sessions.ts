@@ -108,7 +108,7 @@ export async function sessionsTouching(context: QueryContext, intent: IntentOf<'
     [nodeId.file(path)],
   );
   // A file no session touched must at least be one the graph knows: a typo gets the usual suggestion.
-  if (rows.length === 0) await knownFiles(context.reader, context.root, [path]);
+  if (rows.length === 0) await knownFiles(context, [path]);
   const cut = limitItems(rows, intent.limit ?? DEFAULT_LIMIT);
   return {
     kind: 'sessions_touching',

@@ -1,17 +1,19 @@
-// Breadth-first walks over file import edges, one SQL round per hop, keeping each file's shortest distance.
+// Breadth-first walks over file import edges: in memory over a snapshot, else one SQL round per hop; each file keeps its shortest distance.
 
 import { nodeId } from '../graph/records.js';
-import type { GraphReader } from '../graph/store.js';
+import type { GraphSnapshot } from './snapshot.js';
+import type { QueryContext } from './answer.js';
 
 export type Direction = 'importers' | 'dependencies';
 
 /** Files reachable from `seeds` within `maxDepth` hops (seeds excluded), each with its hop count. */
 export async function walkImports(
-  reader: GraphReader,
+  context: QueryContext,
   seeds: readonly string[],
   direction: Direction,
   maxDepth: number,
 ): Promise<Map<string, number>> {
+  if (context.snapshot) return walkInMemory(context.snapshot, seeds, direction, maxDepth);
   const from = direction === 'importers' ? 'dst' : 'src';
   const to = direction === 'importers' ? 'src' : 'dst';
   const sql =
@@ -21,7 +23,7 @@ export async function walkImports(
   const reached = new Map<string, number>();
   let frontier = seeds.map(nodeId.file);
   for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
-    const rows = await reader.all<{ node: string }>(sql, [frontier]);
+    const rows = await context.reader.all<{ node: string }>(sql, [frontier]);
     const next: string[] = [];
     for (const { node } of rows) {
       const path = node.slice('file:'.length);
@@ -29,6 +31,26 @@ export async function walkImports(
       seen.add(path);
       reached.set(path, depth);
       next.push(node);
+    }
+    frontier = next;
+  }
+  return reached;
+}
+
+function walkInMemory(snapshot: GraphSnapshot, seeds: readonly string[], direction: Direction, maxDepth: number): Map<string, number> {
+  const adjacency = direction === 'importers' ? snapshot.importedBy : snapshot.imports;
+  const seen = new Set(seeds);
+  const reached = new Map<string, number>();
+  let frontier: readonly string[] = seeds;
+  for (let depth = 1; depth <= maxDepth && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const path of frontier) {
+      for (const edge of adjacency.get(path) ?? []) {
+        if (seen.has(edge.path)) continue;
+        seen.add(edge.path);
+        reached.set(edge.path, depth);
+        next.push(edge.path);
+      }
     }
     frontier = next;
   }

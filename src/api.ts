@@ -6,7 +6,8 @@ import type * as IndexersModule from '../indexers/index.js';
 import type * as QueriesModule from '../queries/index.js';
 import type { IndexOptions, IndexReport } from '../indexers/index.js';
 import type { ReindexOptions, ReindexReport } from '../indexers/reindex.js';
-import type { Answer, Intent } from '../queries/index.js';
+import type { Answer, GraphSnapshot, Intent } from '../queries/index.js';
+import { AnswerCache } from './answer-cache.js';
 import { diskProbe } from './freshness.js';
 import { locateForIndex } from './workspace.js';
 
@@ -18,6 +19,13 @@ export interface OpenGraphOptions {
   /** Open for writing (creating the file if needed); default false. */
   writable?: boolean;
   lockTimeoutMs?: number;
+  /**
+   * Keep answers until the next write (default false): for a graph that stays open and is asked many questions.
+   * Freshness is still checked on disk for every answer.
+   */
+  cacheAnswers?: boolean;
+  /** Connections for concurrent reads (default 1). */
+  readers?: number;
 }
 
 /** An open workspace graph. Close it when done: an open writable graph holds the database lock. */
@@ -27,14 +35,25 @@ export class Graph {
     readonly workspace: string,
     readonly db: string,
     readonly store: GraphStore,
+    /** Answers kept until the next write, when the graph was opened with `cacheAnswers`. */
+    readonly cache: AnswerCache | null = null,
   ) {}
 
   /** Answers one intent; the intent is validated first. */
   async query(intent: Intent | unknown): Promise<Answer> {
-    const { parseIntent, runQuery } = await loadQueries();
+    const { parseIntent, runQuery, loadSnapshot } = await loadQueries();
     const parsed = parseIntent(intent);
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
-    return runQuery({ reader: this.store, root: this.workspace, probe: diskProbe }, parsed.intent);
+    const context = { reader: this.store, root: this.workspace };
+    if (!this.cache) return runQuery({ ...context, probe: diskProbe }, parsed.intent);
+    return this.cache.answer(
+      JSON.stringify(parsed.intent),
+      this.store.generation,
+      this.workspace,
+      diskProbe,
+      (probe, snapshot) => runQuery({ ...context, probe, snapshot }, parsed.intent),
+      () => loadStableSnapshot(this.store, loadSnapshot),
+    );
   }
 
   /** Indexes the workspace into this graph (it must be writable). */
@@ -54,10 +73,11 @@ export async function openGraph(options: OpenGraphOptions): Promise<Graph> {
     path: located.db,
     readOnly: !options.writable,
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+    ...(options.readers !== undefined ? { readers: options.readers } : {}),
   });
   // A graph opened by --db may belong to another folder: trust the root it was indexed from.
   const indexedRoot = options.db ? await readMeta(store, 'workspace_root') : null;
-  return new Graph(indexedRoot ?? located.root, located.db, store);
+  return new Graph(indexedRoot ?? located.root, located.db, store, options.cacheAnswers ? new AnswerCache() : null);
 }
 
 export interface IndexWorkspaceOptions extends IndexOptions {
@@ -125,6 +145,15 @@ export async function queryKnowledge(request: QueryKnowledgeRequest): Promise<An
     return await graph.query(request.intent);
   } finally {
     graph.close();
+  }
+}
+
+/** A snapshot of one generation: its bulk reads run on several connections, so a write between them means again. */
+async function loadStableSnapshot(store: GraphStore, load: (reader: GraphStore) => Promise<GraphSnapshot>): Promise<GraphSnapshot> {
+  for (;;) {
+    const generation = store.generation;
+    const snapshot = await load(store);
+    if (store.generation === generation) return snapshot;
   }
 }
 

@@ -22,6 +22,9 @@ export interface LocalBackendOptions {
 
 type Access = 'read' | 'write';
 
+// Read connections of a kept-open graph: concurrent queries that miss the answer cache run in parallel.
+const SERVER_READERS = 3;
+
 export class LocalBackend implements KgBackend {
   private readonly jobs = new JobQueue();
   private readonly open = new Map<string, Promise<Graph>>();
@@ -105,6 +108,8 @@ export class LocalBackend implements KgBackend {
       graph = openGraph({
         workspace: root,
         writable: true,
+        cacheAnswers: true,
+        readers: SERVER_READERS,
         ...(this.options.lockTimeoutMs !== undefined ? { lockTimeoutMs: this.options.lockTimeoutMs } : {}),
       });
       this.open.set(root, graph);
