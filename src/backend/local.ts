@@ -73,6 +73,17 @@ export class LocalBackend implements KgBackend {
     return this.withGraph(workspace, 'read', (graph) => workspaceStatus(graph));
   }
 
+  /** Answers served from the kept-open graphs' caches, and computed. */
+  async cacheCounters(): Promise<{ hits: number; misses: number }> {
+    const totals = { hits: 0, misses: 0 };
+    for (const graph of await Promise.allSettled([...this.open.values()])) {
+      if (graph.status !== 'fulfilled' || !graph.value.cache) continue;
+      totals.hits += graph.value.cache.counters.hits;
+      totals.misses += graph.value.cache.counters.misses;
+    }
+    return totals;
+  }
+
   /** Waits for queued jobs, then closes every open graph. */
   async close(): Promise<void> {
     this.closed = true;

@@ -110,17 +110,15 @@ export function conventionsSource(): SlotSource<'conventions'> {
         }
         input.partial([...found.values()]);
       };
-      const answers = await Promise.all(
-        targets.map(async (file) => {
-          const [about, all] = await Promise.all([
-            input.query({ kind: 'conventions', file, text: input.goal, limit: 200 }).catch(() => null),
-            input.query({ kind: 'conventions', file, limit: 200 }),
-          ]);
-          return { about: about?.items ?? [], all: all.items };
-        }),
-      );
-      for (const answer of answers) add(answer.about);
-      for (const answer of answers) add(answer.all);
+      // One ranking of the goal's words over every section, then what applies to each path: the sections that
+      // apply and are about the goal first, in ranking order, then the rest that apply, nearest folder first.
+      const [about, ...applying] = await Promise.all([
+        input.query({ kind: 'conventions', text: input.goal, limit: 200 }).catch(() => null),
+        ...targets.map((file) => input.query({ kind: 'conventions', file, limit: 200 })),
+      ]);
+      const applies = new Set(applying.flatMap((answer) => (answer!.items as ConventionAnswerItem[]).map((item) => item.id)));
+      add(((about?.items ?? []) as ConventionAnswerItem[]).filter((item) => applies.has(item.id)));
+      for (const answer of applying) add(answer!.items);
       return [...found.values()];
     },
   };

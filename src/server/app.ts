@@ -25,7 +25,7 @@ export interface AppOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-export function createApp(backend: KgBackend, options: AppOptions = {}): Hono {
+export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hits: number; misses: number }> }, options: AppOptions = {}): Hono {
   const app = new Hono();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const started = Date.now();
@@ -46,7 +46,16 @@ export function createApp(backend: KgBackend, options: AppOptions = {}): Hono {
     }),
   );
 
-  app.get('/v1/health', (c) => c.json({ ok: true, version: KG_VERSION, pid: process.pid, uptimeS: Math.round((Date.now() - started) / 1000) }));
+  app.get('/v1/health', async (c) =>
+    c.json({
+      ok: true,
+      version: KG_VERSION,
+      pid: process.pid,
+      uptimeS: Math.round((Date.now() - started) / 1000),
+      // Answers served from the graphs' caches and computed, since the start.
+      answers: (await backend.cacheCounters?.()) ?? null,
+    }),
+  );
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
 
   app.post('/v1/query', async (c) => {

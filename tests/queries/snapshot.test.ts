@@ -27,8 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-function intentsFor(files: string[], sessions: string[]): Intent[] {
-  const intents: Intent[] = [{ kind: 'cycles' }, { kind: 'hotspots', limit: 5 }, { kind: 'recent_sessions', limit: 7 }];
+function intentsFor(files: string[], sessions: string[], symbols: string[]): Intent[] {
+  const intents: Intent[] = [{ kind: 'cycles' }, { kind: 'hotspots', limit: 5 }, { kind: 'recent_sessions', limit: 7 }, { kind: 'symbol', name: 'nope' }];
   for (const file of files) {
     intents.push(
       { kind: 'importers', file },
@@ -42,6 +42,7 @@ function intentsFor(files: string[], sessions: string[]): Intent[] {
     );
   }
   for (const session of sessions) intents.push({ kind: 'files_touched', session });
+  for (const name of symbols) intents.push({ kind: 'symbol', name }, { kind: 'symbol', name, limit: 1 });
   return intents;
 }
 
@@ -50,9 +51,11 @@ describe('the in-memory snapshot', () => {
     const files = (await store.all<{ path: string }>(`SELECT path FROM files ORDER BY path`)).map((r) => r.path);
     const sessions = (await store.all<{ id: string }>(`SELECT id FROM sessions ORDER BY id LIMIT 10`)).map((r) => r.id);
     expect(files.length).toBeGreaterThan(5);
+    const symbols = (await store.all<{ name: string }>(`SELECT DISTINCT name FROM symbols ORDER BY name LIMIT 40`)).map((r) => r.name);
+    expect(symbols.length).toBeGreaterThan(3);
     const snapshot = await loadSnapshot(store);
     let compared = 0;
-    for (const intent of intentsFor(files, sessions)) {
+    for (const intent of intentsFor(files, sessions, symbols)) {
       const viaSql = await runQuery({ reader: store, root, probe: unchangedDisk }, intent).catch((e: Error) => e.message);
       const viaSnapshot = await runQuery({ reader: store, root, probe: unchangedDisk, snapshot }, intent).catch((e: Error) => e.message);
       expect(viaSnapshot, JSON.stringify(intent)).toEqual(viaSql);
