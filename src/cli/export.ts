@@ -3,6 +3,7 @@
 import { KgError } from '../../graph/errors.js';
 import { exportLines, exportParquet, type EdgeLine, type NodeLine } from '../../graph/export.js';
 import type { Io } from './io.js';
+import { runningServer } from './handoff.js';
 import { openForRead, type ReadTarget } from './open.js';
 
 export interface ExportCommandOptions extends ReadTarget {
@@ -12,6 +13,11 @@ export interface ExportCommandOptions extends ReadTarget {
 
 export async function exportCommand(io: Io, options: ExportCommandOptions): Promise<void> {
   if (options.format === 'parquet' && !options.out) throw new KgError('bad_input', '--format parquet needs --out DIR');
+  const server = await runningServer(options);
+  if (server) {
+    // The server keeps the graphs it serves open; waiting for its lock would only time out.
+    throw new KgError('locked', `kg serve at ${server.url} may hold this graph open: stop it (Ctrl-C) to export, or set KG_NO_SERVER=1 to try anyway`);
+  }
   const graph = await openForRead(options);
   try {
     if (options.format === 'parquet') {

@@ -87,6 +87,12 @@ describe('the CLI with kg serve running', () => {
     expect((JSON.parse(importers.stdout) as { items: { path: string }[] }).items.map((i) => i.path)).toContain('src/schema.ts');
   });
 
+  it('says at once that export needs the server stopped', async () => {
+    const result = await kg(['export'], { cwd: workspace, env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^kg: kg serve at http:\/\/127\.0\.0\.1:\d+ may hold this graph open: stop it/);
+  });
+
   it('gives one clear line for an error the server reports', async () => {
     const result = await kg(['query', 'importers', 'src/nope.ts'], { cwd: workspace, env });
     expect(result.code).toBe(1);
