@@ -5,7 +5,6 @@ import { relative, resolve, sep } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import type { Answer } from '../../queries/index.js';
 import { INTENT_KINDS, type IntentKindName as IntentKind } from '../../queries/kinds.js';
-import { parseIntent } from '../../queries/intents.js';
 import { locateForRead } from '../workspace.js';
 import { runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
@@ -40,6 +39,8 @@ async function ask(kind: IntentKind, args: string[], options: QueryCommandOption
   const located = server ? locateForRead(options) : null;
   if (server && located) {
     const intent = buildIntent(kind, args, options, (arg) => graphPath(located.root, arg));
+    // The intent schema (zod) loads only when a query goes to the server; locally Graph.query validates.
+    const { parseIntent } = await import('../../queries/intents.js');
     const parsed = parseIntent(intent);
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
     return server.query({ workspace: located.root, intent: parsed.intent });
