@@ -74,16 +74,19 @@ export async function recentSessions(context: QueryContext, intent: IntentOf<'re
 }
 
 export async function filesTouched(context: QueryContext, intent: IntentOf<'files_touched'>): Promise<FilesTouchedAnswer> {
-  const [session] = await context.reader.all<FilesTouchedAnswer['session']>(
-    `SELECT ${SESSION_ITEM_COLUMNS}, s.recap, s.changes_source AS "changesSource" FROM sessions s WHERE s.id = ?`,
-    [intent.session],
-  );
+  // Both at once: with several read connections they run in parallel.
+  const [[session], rows] = await Promise.all([
+    context.reader.all<FilesTouchedAnswer['session']>(
+      `SELECT ${SESSION_ITEM_COLUMNS}, s.recap, s.changes_source AS "changesSource" FROM sessions s WHERE s.id = ?`,
+      [intent.session],
+    ),
+    context.reader.all<TouchedFileItem>(
+      `SELECT substr(dst, 6) AS path, attrs->>'change' AS change, attrs->>'source' AS source
+       FROM edges WHERE kind = 'produced_by' AND src = ? ORDER BY path`,
+      [nodeId.session(intent.session)],
+    ),
+  ]);
   if (session === undefined) throw await unknownSession(context, intent.session);
-  const rows = await context.reader.all<TouchedFileItem>(
-    `SELECT substr(dst, 6) AS path, attrs->>'change' AS change, attrs->>'source' AS source
-     FROM edges WHERE kind = 'produced_by' AND src = ? ORDER BY path`,
-    [nodeId.session(intent.session)],
-  );
   const cut = limitItems(rows, intent.limit ?? DEFAULT_LIMIT);
   const header = session.changesKnown
     ? `session ${session.id} (${session.title ?? 'untitled'}) changed ${cut.total} file(s), per ${session.changesSource}`
