@@ -92,12 +92,11 @@ export async function indexWorkspace(
 ): Promise<IndexReport & { db: string }> {
   const { db, lockTimeoutMs, ...indexOptions } = options;
   const located = locateForIndex(workspace, db);
-  const store = await GraphStore.open({
-    path: located.db,
-    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
-  });
+  const [store, { indexWorkspaceInto }] = await openWhileLoading(
+    GraphStore.open({ path: located.db, ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}) }),
+    loadIndexers,
+  );
   try {
-    const { indexWorkspaceInto } = await loadIndexers();
     const report = await indexWorkspaceInto(store, located.root, indexOptions);
     return { ...report, db: located.db };
   } finally {
@@ -120,12 +119,11 @@ export async function reindexWorkspace(
 ): Promise<ReindexReport & { db: string }> {
   const { db, lockTimeoutMs, ...reindexOptions } = options;
   const located = locateForIndex(workspace, db);
-  const store = await GraphStore.open({
-    path: located.db,
-    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
-  });
+  const [store, { reindexWorkspaceInto }] = await openWhileLoading(
+    GraphStore.open({ path: located.db, ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}) }),
+    () => import('../indexers/reindex.js'),
+  );
   try {
-    const { reindexWorkspaceInto } = await import('../indexers/reindex.js');
     return { ...(await reindexWorkspaceInto(store, located.root, reindexOptions)), db: located.db };
   } finally {
     store.close();
@@ -155,6 +153,20 @@ async function loadStableSnapshot(store: GraphStore, load: (reader: GraphStore) 
     const snapshot = await load(store);
     if (store.generation === generation) return snapshot;
   }
+}
+
+/**
+ * Opens the database while the indexers (and the compiler they carry, a synchronous load of tens of ms) load: DuckDB
+ * opens its file on a thread of its own meanwhile. Whichever fails, nothing is left open.
+ */
+async function openWhileLoading<M>(opening: Promise<GraphStore>, load: () => Promise<M>): Promise<[GraphStore, M]> {
+  const [store, loaded] = await Promise.allSettled([opening, load()]);
+  if (store.status === 'rejected') throw store.reason;
+  if (loaded.status === 'rejected') {
+    store.value.close();
+    throw loaded.reason;
+  }
+  return [store.value, loaded.value];
 }
 
 // The intent schema (zod) costs ~40 ms to load: commands that do not query skip it.
