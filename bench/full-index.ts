@@ -1,5 +1,6 @@
 // The full-index section: kg's whole `kg index` process against dependency-cruiser and madge on each corpus, checked against the compiler.
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,13 +56,20 @@ async function benchCorpus(corpus: Corpus, runs: number, chosen: ReadonlySet<Too
       differs: [...agreement.onlyKg.slice(0, 20).map((e) => `only kg: ${e}`), ...agreement.onlyCompiler.slice(0, 20).map((e) => `only compiler: ${e}`)],
     };
     tools.push(figures('kg', kgVersion(), report.files, report.edges, measured, compilerPairs, filePairs(kgEdges)));
+    const served = await kgIndexThroughServer(corpus.root, runs);
+    tools.push(figures(SERVED, kgVersion(), report.files, report.edges, served, compilerPairs, filePairs(kgEdges)));
   }
   if (chosen.has('peers')) {
     for (const tool of PEERS) tools.push(await benchPeer(tool, corpus, runs, compilerPairs));
   }
 
   const kg = tools.find((t) => t.tool === 'kg');
-  const ratios = kg ? Object.fromEntries(tools.filter((t) => t !== kg).map((t) => [`kg/${t.tool}`, kg.wallSeconds / t.wallSeconds])) : {};
+  const viaServer = tools.find((t) => t.tool === SERVED);
+  const peers = tools.filter((t) => t !== kg && t !== viaServer);
+  const ratios = {
+    ...(kg ? Object.fromEntries(peers.map((t) => [`kg/${t.tool}`, kg.wallSeconds / t.wallSeconds])) : {}),
+    ...(viaServer ? Object.fromEntries(peers.map((t) => [`kg via kg serve/${t.tool}`, viaServer.wallSeconds / t.wallSeconds])) : {}),
+  };
   const result: CorpusFigures = {
     corpus: corpus.spec.name,
     version: `${corpus.spec.pkg}@${corpus.spec.version}`,
@@ -93,6 +101,30 @@ async function kgIndexProcess(root: string): Promise<Measurement> {
   try {
     return await measure(process.execPath, [KG_BIN, 'index', root, '--db', join(home, 'graph.duckdb'), '--json']);
   } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const SERVED = 'kg via kg serve';
+
+/**
+ * `kg index` while a `kg serve` of the same KG_HOME runs: the CLI hands the index to the warm server (compiler loaded,
+ * graph open), which replaces every row of the workspace's graph in one transaction. The server's first index (the
+ * untimed run) creates the database; the timed runs are full re-indexes into it, not fresh files.
+ */
+async function kgIndexThroughServer(root: string, runs: number): Promise<Measurement[]> {
+  const home = mkdtempSync(join(tmpdir(), 'kg-bench-serve-'));
+  const env = { ...process.env, KG_HOME: home };
+  const server = spawn(process.execPath, [KG_BIN, 'serve', '--port', '0', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('exit', (code) => reject(new Error(`kg serve exited with ${code}`)));
+      server.stdout.once('data', () => resolve());
+    });
+    return await repeat(runs, () => measure(process.execPath, [KG_BIN, 'index', root, '--json'], { env }));
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
     rmSync(home, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,6 @@
 
 import { chooseDataDir } from '../../indexers/sessions/location.js';
 import type { IndexReport } from '../../indexers/index.js';
-import { indexWorkspace } from '../api.js';
 import { workspaceRoot } from '../workspace.js';
 import { awaitServerJob, runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
@@ -29,6 +28,7 @@ export async function indexCommand(io: Io, dir: string, options: IndexCommandOpt
     printIndexReport(io, await awaitServerJob<IndexReport & { db: string }>(io, server, job, Boolean(options.json)), options);
     return;
   }
+  const { indexWorkspace } = await import('../api.js');
   const progress = terminalProgress(io, !options.json);
   let report;
   try {

@@ -1,12 +1,8 @@
 // The `kg` command line: a thin shell over the library API.
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { exportCommand } from './export.js';
-import { indexCommand } from './index-command.js';
-import { reindexCommand } from './reindex-command.js';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
-import { QUERY_KINDS, queryCommand } from './query.js';
-import { statusCommand } from './status.js';
+import { QUERY_KINDS } from './query-kinds.js';
 
 /** Runs `kg` with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
@@ -49,7 +45,7 @@ function buildProgram(io: Io): Command {
     .addOption(jsonOption())
     .option('--max-file-kb <n>', 'skip (and report) files larger than this', parsePositiveInt, 1024)
     .option('--data-dir <dir>', 'the agent data dir to read sessions from (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
-    .action((dir: string, options) => indexCommand(io, dir, options));
+    .action(async (dir: string, options) => (await import('./index-command.js')).indexCommand(io, dir, options));
 
   program
     .command('reindex')
@@ -60,7 +56,7 @@ function buildProgram(io: Io): Command {
     .addOption(workspaceOption())
     .addOption(dbOption())
     .addOption(jsonOption())
-    .action((options) => reindexCommand(io, options));
+    .action(async (options) => (await import('./reindex-command.js')).reindexCommand(io, options));
 
   program
     .command('query')
@@ -94,7 +90,7 @@ Examples:
   kg query conventions --path src/api/handlers.ts
   kg query conventions --topic testing`,
     )
-    .action((kind: string, args: string[], options) => queryCommand(io, kind, args, options));
+    .action(async (kind: string, args: string[], options) => (await import('./query.js')).queryCommand(io, kind, args, options));
 
   program
     .command('export')
@@ -104,7 +100,7 @@ Examples:
     .addOption(new Option('--json', 'the same as --format json').conflicts('format'))
     .addOption(workspaceOption())
     .addOption(dbOption())
-    .action((options) => exportCommand(io, options.json ? { ...options, format: 'json' } : options));
+    .action(async (options) => (await import('./export.js')).exportCommand(io, options.json ? { ...options, format: 'json' } : options));
 
   program
     .command('status')
@@ -112,7 +108,7 @@ Examples:
     .addOption(workspaceOption())
     .addOption(dbOption())
     .addOption(jsonOption())
-    .action((options) => statusCommand(io, options));
+    .action(async (options) => (await import('./status.js')).statusCommand(io, options));
 
   program
     .command('enrich')

@@ -5,13 +5,12 @@ import { relative, resolve, sep } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import type { Answer } from '../../queries/index.js';
 import { INTENT_KINDS, type IntentKindName as IntentKind } from '../../queries/kinds.js';
+import { QUERY_KINDS } from './query-kinds.js';
 import { locateForRead } from '../workspace.js';
 import { runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
-import { openForRead, type ReadTarget } from './open.js';
+import type { ReadTarget } from './open.js';
 
-/** CLI spellings of the intent kinds: dashes where the intent has underscores. */
-export const QUERY_KINDS = INTENT_KINDS.map((kind) => kind.replaceAll('_', '-'));
 
 export interface QueryCommandOptions extends ReadTarget {
   transitive?: boolean;
@@ -45,6 +44,7 @@ async function ask(kind: IntentKind, args: string[], options: QueryCommandOption
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
     return server.query({ workspace: located.root, intent: parsed.intent });
   }
+  const { openForRead } = await import('./open.js');
   const graph = await openForRead(options);
   try {
     return await graph.query(buildIntent(kind, args, options, (arg) => graphPath(graph.workspace, arg)));

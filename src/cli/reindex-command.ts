@@ -5,7 +5,6 @@ import { KgError } from '../../graph/errors.js';
 import { realRoot } from '../../graph/location.js';
 import { chooseDataDir } from '../../indexers/sessions/location.js';
 import type { ReindexReport } from '../../indexers/reindex.js';
-import { reindexWorkspace } from '../api.js';
 import { locateForRead } from '../workspace.js';
 import { awaitServerJob, runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
@@ -37,6 +36,7 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
     });
     report = await awaitServerJob(io, server, job, Boolean(options.json));
   } else {
+    const { reindexWorkspace } = await import('../api.js');
     report = await reindexWorkspace(root, {
       ...(options.db ? { db: options.db } : located ? { db: located.db } : {}),
       ...(files ? { files } : {}),

@@ -1,10 +1,10 @@
 // `kg status`: where the graph is, when it was indexed, what it holds, and whether it is stale.
 
-import { workspaceStatus, type WorkspaceStatus } from '../status.js';
+import type { WorkspaceStatus } from '../status.js';
 import { locateForRead } from '../workspace.js';
 import { runningServer } from './handoff.js';
 import { type Io, printJson } from './io.js';
-import { openForRead, type ReadTarget } from './open.js';
+import type { ReadTarget } from './open.js';
 
 export interface StatusCommandOptions extends ReadTarget {
   json?: boolean;
@@ -33,6 +33,7 @@ async function readStatus(options: StatusCommandOptions): Promise<WorkspaceStatu
   const server = await runningServer(options);
   const located = server ? locateForRead(options) : null;
   if (server && located) return server.status(located.root);
+  const [{ openForRead }, { workspaceStatus }] = await Promise.all([import('./open.js'), import('../status.js')]);
   const graph = await openForRead(options);
   try {
     return await workspaceStatus(graph);
