@@ -1,7 +1,7 @@
 // The full-index section: kg's whole `kg index` process against dependency-cruiser and madge on each corpus, checked against the compiler.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { indexCode } from '../indexers/code/index.js';
@@ -108,9 +108,9 @@ async function kgIndexProcess(root: string): Promise<Measurement> {
 const SERVED = 'kg via kg serve';
 
 /**
- * `kg index` while a `kg serve` of the same KG_HOME runs: the CLI hands the index to the warm server (compiler loaded,
- * graph open), which replaces every row of the workspace's graph in one transaction. The server's first index (the
- * untimed run) creates the database; the timed runs are full re-indexes into it, not fresh files.
+ * `kg index` while a `kg serve` of the same KG_HOME runs: the CLI hands the index to the warm server (compiler loaded),
+ * which writes it in one transaction. Each run indexes its own copy of the corpus (copied untimed), so each writes a
+ * fresh database, as the cold runs do.
  */
 async function kgIndexThroughServer(root: string, runs: number): Promise<Measurement[]> {
   const home = mkdtempSync(join(tmpdir(), 'kg-bench-serve-'));
@@ -121,7 +121,12 @@ async function kgIndexThroughServer(root: string, runs: number): Promise<Measure
       server.once('exit', (code) => reject(new Error(`kg serve exited with ${code}`)));
       server.stdout.once('data', () => resolve());
     });
-    return await repeat(runs, () => measure(process.execPath, [KG_BIN, 'index', root, '--json'], { env }));
+    let copies = 0;
+    return await repeat(runs, () => {
+      const copy = join(home, `corpus-${copies++}`);
+      cpSync(root, copy, { recursive: true });
+      return measure(process.execPath, [KG_BIN, 'index', copy, '--json'], { env });
+    });
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
