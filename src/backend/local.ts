@@ -28,6 +28,7 @@ const SERVER_READERS = 3;
 export class LocalBackend implements KgBackend {
   private readonly jobs = new JobQueue();
   private readonly open = new Map<string, Promise<Graph>>();
+  private readonly pendingWrites = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly options: LocalBackendOptions) {}
@@ -40,7 +41,14 @@ export class LocalBackend implements KgBackend {
     // Recording the manifest is a write; without it a read-only graph will do.
     return this.withGraph(request.workspace, request.record === false ? 'read' : 'write', async (graph) => {
       const { enrich } = await import('../enricher/index.js');
-      return enrich(graph, request);
+      // A kept-open graph outlives the call: a manifest write stuck behind a reindex finishes in the background.
+      if (!this.options.keepOpen) return enrich(graph, request);
+      return enrich(graph, request, {
+        onPendingWrite: (write) => {
+          this.pendingWrites.add(write);
+          void write.finally(() => this.pendingWrites.delete(write));
+        },
+      });
     });
   }
 
@@ -88,6 +96,7 @@ export class LocalBackend implements KgBackend {
   async close(): Promise<void> {
     this.closed = true;
     await this.jobs.drain();
+    await Promise.all([...this.pendingWrites]);
     const graphs = await Promise.allSettled([...this.open.values()]);
     for (const graph of graphs) if (graph.status === 'fulfilled') graph.value.close();
     this.open.clear();

@@ -11,6 +11,7 @@ import type { EnrichManifest, WorkflowContextSlots } from '../../src/enricher/sc
 import type { SlotSource } from '../../src/enricher/sources.js';
 import { estimateTokens } from '../../src/enricher/text.js';
 import { enrich } from '../../src/enrich.js';
+import { enrich as enrichGraph, MANIFEST_WAIT_MS } from '../../src/enricher/index.js';
 import { openGraph, indexWorkspace } from '../../src/api.js';
 import { generateDataDir, type GeneratedDataDir } from '../fixtures/datadir/generate.js';
 import { CONVENTION_DOCS } from '../fixtures/datadir/workspace.js';
@@ -237,6 +238,31 @@ describe('against a real graph', () => {
     }
     expect(result.manifest.renderedTokens).toBe(estimateTokens(result.rendered));
     expect(result.manifest.renderedTokens).toBeLessThanOrEqual(300);
+  });
+
+  it('answers without waiting for a writer held by a long transaction, and stores the manifest once it is free', async () => {
+    const graph = await openGraph({ workspace, writable: true });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      // A reindex holding the single writer, as kg serve would be running one.
+      const busy = graph.store.write(() => gate);
+      const pending: Promise<void>[] = [];
+      const started = performance.now();
+      const result = await enrichGraph(graph, { workspace, goal: 'touch src/db/schema.ts', budgetTokens: 200, deadlineMs: 300, sessionId: 'sess_busy' }, {
+        onPendingWrite: (write) => pending.push(write),
+      });
+      // A bound on a hang (the writer is held indefinitely), not a speed figure.
+      expect(performance.now() - started).toBeLessThan(300 + MANIFEST_WAIT_MS + 1000);
+      expect(pending).toHaveLength(1);
+      expect(await readManifests(graph.store, { sessionId: 'sess_busy' })).toEqual([]);
+      release();
+      await busy;
+      await pending[0];
+      expect(await readManifests<EnrichManifest>(graph.store, { sessionId: 'sess_busy' })).toEqual([result.manifest]);
+    } finally {
+      graph.close();
+    }
   });
 
   it('rejects a bad request naming the field', async () => {

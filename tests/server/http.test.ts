@@ -77,6 +77,19 @@ describe('kg serve', () => {
     expect(Date.parse(jb.startedAt)).toBeGreaterThanOrEqual(Date.parse(ja.finishedAt));
   });
 
+  it('enriches a goal: slots, rendered text within the budget, and the manifest', async () => {
+    const { status, body } = await call('POST', '/v1/enrich', { workspace, goal: 'fix the schema in src/schema.ts', budgetTokens: 300 });
+    expect(status).toBe(200);
+    expect(Object.keys(body).sort()).toEqual(['manifest', 'rendered', 'slots']);
+    expect(body.manifest).toMatchObject({ goalPaths: ['src/schema.ts'], budgetTokens: 300, spawnDepth: 0 });
+    expect(body.manifest.renderedTokens).toBeLessThanOrEqual(300);
+    expect(body.slots.fileFacts[0]).toMatchObject({ path: 'src/schema.ts', importers: ['src/store.ts'] });
+    expect(body.rendered).toContain('src/schema.ts');
+    const bad = await call('POST', '/v1/enrich', { workspace, goal: 'x', budgetTokens: 'lots' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('budgetTokens');
+  });
+
   it('answers the status of a workspace', async () => {
     const { status, body } = await call('GET', `/v1/status?workspace=${encodeURIComponent(workspace)}`);
     expect(status).toBe(200);
