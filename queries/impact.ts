@@ -49,8 +49,8 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
   const limit = intent.limit ?? DEFAULT_LIMIT;
   const cut = limitItems(items, limit);
   const affected = [...files, ...reached.map((r) => r.path)];
-  const sessions = await sessionsOf(context, affected, limit);
-  const conventions = await conventionsOf(context, affected, limit);
+  // Independent reads: with several read connections they run in parallel.
+  const [sessions, conventions] = await Promise.all([sessionsOf(context, affected, limit), conventionsOf(context, affected, limit)]);
   const lines = cut.items.map((item) => `${item.path}${item.depth > 1 ? ` (${item.depth} hops)` : ''}${item.isTest ? ' [test]' : ''}`);
   if (sessions.length > 0) {
     lines.push(`sessions that changed these files (newest first): ${sessions.slice(0, 5).map((s) => `${s.id} (${s.title ?? 'untitled'})`).join('; ')}${sessions.length > 5 ? '; …' : ''}`);
