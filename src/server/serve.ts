@@ -8,7 +8,7 @@ import { KgError } from '../../graph/errors.js';
 import { kgHome } from '../../graph/location.js';
 import { LocalBackend } from '../backend/local.js';
 import { createApp } from './app.js';
-import { removeServerRecord, writeServerRecord } from './discovery.js';
+import { findServer, removeServerRecord, writeServerRecord } from './discovery.js';
 
 export interface ServeOptions {
   /** Default 127.0.0.1. Anything but a loopback address needs `token`. */
@@ -39,6 +39,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   if (!isLoopback(host) && !token) {
     throw new KgError('bad_input', `refusing to listen on ${host} without a token: set --token (or KG_TOKEN), or bind 127.0.0.1`);
   }
+  const advertise = options.advertise ?? true;
+  if (advertise) {
+    // Two servers of one KG_HOME would fight over every graph's lock.
+    const running = await findServer();
+    if (running) throw new KgError('io', `a kg serve of ${kgHome()} is already running at ${running.url} (pid ${running.pid})`);
+  }
   const backend = new LocalBackend({ keepOpen: true, ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) });
   const app = createApp(backend, { token, ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}) });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
@@ -50,7 +56,6 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const advertise = options.advertise ?? true;
   if (advertise) writeServerRecord({ pid: process.pid, url: isAnyAddress(host) ? `http://127.0.0.1:${port}` : url, token, kgHome: kgHome(), startedAt: new Date().toISOString() });
   let closing: Promise<void> | undefined;
   return {

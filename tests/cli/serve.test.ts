@@ -100,11 +100,15 @@ describe('the CLI with kg serve running', () => {
     expect(result.stderr).toMatch(/^kg: .*src\/nope\.ts/);
   });
 
-  it('refuses a second server on the same port and a non-loopback bind without a token', async () => {
+  it('refuses a second server of the same KG_HOME or port, and a non-loopback bind without a token', async () => {
     const port = new URL(url).port;
-    const busy = await kg(['serve', '--port', port], { env });
+    // Another KG_HOME, so only the port is in the way.
+    const busy = await kg(['serve', '--port', port], { env: { ...env, KG_HOME: tempDir('kg-serve-other-') } });
     expect(busy.code).toBe(1);
     expect(busy.stderr).toMatch(/port .* in use/);
+    const second = await kg(['serve', '--port', '0'], { env });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/already running at http:\/\/127\.0\.0\.1:\d+ \(pid \d+\)/);
     const open = await kg(['serve', '--host', '0.0.0.0', '--port', '0'], { env });
     expect(open.code).toBe(2);
     expect(open.stderr).toMatch(/without a token/);
