@@ -66,6 +66,9 @@ const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options
 const MAX_DIAGNOSTICS_PER_FILE = 5;
 // Only files whose text mentions one of these need the full-tree walk.
 const NEEDS_WALK = /\bimport\s*\(|\brequire\s*\(|\.command\s*\(|\.(?:get|post|put|patch|delete|options|head|all)\s*\(|@import\b/;
+// And within such a file, only the subtrees that hold one of these words (looser than NEEDS_WALK: a comment between
+// a word and its parenthesis still counts): dynamic imports, import types, requires, commands, routes, JSDoc imports.
+const WALK_WORDS = /\b(?:import|require|command|get|post|put|patch|delete|options|head|all)\b/g;
 
 /**
  * Everything kg keeps from one source file. `isJs` enables the JavaScript-only forms (JSDoc imports).
@@ -82,7 +85,8 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
     collectModuleReferences(statement, false);
   }
   collectSymbols(file, facts.symbols, lineOf);
-  if (NEEDS_WALK.test(file.text)) for (const statement of file.statements) walk(statement);
+  const words = NEEDS_WALK.test(file.text) ? wordOffsets(file.text) : [];
+  if (words.length > 0) for (const statement of file.statements) if (holdsWord(statement)) walk(statement);
   collectReferences();
   collectDiagnostics();
   return facts;
@@ -129,6 +133,8 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
     else if (tsc.isImportTypeNode(node)) {
       const argument = node.argument;
       if (tsc.isLiteralTypeNode(argument) && tsc.isStringLiteral(argument.literal)) {
+        // The walk does not descend into the literal (it holds no walk word), so link it here.
+        linkDown(node, argument.literal);
         addImport(argument.literal, { typeOnly: true, dynamic: false, reExport: false, form: 'import_type' });
       }
     }
@@ -140,9 +146,22 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
     }
     tsc.forEachChild(node, visitChild);
     function visitChild(child: ts.Node): void {
+      // Every child gets its parent (an import's string literal holds no word, and resolution looks up from it).
       setParent(child, node);
-      walk(child);
+      if (holdsWord(child)) walk(child);
     }
+  }
+
+  /** Whether one of the walk words starts inside `node`'s text (leading trivia, where JSDoc lives, included). */
+  function holdsWord(node: ts.Node): boolean {
+    let low = 0;
+    let high = words.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (words[mid]! < node.pos) low = mid + 1;
+      else high = mid;
+    }
+    return low < words.length && words[low]! < node.end;
   }
 
   function walkJsDoc(node: ts.Node): void {
@@ -206,6 +225,13 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
       });
     }
   }
+}
+
+/** Start offsets of every walk word, ascending. */
+function wordOffsets(text: string): number[] {
+  const offsets: number[] = [];
+  for (const match of text.matchAll(WALK_WORDS)) offsets.push(match.index);
+  return offsets;
 }
 
 function setParent(node: ts.Node, parent: ts.Node): void {
