@@ -21,10 +21,19 @@ export interface GraphSnapshot {
   importedBy: Map<string, ImportEdge[]>;
   stats: Map<string, { size: number; mtimeMs: number }>;
   meta: { indexedAt: string | null; gitHead: string | null };
+  /** Exported name -> its definitions, in (path, line) order. */
+  symbols: Map<string, SymbolDefinition[]>;
+}
+
+export interface SymbolDefinition {
+  name: string;
+  kind: string;
+  path: string;
+  line: number;
 }
 
 export async function loadSnapshot(reader: GraphReader): Promise<GraphSnapshot> {
-  const [files, edges, stats, meta] = await Promise.all([
+  const [files, edges, stats, meta, symbols] = await Promise.all([
     reader.all<{ path: string; isTest: boolean }>(`SELECT path, coalesce(is_test, false) AS "isTest" FROM files`),
     reader.all<{ src: string; dst: string; specifier: string; line: number; typeOnly: boolean }>(
       `SELECT substr(src, 6) AS src, substr(dst, 6) AS dst, attrs->>'specifier' AS specifier,
@@ -33,7 +42,14 @@ export async function loadSnapshot(reader: GraphReader): Promise<GraphSnapshot> 
     ),
     reader.all<{ path: string; size: number; mtimeMs: number }>(`SELECT path, size, mtime_ms AS "mtimeMs" FROM index_state`),
     reader.all<{ key: string; value: string | null }>(`SELECT key, value FROM meta WHERE key IN ('indexed_at', 'git_head')`),
+    reader.all<SymbolDefinition>(`SELECT DISTINCT name, kind, file AS path, line FROM symbols ORDER BY name, path, line`),
   ]);
+  const byName = new Map<string, SymbolDefinition[]>();
+  for (const symbol of symbols) {
+    const list = byName.get(symbol.name);
+    if (list) list.push(symbol);
+    else byName.set(symbol.name, [symbol]);
+  }
   const imports = new Map<string, ImportEdge[]>();
   const importedBy = new Map<string, ImportEdge[]>();
   for (const edge of edges) {
@@ -50,6 +66,7 @@ export async function loadSnapshot(reader: GraphReader): Promise<GraphSnapshot> 
     importedBy,
     stats: new Map(stats.map((s) => [s.path, { size: s.size, mtimeMs: s.mtimeMs }])),
     meta: { indexedAt: value('indexed_at'), gitHead: value('git_head') },
+    symbols: byName,
   };
 }
 

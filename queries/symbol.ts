@@ -3,6 +3,7 @@
 import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
+import type { GraphSnapshot } from './snapshot.js';
 import { compare } from './walk.js';
 
 export interface SymbolItem {
@@ -15,7 +16,7 @@ export interface SymbolItem {
 }
 
 export async function symbol(context: QueryContext, intent: IntentOf<'symbol'>): Promise<Answer<SymbolItem>> {
-  const items = context.snapshot ? await definitionsInMemory(context, intent.name) : await definitions(context, intent.name);
+  const items = context.snapshot ? definitionsInMemory(context.snapshot, intent.name) : await definitions(context, intent.name);
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
   const lines = cut.items.map(
     (item) => `${item.kind} ${item.name} at ${item.path}:${item.line}, imported by ${item.importers.length} file(s)`,
@@ -42,14 +43,10 @@ async function definitions(context: QueryContext, name: string): Promise<SymbolI
   return rows.map((row) => ({ ...row, importers: row.importers ?? [] }));
 }
 
-// The same, with the importers from the snapshot: one cheap lookup by name instead of a join over every edge.
-async function definitionsInMemory(context: QueryContext, name: string): Promise<SymbolItem[]> {
-  const rows = await context.reader.all<Omit<SymbolItem, 'importers'>>(
-    `SELECT DISTINCT name, kind, file AS path, line FROM symbols WHERE name = ? ORDER BY path, line`,
-    [name],
-  );
-  return rows.map((row) => ({
-    ...row,
-    importers: [...new Set((context.snapshot!.importedBy.get(row.path) ?? []).map((edge) => edge.path))].sort(compare),
+// The same from the snapshot: the definitions by name, the importers from the adjacency.
+function definitionsInMemory(snapshot: GraphSnapshot, name: string): SymbolItem[] {
+  return (snapshot.symbols.get(name) ?? []).map((definition) => ({
+    ...definition,
+    importers: [...new Set((snapshot.importedBy.get(definition.path) ?? []).map((edge) => edge.path))].sort(compare),
   }));
 }
