@@ -2,7 +2,7 @@
 
 import { workspaceId } from './location.js';
 import { nodeId, type CodeRows, type IndexStateRow, type StoredImport } from './records.js';
-import { CODE_EDGE_KINDS, CODE_TABLES } from './schema.js';
+import { CODE_EDGE_KINDS, CODE_TABLES, deleteAllSql } from './schema.js';
 import { writeMeta, type Columns, type GraphReader, type GraphStore, type WriteTx } from './store.js';
 
 const FILE_COLUMNS: Columns = [
@@ -75,8 +75,7 @@ export interface WrittenCounts {
 
 /** Deletes every code-owned row and appends `rows` in their place (call inside one `write`). */
 export async function replaceCodeRows(tx: WriteTx, rows: CodeRows, indexState: IndexStateRow[]): Promise<WrittenCounts> {
-  for (const table of CODE_TABLES) await tx.run(`DELETE FROM ${table}`);
-  await tx.run(`DELETE FROM edges WHERE kind IN (SELECT unnest(?::VARCHAR[]))`, [CODE_EDGE_KINDS]);
+  await tx.run(deleteAllSql(CODE_TABLES, CODE_EDGE_KINDS));
   const counts = await appendCodeRows(tx, rows, indexState);
   await tx.append(
     'packages',

@@ -10,7 +10,7 @@ import {
   type WrittenCounts,
 } from './code-writer.js';
 import type { ConventionRow, EdgeRow, PipelineRunRow, SessionRow } from './records.js';
-import { HISTORY_EDGE_KINDS, HISTORY_TABLES } from './schema.js';
+import { deleteAllSql, HISTORY_EDGE_KINDS, HISTORY_TABLES } from './schema.js';
 import type { Columns, GraphStore, WriteTx } from './store.js';
 
 // Timestamps are appended as ISO strings: the appender casts them to TIMESTAMPTZ.
@@ -79,8 +79,7 @@ export interface HistoryCounts {
 
 /** Deletes every history-owned row and appends `rows` in their place; call after the code rows, inside one `write`. */
 export async function replaceHistoryRows(tx: WriteTx, rows: HistoryRows): Promise<HistoryCounts> {
-  for (const table of HISTORY_TABLES) await tx.run(`DELETE FROM ${table}`);
-  await tx.run(`DELETE FROM edges WHERE kind IN (SELECT unnest(?::VARCHAR[]))`, [HISTORY_EDGE_KINDS]);
+  await tx.run(deleteAllSql(HISTORY_TABLES, HISTORY_EDGE_KINDS));
   const sessions = await tx.append(
     'sessions',
     SESSION_COLUMNS,

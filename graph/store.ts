@@ -74,6 +74,9 @@ export class GraphStore implements GraphReader {
     if (!readOnly) mkdirSync(dirname(options.path), { recursive: true });
     const instance = await openWithRetry(options.path, readOnly, options.lockTimeoutMs ?? lockTimeoutFromEnv());
     const connection = await instance.connect();
+    // FSST string compression is most of a checkpoint's time on a graph (half of closing effect's): without it the
+    // file is about a tenth larger and every index and reindex commits faster. (As a config of create it is ignored.)
+    if (!readOnly) await connection.run(`SET GLOBAL disabled_compression_methods = 'fsst'`);
     const readers = readOnly ? [connection] : [];
     for (let i = readers.length; i < Math.max(1, options.readers ?? 1); i++) readers.push(await instance.connect());
     const store = new GraphStore(options.path, readOnly, instance, connection, readers);
@@ -152,15 +155,11 @@ export class GraphStore implements GraphReader {
     if (this.readOnly) {
       throw new KgError('no_graph', `${this.path} has an older graph schema (${current}): run \`kg index\` to upgrade it`);
     }
-    await this.transaction(async (tx) => {
-      await tx.run(`CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR)`);
-      for (const migration of MIGRATIONS) {
-        if (migration.version <= current) continue;
-        for (const statement of migration.statements) await tx.run(statement);
-      }
-      await tx.run(`DELETE FROM meta WHERE key = 'schema_version'`);
-      await tx.run(`INSERT INTO meta VALUES ('schema_version', ?)`, [String(SCHEMA_VERSION)]);
-    });
+    // One batch, one round trip to DuckDB's thread: a fresh graph is created while the indexer still loads.
+    const statements = [`CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR)`];
+    for (const migration of MIGRATIONS) if (migration.version > current) statements.push(...migration.statements);
+    statements.push(`DELETE FROM meta WHERE key = 'schema_version'`, `INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
+    await this.transaction((tx) => tx.run(statements.join(';\n')));
   }
 }
 
@@ -172,10 +171,10 @@ export async function readMeta(reader: GraphReader, key: string): Promise<string
 
 /** Sets meta values inside a write. */
 export async function writeMeta(tx: WriteTx, values: Record<string, string | null>): Promise<void> {
-  for (const [key, value] of Object.entries(values)) {
-    await tx.run(`DELETE FROM meta WHERE key = ?`, [key]);
-    await tx.run(`INSERT INTO meta VALUES (?, ?)`, [key, value]);
-  }
+  const entries = Object.entries(values);
+  if (entries.length === 0) return;
+  await tx.run(`DELETE FROM meta WHERE key IN (SELECT unnest(?::VARCHAR[]))`, [entries.map(([key]) => key)]);
+  await tx.run(`INSERT INTO meta VALUES ${entries.map(() => '(?, ?)').join(', ')}`, entries.flat());
 }
 
 function lockTimeoutFromEnv(): number {

@@ -41,8 +41,15 @@ export interface IndexReport {
   warnings: Warning[];
 }
 
-/** Indexes the workspace at `root` (absolute) into `store`, replacing what a previous index wrote. */
-export async function indexWorkspaceInto(store: GraphStore, root: string, options: IndexOptions = {}): Promise<IndexReport> {
+/**
+ * Indexes the workspace at `root` (absolute) into `store`, replacing what a previous index wrote. The store may still
+ * be opening: the workspace is read meanwhile, and only the write waits for it.
+ */
+export async function indexWorkspaceInto(
+  store: GraphStore | Promise<GraphStore>,
+  root: string,
+  options: IndexOptions = {},
+): Promise<IndexReport> {
   assertDirectory(root);
   const started = performance.now();
   const now = options.now ?? (() => new Date());
@@ -60,7 +67,7 @@ export async function indexWorkspaceInto(store: GraphStore, root: string, option
   const gitHead = readGitHead(root);
   options.onProgress?.('write', 0, 1);
   const written = await writeFullIndex(
-    store,
+    await store,
     { root, indexedAt, gitHead, historyFingerprint: history.fingerprint, rows: code.rows, indexState: code.indexState },
     history.rows,
   );

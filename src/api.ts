@@ -92,15 +92,24 @@ export async function indexWorkspace(
 ): Promise<IndexReport & { db: string }> {
   const { db, lockTimeoutMs, ...indexOptions } = options;
   const located = locateForIndex(workspace, db);
-  const [store, { indexWorkspaceInto }] = await openWhileLoading(
-    GraphStore.open({ path: located.db, ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}) }),
-    loadIndexers,
-  );
+  // The workspace is read while DuckDB opens its file on a thread of its own; only the write waits for the store.
+  const opening = GraphStore.open({ path: located.db, ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}) });
+  opening.catch(() => undefined); // awaited later: a failure to open is not unhandled meanwhile
   try {
-    const report = await indexWorkspaceInto(store, located.root, indexOptions);
+    const { indexWorkspaceInto } = await loadIndexers();
+    const report = await indexWorkspaceInto(opening, located.root, indexOptions);
     return { ...report, db: located.db };
   } finally {
-    store.close();
+    await closeWhenOpen(opening);
+  }
+}
+
+/** Closes a store once it has opened; one that failed to open has nothing to close (its error reaches the caller). */
+async function closeWhenOpen(opening: Promise<GraphStore>): Promise<void> {
+  try {
+    (await opening).close();
+  } catch {
+    // Reported where the store was needed; a failure before that has its own error.
   }
 }
 

@@ -30,6 +30,7 @@ export interface CodeIndexResult {
 }
 
 const PROGRESS_EVERY = 50;
+const YIELD_EVERY_MS = 10;
 
 /** Indexes the TypeScript/JavaScript code of the workspace at `root` (absolute). */
 export async function indexCode(root: string, options: CodeIndexOptions = {}): Promise<CodeIndexResult> {
@@ -44,16 +45,22 @@ export async function indexCode(root: string, options: CodeIndexOptions = {}): P
   const indexState: IndexStateRow[] = [];
   const skipped = [...discovery.skipped];
   const total = discovery.files.length;
-  discovery.files.forEach((file, i) => {
+  let lastYield = performance.now();
+  for (const [i, file] of discovery.files.entries()) {
     if (i % PROGRESS_EVERY === 0) progress('parse', i, total);
+    // Let callbacks in: the graph store opens on DuckDB's thread meanwhile, and each of its steps needs this one.
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
     const result = processFile(file, env);
     if (!result.ok) {
       skipped.push({ path: file.path, reason: result.reason, ...(result.reason === 'binary' ? { size: file.size } : {}) });
-      return;
+      continue;
     }
     indexState.push(indexStateOf(file, result));
     builder.addFile(file, result);
-  });
+  }
   progress('parse', total, total);
   saveCompilerCache();
 

@@ -2,6 +2,7 @@
 // compiling the 9 MB compiler costs ~130 ms per process, ~45 ms with the cache (written once per kg home).
 // Use it through './ts.js'.
 
+import { isAscii } from 'node:buffer';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -48,6 +49,12 @@ export function saveCompilerCache(): void {
   }
 }
 
+// The compiler ships as ASCII: decoding it as Latin-1 is a plain copy, half the time of UTF-8 decoding.
+function compilerSource(): string {
+  const bytes = readFileSync(compilerPath);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 function load(): Loaded {
   const stat = statSync(compilerPath);
   const key = `${process.versions.v8}-${stat.size}-${Math.trunc(stat.mtimeMs)}`.replace(/[^\w.-]/g, '_');
@@ -58,7 +65,7 @@ function load(): Loaded {
   } catch {
     cachedData = undefined;
   }
-  const script = new Script(Module.wrap(readFileSync(compilerPath, 'utf8')), { filename: compilerPath, cachedData });
+  const script = new Script(Module.wrap(compilerSource()), { filename: compilerPath, cachedData });
   const module = { exports: {} as typeof TypeScript };
   const wrapper = script.runInThisContext() as (
     exports: unknown,
