@@ -75,7 +75,7 @@ export interface WrittenCounts {
 
 /** Deletes every code-owned row and appends `rows` in their place (call inside one `write`). */
 export async function replaceCodeRows(tx: WriteTx, rows: CodeRows, indexState: IndexStateRow[]): Promise<WrittenCounts> {
-  await tx.run(deleteAllSql(CODE_TABLES, CODE_EDGE_KINDS));
+  if (!tx.empty) await tx.run(deleteAllSql(CODE_TABLES, CODE_EDGE_KINDS));
   const counts = await appendCodeRows(tx, rows, indexState);
   await tx.append(
     'packages',

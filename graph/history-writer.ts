@@ -79,7 +79,7 @@ export interface HistoryCounts {
 
 /** Deletes every history-owned row and appends `rows` in their place; call after the code rows, inside one `write`. */
 export async function replaceHistoryRows(tx: WriteTx, rows: HistoryRows): Promise<HistoryCounts> {
-  await tx.run(deleteAllSql(HISTORY_TABLES, HISTORY_EDGE_KINDS));
+  if (!tx.empty) await tx.run(deleteAllSql(HISTORY_TABLES, HISTORY_EDGE_KINDS));
   const sessions = await tx.append(
     'sessions',
     SESSION_COLUMNS,

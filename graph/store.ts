@@ -40,6 +40,8 @@ export interface WriteTx extends GraphReader {
   run(sql: string, params?: readonly SqlParam[]): Promise<void>;
   /** Bulk-appends rows to a table; `columns` must list every column of the table in order. */
   append(table: string, columns: Columns, rows: Iterable<readonly unknown[]>): Promise<number>;
+  /** The graph held no rows when this transaction began (this open created it, nothing committed since): nothing to delete. */
+  readonly empty: boolean;
 }
 
 // Long enough for a queue of reindexes after several sessions end at once (each holds the lock under a second).
@@ -49,6 +51,7 @@ export class GraphStore implements GraphReader {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private committed = 0;
+  private empty = false;
   private nextReader = 0;
 
   private constructor(
@@ -72,16 +75,14 @@ export class GraphStore implements GraphReader {
       throw new KgError('no_graph', `no graph at ${options.path}: run \`kg index\` first`);
     }
     if (!readOnly) mkdirSync(dirname(options.path), { recursive: true });
+    const maybeNew = !readOnly && !existsSync(options.path);
     const instance = await openWithRetry(options.path, readOnly, options.lockTimeoutMs ?? lockTimeoutFromEnv());
     const connection = await instance.connect();
-    // FSST string compression is most of a checkpoint's time on a graph (half of closing effect's): without it the
-    // file is about a tenth larger and every index and reindex commits faster. (As a config of create it is ignored.)
-    if (!readOnly) await connection.run(`SET GLOBAL disabled_compression_methods = 'fsst'`);
     const readers = readOnly ? [connection] : [];
     for (let i = readers.length; i < Math.max(1, options.readers ?? 1); i++) readers.push(await instance.connect());
     const store = new GraphStore(options.path, readOnly, instance, connection, readers);
     try {
-      await store.migrate();
+      if (!(maybeNew && (await store.createSchema()))) await store.migrate();
     } catch (error) {
       store.close();
       throw error;
@@ -127,11 +128,13 @@ export class GraphStore implements GraphReader {
         await connection.run(sql, toDuckParams(params));
       },
       append: (table, columns, rows) => appendRows(connection, table, columns, rows),
+      empty: this.empty,
     };
     await connection.run('BEGIN TRANSACTION');
     try {
       const result = await work(tx);
       await connection.run('COMMIT');
+      this.empty = false;
       if (changesAnswers) this.committed++;
       return result;
     } catch (error) {
@@ -140,7 +143,23 @@ export class GraphStore implements GraphReader {
     }
   }
 
+  /**
+   * Creates the whole schema in a new file in one batch, a single round trip to DuckDB's thread, so a new graph is
+   * ready while the indexer still loads. False when the file turned out not to be new (another process made it first).
+   */
+  private async createSchema(): Promise<boolean> {
+    try {
+      await this.connection.run([WRITER_SETTINGS, 'BEGIN TRANSACTION', ...schemaStatements(0), 'COMMIT'].join(';\n'));
+    } catch {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      return false;
+    }
+    this.empty = true;
+    return true;
+  }
+
   private async migrate(): Promise<void> {
+    if (!this.readOnly) await this.connection.run(WRITER_SETTINGS);
     const hasMeta = await this.all(
       `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'meta'`,
     );
@@ -155,12 +174,21 @@ export class GraphStore implements GraphReader {
     if (this.readOnly) {
       throw new KgError('no_graph', `${this.path} has an older graph schema (${current}): run \`kg index\` to upgrade it`);
     }
-    // One batch, one round trip to DuckDB's thread: a fresh graph is created while the indexer still loads.
-    const statements = [`CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR)`];
-    for (const migration of MIGRATIONS) if (migration.version > current) statements.push(...migration.statements);
-    statements.push(`DELETE FROM meta WHERE key = 'schema_version'`, `INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
-    await this.transaction((tx) => tx.run(statements.join(';\n')));
+    await this.transaction((tx) => tx.run(schemaStatements(current).join(';\n')));
+    this.empty = current === 0;
   }
+}
+
+// FSST string compression is most of a checkpoint's time on a graph (half of closing effect's): without it the file is
+// about a tenth larger and every index and reindex commits faster. (Given to DuckDBInstance.create, it is ignored.)
+const WRITER_SETTINGS = `SET GLOBAL disabled_compression_methods = 'fsst'`;
+
+/** The statements that bring a graph at schema version `current` to the current one. */
+function schemaStatements(current: number): string[] {
+  const statements = [`CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR)`];
+  for (const migration of MIGRATIONS) if (migration.version > current) statements.push(...migration.statements);
+  statements.push(`DELETE FROM meta WHERE key = 'schema_version'`, `INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
+  return statements;
 }
 
 /** Reads one meta value. */

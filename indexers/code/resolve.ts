@@ -30,6 +30,12 @@ export function cachedHost(): ts.ModuleResolutionHost {
 export class ProjectResolver {
   readonly moduleCache: ts.ModuleResolutionCache;
   private readonly typeCache: ts.TypeReferenceDirectiveResolutionCache;
+  /**
+   * Targets by folder, mode and specifier. The compiler's own cache is kept per folder too (a resolution depends on
+   * where the importing file is, never on which file it is), so this holds exactly its answers, without the lookups.
+   */
+  private readonly targets = new Map<string, ImportTarget>();
+  private readonly formats = new Map<string, ts.ResolutionMode>();
 
   constructor(
     readonly project: Project,
@@ -48,12 +54,17 @@ export class ProjectResolver {
 
   /** ESM or CommonJS for a file, from its extension and the nearest package.json `type`, as the compiler decides. */
   impliedNodeFormat(abs: string): ts.ResolutionMode {
-    return tsc.getImpliedNodeFormatForFile(
+    // Those two are all the compiler looks at, so files sharing a folder and an extension share the answer.
+    const key = `${dirname(abs)}\0${/\.d\.[cm]?ts$|\.[^./]*$/.exec(abs)?.[0] ?? ''}`;
+    if (this.formats.has(key)) return this.formats.get(key);
+    const format = tsc.getImpliedNodeFormatForFile(
       abs as ts.Path,
       this.moduleCache.getPackageJsonInfoCache(),
       this.host,
       this.project.options,
     );
+    this.formats.set(key, format);
+    return format;
   }
 
   /** The resolution mode the compiler would use for this import in this file. */
@@ -78,8 +89,14 @@ export class ProjectResolver {
       const resolved = result.resolvedTypeReferenceDirective;
       return this.target(fact.specifier, resolved?.resolvedFileName, resolved?.isExternalLibraryImport);
     }
-    const result = tsc.resolveModuleName(fact.specifier, containing, this.project.options, this.host, this.moduleCache, undefined, mode);
-    return this.target(fact.specifier, result.resolvedModule?.resolvedFileName, result.resolvedModule?.isExternalLibraryImport);
+    const key = `${dirname(containing)}\0${mode ?? ''}\0${fact.specifier}`;
+    let target = this.targets.get(key);
+    if (!target) {
+      const result = tsc.resolveModuleName(fact.specifier, containing, this.project.options, this.host, this.moduleCache, undefined, mode);
+      target = this.target(fact.specifier, result.resolvedModule?.resolvedFileName, result.resolvedModule?.isExternalLibraryImport);
+      this.targets.set(key, target);
+    }
+    return target;
   }
 
   private target(specifier: string, resolved: string | undefined, external: boolean | undefined): ImportTarget {
