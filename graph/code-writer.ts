@@ -3,7 +3,7 @@
 import { workspaceId } from './location.js';
 import { nodeId, type CodeRows, type IndexStateRow, type StoredImport } from './records.js';
 import { CODE_EDGE_KINDS, CODE_TABLES, deleteAllSql } from './schema.js';
-import { writeMeta, type Columns, type GraphReader, type GraphStore, type WriteTx } from './store.js';
+import { sqlStringList, writeMeta, type Columns, type GraphReader, type GraphStore, type WriteTx } from './store.js';
 
 const FILE_COLUMNS: Columns = [
   ['path', 'varchar'],
@@ -186,7 +186,10 @@ const IMPORT_EDGE_KINDS = ['imports', 'imports_package', 'imports_unresolved', '
 /** Applies an incremental code update inside a write; the packages table is derived again from the edges. */
 export async function applyCodeDelta(tx: WriteTx, write: CodeDeltaWrite): Promise<WrittenCounts> {
   const removed = write.removedFiles;
+  // Every delete in one batch: one round trip to DuckDB instead of one per table.
+  const deletes: string[] = [];
   if (removed.length > 0) {
+    const paths = sqlStringList(removed);
     for (const [table, column] of [
       ['files', 'path'],
       ['symbols', 'file'],
@@ -195,14 +198,17 @@ export async function applyCodeDelta(tx: WriteTx, write: CodeDeltaWrite): Promis
       ['diagnostics', 'file'],
       ['index_state', 'path'],
     ] as const) {
-      await tx.run(`DELETE FROM ${table} WHERE ${column} IN (SELECT unnest(?::VARCHAR[]))`, [removed]);
+      deletes.push(`DELETE FROM ${table} WHERE ${column} IN (${paths})`);
     }
-    await deleteEdgesFrom(tx, removed, CODE_EDGE_KINDS);
+    deletes.push(deleteEdgesFromSql(removed, CODE_EDGE_KINDS));
   }
-  if (write.reResolvedFiles.length > 0) await deleteEdgesFrom(tx, write.reResolvedFiles, IMPORT_EDGE_KINDS);
+  if (write.reResolvedFiles.length > 0) deletes.push(deleteEdgesFromSql(write.reResolvedFiles, IMPORT_EDGE_KINDS));
+  if (deletes.length > 0) await tx.run(deletes.join(';\n'));
   const counts = await appendCodeRows(tx, write.rows, write.indexState);
-  await tx.run(`DELETE FROM packages`);
-  await tx.run(`INSERT INTO packages SELECT DISTINCT dst, substr(dst, 5) FROM edges WHERE kind = 'imports_package' ORDER BY 1`);
+  await tx.run(
+    `DELETE FROM packages;
+     INSERT INTO packages SELECT DISTINCT dst, substr(dst, 5) FROM edges WHERE kind = 'imports_package' ORDER BY 1`,
+  );
   await writeWorkspaceMeta(tx, write);
   return counts;
 }
@@ -220,9 +226,6 @@ export async function readIndexState(reader: GraphReader): Promise<Map<string, I
   );
 }
 
-async function deleteEdgesFrom(tx: WriteTx, paths: string[], kinds: readonly string[]): Promise<void> {
-  await tx.run(
-    `DELETE FROM edges WHERE kind IN (SELECT unnest(?::VARCHAR[])) AND src IN (SELECT 'file:' || unnest(?::VARCHAR[]))`,
-    [kinds, paths],
-  );
+function deleteEdgesFromSql(paths: readonly string[], kinds: readonly string[]): string {
+  return `DELETE FROM edges WHERE kind IN (${sqlStringList(kinds)}) AND src IN (${sqlStringList(paths.map(nodeId.file))})`;
 }

@@ -197,6 +197,14 @@ export async function readMeta(reader: GraphReader, key: string): Promise<string
   return rows[0]?.value ?? null;
 }
 
+/**
+ * Values written into SQL as a list of string literals, for batches of statements (which cannot take parameters):
+ * a quote is doubled, and nothing else in a DuckDB string literal is special.
+ */
+export function sqlStringList(values: readonly string[]): string {
+  return values.map((value) => `'${value.replaceAll("'", "''")}'`).join(', ');
+}
+
 /** Sets meta values inside a write. */
 export async function writeMeta(tx: WriteTx, values: Record<string, string | null>): Promise<void> {
   const entries = Object.entries(values);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { writeCodeIndex } from '../../graph/code-writer.js';
 import { KgError } from '../../graph/errors.js';
 import { SCHEMA_VERSION } from '../../graph/schema.js';
-import { GraphStore } from '../../graph/store.js';
+import { GraphStore, sqlStringList } from '../../graph/store.js';
 import { codeRows } from '../support/code-graph.js';
 import { holdDatabaseLock } from '../support/kg-process.js';
 import { tempDir } from '../support/temp.js';
@@ -20,6 +20,14 @@ describe('GraphStore', () => {
     const again = await GraphStore.open({ path, readOnly: true });
     expect(await again.schemaVersion()).toBe(SCHEMA_VERSION);
     again.close();
+  });
+
+  it('writes any path into a batch of SQL as the same string', async () => {
+    const store = await GraphStore.open({ path: join(dir, 'literals', 'graph.duckdb') });
+    const values = ["it's.ts", "src/''quoted''.ts", 'back\\slash\\n.ts', 'ünïcödé/名前.ts', '; DROP TABLE files; --', '$1 ?'];
+    const rows = await store.all<{ value: string }>(`SELECT unnest([${sqlStringList(values)}]) AS value`);
+    expect(rows.map((row) => row.value)).toEqual(values);
+    store.close();
   });
 
   it('refuses to read a graph that does not exist, with a clear error', async () => {
