@@ -2,7 +2,7 @@
 
 import { workspaceId } from './location.js';
 import { nodeId, type CodeRows, type IndexStateRow, type StoredImport } from './records.js';
-import { CODE_EDGE_KINDS, CODE_TABLES, deleteAllSql } from './schema.js';
+import { CODE_EDGE_KINDS, CODE_TABLES } from './schema.js';
 import { sqlStringList, writeMeta, type Columns, type GraphReader, type GraphStore, type WriteTx } from './store.js';
 
 const FILE_COLUMNS: Columns = [
@@ -224,6 +224,15 @@ export async function readIndexState(reader: GraphReader): Promise<Map<string, I
       { ...row, imports: importsJson === null ? null : (JSON.parse(importsJson) as StoredImport[]) },
     ]),
   );
+}
+
+/**
+ * One batch (one round trip to DuckDB) that empties `tables`, names from the schema's constants, and deletes the
+ * edges of `edgeKinds`.
+ */
+export function deleteAllSql(tables: readonly string[], edgeKinds: readonly string[]): string {
+  for (const table of tables) if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
+  return [...tables.map((table) => `DELETE FROM ${table}`), `DELETE FROM edges WHERE kind IN (${sqlStringList(edgeKinds)})`].join(';\n');
 }
 
 function deleteEdgesFromSql(paths: readonly string[], kinds: readonly string[]): string {

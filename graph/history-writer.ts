@@ -2,6 +2,7 @@
 
 import {
   applyCodeDelta,
+  deleteAllSql,
   EDGE_COLUMNS,
   replaceCodeRows,
   writeWorkspaceMeta,
@@ -10,7 +11,7 @@ import {
   type WrittenCounts,
 } from './code-writer.js';
 import type { ConventionRow, EdgeRow, PipelineRunRow, SessionRow } from './records.js';
-import { deleteAllSql, HISTORY_EDGE_KINDS, HISTORY_TABLES } from './schema.js';
+import { HISTORY_EDGE_KINDS, HISTORY_TABLES } from './schema.js';
 import type { Columns, GraphStore, WriteTx } from './store.js';
 
 // Timestamps are appended as ISO strings: the appender casts them to TIMESTAMPTZ.

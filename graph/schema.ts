@@ -59,13 +59,3 @@ export const HISTORY_EDGE_KINDS = ['produced_by', 'child_of', 'part_of_run', 'ap
 
 /** Node tables the history indexers own. */
 export const HISTORY_TABLES = ['sessions', 'pipeline_runs', 'conventions'] as const;
-
-/**
- * One batch that empties `tables` and deletes the edges of `edgeKinds`: a single round trip to DuckDB. The names are
- * this file's constants, so they are written into the SQL as they are.
- */
-export function deleteAllSql(tables: readonly string[], edgeKinds: readonly string[]): string {
-  for (const name of [...tables, ...edgeKinds]) if (!/^[a-z_]+$/.test(name)) throw new Error(`not a schema name: ${name}`);
-  const kinds = edgeKinds.map((kind) => `'${kind}'`).join(', ');
-  return [...tables.map((table) => `DELETE FROM ${table}`), `DELETE FROM edges WHERE kind IN (${kinds})`].join(';\n');
-}
