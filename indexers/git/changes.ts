@@ -1,7 +1,10 @@
 // Asks git which files of a workspace differ from a commit: committed since, uncommitted, and untracked.
 
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { findWorkTree, readGitHead } from './head.js';
 
 const exec = promisify(execFile);
 
@@ -10,19 +13,40 @@ export type GitChanges =
   | { ok: false; reason: string };
 
 /**
- * Workspace-relative paths that differ between commit `since` and the working tree, plus untracked
- * files git does not ignore. Paths outside `root` (when it is a subfolder of the repository) are left out.
+ * Workspace-relative paths that may differ between commit `since` and the working tree, plus untracked files git
+ * does not ignore. Paths outside `root` (when it is a subfolder of the repository) are left out.
+ *
+ * `git status` names what differs from HEAD (staged, unstaged, untracked) in one process, and it refreshes git's
+ * stat cache as it goes, so files an earlier reindex saw change are not hashed again every time (`git diff` against
+ * the working tree hashes them on every call). When HEAD moved since `since`, a tree-to-tree diff adds what was
+ * committed in between; the two together cover every path where `since` and the working tree differ.
  */
 export async function gitChangedSince(root: string, since: string): Promise<GitChanges> {
   try {
-    const diff = await git(root, ['diff', '--name-only', '--no-renames', '--relative', '-z', since, '--']);
-    const untracked = await git(root, ['ls-files', '--others', '--exclude-standard', '-z']);
-    const paths = new Set([...splitZ(diff), ...splitZ(untracked)]);
+    const prefix = workTreePrefix(root);
+    const listings = [git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all', '--', '.'])];
+    if (readGitHead(root) !== since) listings.push(git(root, ['diff', '--name-only', '--no-renames', '--relative', '-z', since, 'HEAD', '--']));
+    const [status, committed = ''] = await Promise.all(listings);
+    const paths = new Set(splitZ(committed));
+    for (const entry of splitZ(status!)) {
+      // `XY path`, the path relative to the top of the work tree.
+      const path = entry.slice(3);
+      if (path.startsWith(prefix)) paths.add(path.slice(prefix.length));
+    }
     return { ok: true, paths: [...paths].sort() };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: message.split('\n')[0] ?? message };
   }
+}
+
+/** Where `root` sits in its work tree, as git writes paths: `''` at the top, else `sub/dir/`. */
+function workTreePrefix(root: string): string {
+  const real = realpathSync(root);
+  const top = findWorkTree(real);
+  if (top === null) throw new Error(`${root} is not in a git work tree`);
+  const prefix = relative(realpathSync(top), real).split(sep).join('/');
+  return prefix === '' ? '' : `${prefix}/`;
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {

@@ -25,14 +25,23 @@ export function readGitHead(root: string): string | null {
 
 /** The `.git` directory for `start` or its nearest ancestor, following `gitdir:` files of worktrees. */
 export function findGitDir(start: string): string | null {
+  return locateGit(start)?.gitDir ?? null;
+}
+
+/** The top of the work tree holding `start`: the nearest folder, `start` included, with a `.git` in it. */
+export function findWorkTree(start: string): string | null {
+  return locateGit(start)?.top ?? null;
+}
+
+function locateGit(start: string): { top: string; gitDir: string } | null {
   let dir = start;
   for (;;) {
     const candidate = join(dir, '.git');
     const kind = statKind(candidate);
-    if (kind === 'dir') return candidate;
+    if (kind === 'dir') return { top: dir, gitDir: candidate };
     if (kind === 'file') {
       const pointer = readText(candidate)?.match(/^gitdir:\s*(.+)$/m)?.[1]?.trim();
-      if (pointer) return resolve(dir, pointer);
+      if (pointer) return { top: dir, gitDir: resolve(dir, pointer) };
     }
     const parent = dirname(dir);
     if (parent === dir) return null;
