@@ -1,9 +1,9 @@
 // Writes the code indexer's rows: a full code index replaces every code-owned row in one transaction.
 
 import { workspaceId } from './location.js';
-import { nodeId, type CodeRows, type IndexStateRow, type StoredImport } from './records.js';
+import { nodeId, type CodeRows, type IndexedFileState, type IndexStateRow, type StoredImport } from './records.js';
 import { CODE_EDGE_KINDS, CODE_TABLES } from './schema.js';
-import { sqlStringList, writeMeta, type Columns, type GraphReader, type GraphStore, type WriteTx } from './store.js';
+import { metaStatements, sqlLiteral, sqlStringList, type Columns, type GraphReader, type GraphStore, type WriteTx } from './store.js';
 
 const FILE_COLUMNS: Columns = [
   ['path', 'varchar'],
@@ -148,23 +148,28 @@ export function writeCodeIndex(store: GraphStore, write: CodeIndexWrite): Promis
 }
 
 /** The workspace row and the index meta (indexed_at, git_head, workspace_root), inside a write. */
-export async function writeWorkspaceMeta(
-  tx: WriteTx,
-  write: { root: string; indexedAt: string; gitHead: string | null; historyFingerprint?: string | null },
-): Promise<void> {
-  await tx.run(`DELETE FROM workspaces`);
-  await tx.run(`INSERT INTO workspaces VALUES (?, ?, ?::TIMESTAMPTZ, ?)`, [
-    workspaceId(write.root),
-    write.root,
-    write.indexedAt,
-    write.gitHead,
-  ]);
-  await writeMeta(tx, {
-    indexed_at: write.indexedAt,
-    git_head: write.gitHead,
-    workspace_root: write.root,
-    ...(write.historyFingerprint !== undefined ? { history_fingerprint: write.historyFingerprint } : {}),
-  });
+export async function writeWorkspaceMeta(tx: WriteTx, write: WorkspaceMetaWrite): Promise<void> {
+  await tx.run(workspaceMetaStatements(write).join(';\n'));
+}
+
+interface WorkspaceMetaWrite {
+  root: string;
+  indexedAt: string;
+  gitHead: string | null;
+  historyFingerprint?: string | null;
+}
+
+function workspaceMetaStatements(write: WorkspaceMetaWrite): string[] {
+  return [
+    `DELETE FROM workspaces`,
+    `INSERT INTO workspaces VALUES (${sqlLiteral(workspaceId(write.root))}, ${sqlLiteral(write.root)}, ${sqlLiteral(write.indexedAt)}::TIMESTAMPTZ, ${sqlLiteral(write.gitHead)})`,
+    ...metaStatements({
+      indexed_at: write.indexedAt,
+      git_head: write.gitHead,
+      workspace_root: write.root,
+      ...(write.historyFingerprint !== undefined ? { history_fingerprint: write.historyFingerprint } : {}),
+    }),
+  ];
 }
 
 /** Incremental changes to the code rows (see indexers/code/reindex.ts for how they are worked out). */
@@ -176,6 +181,8 @@ export interface CodeDeltaWrite {
   removedFiles: string[];
   /** Files whose outgoing import and `tests` edges are removed before `rows` are appended. */
   reResolvedFiles: string[];
+  /** Whether files appeared or disappeared (else the same paths come back, and applies_to edges stand). */
+  fileSetChanged: boolean;
   rows: CodeRows;
   indexState: IndexStateRow[];
   historyFingerprint?: string | null;
@@ -205,25 +212,32 @@ export async function applyCodeDelta(tx: WriteTx, write: CodeDeltaWrite): Promis
   if (write.reResolvedFiles.length > 0) deletes.push(deleteEdgesFromSql(write.reResolvedFiles, IMPORT_EDGE_KINDS));
   if (deletes.length > 0) await tx.run(deletes.join(';\n'));
   const counts = await appendCodeRows(tx, write.rows, write.indexState);
+  // The packages are derived again from the edges, in the same batch as the workspace row and the meta.
   await tx.run(
-    `DELETE FROM packages;
-     INSERT INTO packages SELECT DISTINCT dst, substr(dst, 5) FROM edges WHERE kind = 'imports_package' ORDER BY 1`,
+    [
+      `DELETE FROM packages`,
+      `INSERT INTO packages SELECT DISTINCT dst, substr(dst, 5) FROM edges WHERE kind = 'imports_package' ORDER BY 1`,
+      ...workspaceMetaStatements(write),
+    ].join(';\n'),
   );
-  await writeWorkspaceMeta(tx, write);
   return counts;
 }
 
-/** The index state of every indexed file, by path. */
-export async function readIndexState(reader: GraphReader): Promise<Map<string, IndexStateRow>> {
-  const rows = await reader.all<{ path: string; hash: string; size: number; mtimeMs: number; tsconfig: string | null; importsJson: string | null }>(
-    `SELECT path, hash, size, mtime_ms AS "mtimeMs", tsconfig, CAST(index_state.imports AS VARCHAR) AS "importsJson" FROM index_state`,
+/** The index state of every indexed file, by path, without the imports (see readStoredImports). */
+export async function readIndexState(reader: GraphReader): Promise<Map<string, IndexedFileState>> {
+  const rows = await reader.all<IndexedFileState>(`SELECT path, hash, size, mtime_ms AS "mtimeMs", tsconfig FROM index_state`);
+  return new Map(rows.map((row) => [row.path, row]));
+}
+
+/**
+ * The stored imports of every indexed file that has them, by path: only a reindex that re-resolves needs them, and
+ * they are most of the index state's bytes.
+ */
+export async function readStoredImports(reader: GraphReader): Promise<Map<string, StoredImport[]>> {
+  const rows = await reader.all<{ path: string; importsJson: string }>(
+    `SELECT path, CAST(imports AS VARCHAR) AS "importsJson" FROM index_state WHERE imports IS NOT NULL`,
   );
-  return new Map(
-    rows.map(({ importsJson, ...row }) => [
-      row.path,
-      { ...row, imports: importsJson === null ? null : (JSON.parse(importsJson) as StoredImport[]) },
-    ]),
-  );
+  return new Map(rows.map(({ path, importsJson }) => [path, JSON.parse(importsJson) as StoredImport[]]));
 }
 
 /**

@@ -162,7 +162,7 @@ export function writeFullIndex(
 
 /**
  * The one transaction of a reindex: the code delta, then either the whole history again (when its inputs
- * changed) or only the `applies_to` edges (the files they point at may have changed).
+ * changed) or only the `applies_to` edges (when files appeared or disappeared).
  */
 export function writeReindex(
   store: GraphStore,
@@ -172,7 +172,7 @@ export function writeReindex(
   return store.write(async (tx) => {
     const codeCounts = await applyCodeDelta(tx, code);
     if (history) return { code: codeCounts, history: await replaceHistoryRows(tx, history) };
-    if (code.removedFiles.length > 0) await refreshAppliesTo(tx);
+    if (code.fileSetChanged) await refreshAppliesTo(tx);
     return { code: codeCounts, history: null };
   });
 }

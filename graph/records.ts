@@ -118,6 +118,9 @@ export interface IndexStateRow {
   imports: StoredImport[] | null;
 }
 
+/** An indexed file's state without its imports: enough to tell whether it changed (the imports are read on demand). */
+export type IndexedFileState = Omit<IndexStateRow, 'imports'>;
+
 /** One agent session (WorkRail v2 session store), as the sessions indexer projects it. */
 export interface SessionRow {
   id: string;

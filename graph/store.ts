@@ -197,20 +197,37 @@ export async function readMeta(reader: GraphReader, key: string): Promise<string
   return rows[0]?.value ?? null;
 }
 
+/** Reads several meta values in one query; a key that is not set maps to null. */
+export async function readMetaValues<K extends string>(reader: GraphReader, keys: readonly K[]): Promise<Record<K, string | null>> {
+  const rows = await reader.all<{ key: K; value: string | null }>(`SELECT key, value FROM meta WHERE key IN (SELECT unnest(?::VARCHAR[]))`, [
+    [...keys],
+  ]);
+  const values = Object.fromEntries(keys.map((key) => [key, null])) as Record<K, string | null>;
+  for (const row of rows) values[row.key] = row.value;
+  return values;
+}
+
 /**
  * Values written into SQL as a list of string literals, for batches of statements (which cannot take parameters):
  * a quote is doubled, and nothing else in a DuckDB string literal is special.
  */
 export function sqlStringList(values: readonly string[]): string {
-  return values.map((value) => `'${value.replaceAll("'", "''")}'`).join(', ');
+  return values.map(sqlLiteral).join(', ');
 }
 
-/** Sets meta values inside a write. */
-export async function writeMeta(tx: WriteTx, values: Record<string, string | null>): Promise<void> {
+/** One value written into SQL: a string literal (see sqlStringList), or NULL. */
+export function sqlLiteral(value: string | null): string {
+  return value === null ? 'NULL' : `'${value.replaceAll("'", "''")}'`;
+}
+
+/** The statements that set meta values, for a batch. */
+export function metaStatements(values: Record<string, string | null>): string[] {
   const entries = Object.entries(values);
-  if (entries.length === 0) return;
-  await tx.run(`DELETE FROM meta WHERE key IN (SELECT unnest(?::VARCHAR[]))`, [entries.map(([key]) => key)]);
-  await tx.run(`INSERT INTO meta VALUES ${entries.map(() => '(?, ?)').join(', ')}`, entries.flat());
+  if (entries.length === 0) return [];
+  return [
+    `DELETE FROM meta WHERE key IN (${sqlStringList(entries.map(([key]) => key))})`,
+    `INSERT INTO meta VALUES ${entries.map(([key, value]) => `(${sqlLiteral(key)}, ${sqlLiteral(value)})`).join(', ')}`,
+  ];
 }
 
 function lockTimeoutFromEnv(): number {
@@ -255,6 +272,8 @@ async function appendRows(
   columns: Columns,
   rows: Iterable<readonly unknown[]>,
 ): Promise<number> {
+  // Most tables get no rows from a small reindex: an appender is a round trip to open and a flush to close.
+  if (Array.isArray(rows) && rows.length === 0) return 0;
   const appender = await connection.createAppender(table);
   let count = 0;
   try {

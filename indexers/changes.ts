@@ -2,7 +2,7 @@
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IndexStateRow } from '../graph/records.js';
+import type { IndexedFileState } from '../graph/records.js';
 import { discoverFiles } from './code/discover.js';
 import { gitChangedSince } from './git/changes.js';
 import { findGitDir } from './git/head.js';
@@ -22,7 +22,7 @@ export interface ChangedPaths {
  */
 export async function changedSinceIndex(
   root: string,
-  previous: ReadonlyMap<string, IndexStateRow>,
+  previous: ReadonlyMap<string, IndexedFileState>,
   gitHeadAtIndex: string | null,
 ): Promise<ChangedPaths> {
   const statChanged = [...previous.values()].filter((state) => statMoved(root, state)).map((state) => state.path);
@@ -39,7 +39,7 @@ export async function changedSinceIndex(
 }
 
 /** True when the file at `state.path` is missing or its size or mtime differs from the index's. */
-export function statMoved(root: string, state: IndexStateRow): boolean {
+export function statMoved(root: string, state: IndexedFileState): boolean {
   try {
     const stat = statSync(join(root, state.path));
     return stat.size !== state.size || stat.mtimeMs !== state.mtimeMs;

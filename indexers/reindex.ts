@@ -1,10 +1,10 @@
 // Brings a workspace's graph up to date by redoing only what changed, in one transaction.
 
-import { readIndexState, type WrittenCounts } from '../graph/code-writer.js';
+import { readIndexState, readStoredImports, type WrittenCounts } from '../graph/code-writer.js';
 import { KgError } from '../graph/errors.js';
 import { writeReindex, type HistoryCounts } from '../graph/history-writer.js';
-import { filePathOf, nodeId, type Warning } from '../graph/records.js';
-import { readMeta, type GraphStore } from '../graph/store.js';
+import { filePathOf, nodeId, type StoredImport, type Warning } from '../graph/records.js';
+import { readMeta, readMetaValues, type GraphStore } from '../graph/store.js';
 import { changedSinceIndex, mayBeIndexed, statMoved } from './changes.js';
 import type { SkippedFile } from './code/discover.js';
 import type { CodeUpdate } from './code/reindex.js';
@@ -46,7 +46,8 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
   const started = performance.now();
   const now = options.now ?? (() => new Date());
   const previous = await readIndexState(store);
-  const gitHeadAtIndex = await readMeta(store, 'git_head');
+  const meta = await readMetaValues(store, ['git_head', 'history_fingerprint']);
+  const gitHeadAtIndex = meta.git_head;
   const historyOptions = {
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     ...(options.git !== undefined ? { git: options.git } : {}),
@@ -54,7 +55,7 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
   // History is read again when any of its inputs moved, and always for --session (whose record is the point).
   const fingerprint = historyFingerprint(root, chooseDataDir(options.dataDir).path);
   const history =
-    options.session !== undefined || fingerprint !== (await readMeta(store, 'history_fingerprint'))
+    options.session !== undefined || fingerprint !== meta.history_fingerprint
       ? await indexHistory(root, historyOptions)
       : null;
   const changes = options.session !== undefined
@@ -62,7 +63,7 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
     : options.files
       ? { paths: options.files, method: 'files' }
       : await changedSinceIndex(root, previous, gitHeadAtIndex);
-  const update = await codeUpdate(root, previous, changes.paths, options.maxFileBytes);
+  const update = await codeUpdate(root, previous, changes.paths, () => readStoredImports(store), options.maxFileBytes);
 
   if (update.kind === 'full') {
     const { indexWorkspaceInto } = await import('./index.js');
@@ -137,7 +138,7 @@ async function sessionChanges(
 
 const NO_CHANGES: CodeUpdate = {
   kind: 'delta',
-  delta: { removedFiles: [], reResolvedFiles: [], rows: { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], edges: [] }, indexState: [] },
+  delta: { removedFiles: [], reResolvedFiles: [], fileSetChanged: false, rows: { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], edges: [] }, indexState: [] },
   added: [],
   modified: [],
   deleted: [],
@@ -150,11 +151,12 @@ async function codeUpdate(
   root: string,
   previous: Awaited<ReturnType<typeof readIndexState>>,
   paths: readonly string[],
+  storedImports: () => Promise<ReadonlyMap<string, StoredImport[]>>,
   maxFileBytes: number | undefined,
 ): Promise<CodeUpdate> {
   // Indexed files whose size and mtime did not move are as the index saw them; other files count only if indexable.
   const worthALook = paths.filter((path) => (previous.has(path) ? statMoved(root, previous.get(path)!) : mayBeIndexed(path)));
   if (worthALook.length === 0 && previous.size > 0) return NO_CHANGES;
   const { reindexCode } = await import('./code/reindex.js');
-  return reindexCode(root, previous, worthALook, maxFileBytes === undefined ? {} : { maxFileBytes });
+  return reindexCode(root, previous, worthALook, storedImports, maxFileBytes === undefined ? {} : { maxFileBytes });
 }

@@ -2,7 +2,7 @@
 // so the result equals a full index of the workspace as it is now.
 
 import { join } from 'node:path';
-import type { CodeRows, IndexStateRow, Warning } from '../../graph/records.js';
+import type { CodeRows, IndexedFileState, IndexStateRow, StoredImport, Warning } from '../../graph/records.js';
 import { DEFAULT_MAX_FILE_BYTES, DiscoveryFilter, type DiscoveredFile, type SkippedFile } from './discover.js';
 import { indexStateOf, processFile, ResolutionEnv } from './process-file.js';
 import { CodeRowsBuilder } from './rows.js';
@@ -14,6 +14,8 @@ export interface CodeDelta {
   removedFiles: string[];
   /** Unchanged files whose outgoing import and `tests` edges are replaced by the ones in `rows`. */
   reResolvedFiles: string[];
+  /** Whether files appeared or disappeared: what is derived from the set of files (applies_to edges) must follow. */
+  fileSetChanged: boolean;
   rows: CodeRows;
   indexState: IndexStateRow[];
 }
@@ -35,14 +37,16 @@ const GLOBAL_INPUT = /(?:^|\/)(?:package\.json|\.gitignore)$/;
 
 /**
  * Works out the delta for `candidates` (workspace-relative paths that may have been added, modified or
- * deleted) against `previous`, the index state of the last index.
+ * deleted) against `previous`, the index state of the last index. `storedImports` reads the imports the last
+ * index kept, by path; it is called only when files appeared or disappeared and the others are resolved again.
  */
-export function reindexCode(
+export async function reindexCode(
   root: string,
-  previous: ReadonlyMap<string, IndexStateRow>,
+  previous: ReadonlyMap<string, IndexedFileState>,
   candidates: Iterable<string>,
+  storedImports: () => Promise<ReadonlyMap<string, StoredImport[]>>,
   options: { maxFileBytes?: number } = {},
-): CodeUpdate {
+): Promise<CodeUpdate> {
   if (previous.size === 0) return { kind: 'full', reason: 'nothing indexed yet' };
   const paths = [...new Set(candidates)].sort();
   const global = paths.find((path) => isConfigPath(path) || GLOBAL_INPUT.test(path));
@@ -87,13 +91,14 @@ export function reindexCode(
   // A file appearing or disappearing can change how any other import resolves (a new `foo.ts` shadows
   // `foo/index.ts`, a missing module appears): then every unchanged file's imports are resolved again.
   const reResolvedFiles: string[] = [];
-  if (added.length > 0 || deleted.length > 0) {
+  const fileSetChanged = added.length > 0 || deleted.length > 0;
+  if (fileSetChanged) {
     const redone = new Set([...added, ...modified, ...deleted]);
-    for (const [path, state] of previous) {
-      if (redone.has(path) || state.imports === null) continue;
+    for (const [path, imports] of await storedImports()) {
+      if (redone.has(path) || !previous.has(path)) continue;
       const abs = join(root, path);
       const resolver = env.resolverFor(env.projects.ownerOf(abs));
-      builder.addImportEdges(path, state.imports, state.imports.map((fact) => resolver.resolve(abs, fact, fact.mode ?? undefined)));
+      builder.addImportEdges(path, imports, imports.map((fact) => resolver.resolve(abs, fact, fact.mode ?? undefined)));
       reResolvedFiles.push(path);
     }
   }
@@ -101,7 +106,7 @@ export function reindexCode(
 
   return {
     kind: 'delta',
-    delta: { removedFiles: [...modified, ...deleted, ...added], reResolvedFiles, rows: builder.rows(), indexState },
+    delta: { removedFiles: [...modified, ...deleted, ...added], reResolvedFiles, fileSetChanged, rows: builder.rows(), indexState },
     added,
     modified,
     deleted,
