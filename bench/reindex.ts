@@ -57,7 +57,7 @@ export async function benchReindex(corpus: Corpus, runs: number): Promise<Reinde
     const inProcess: ReindexFigures['inProcess'] = [];
     const inProcessNoOp: number[] = [];
     try {
-      await reindexWorkspaceInto(store, root); // warm-up: loads the compiler and fills the JIT
+      await reindexWorkspaceInto(store, root); // warm-up: loads the compiler; nothing changed yet, so nothing is parsed
       for (const count of [1, 10, 100]) {
         const times: number[] = [];
         for (let i = 0; i < Math.max(5, runs); i++) {

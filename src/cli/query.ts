@@ -44,6 +44,9 @@ async function ask(kind: IntentKind, args: string[], options: QueryCommandOption
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
     return server.query({ workspace: located.root, intent: parsed.intent });
   }
+  // The query modules (the intent schema among them) load while DuckDB opens the file on a thread of its own.
+  const loadingQueries = import('../../queries/index.js');
+  loadingQueries.catch(() => undefined); // a failure to load surfaces from graph.query
   const { openForRead } = await import('./open.js');
   const graph = await openForRead(options);
   try {
