@@ -16,15 +16,15 @@ export type GitChanges =
  * Workspace-relative paths that may differ between commit `since` and the working tree, plus untracked files git
  * does not ignore. Paths outside `root` (when it is a subfolder of the repository) are left out.
  *
- * `git status` names what differs from HEAD (staged, unstaged, untracked) in one process, and it refreshes git's
- * stat cache as it goes, so files an earlier reindex saw change are not hashed again every time (`git diff` against
- * the working tree hashes them on every call). When HEAD moved since `since`, a tree-to-tree diff adds what was
- * committed in between; the two together cover every path where `since` and the working tree differ.
+ * `git status` names what differs from HEAD (staged, unstaged, untracked) in one process. It runs without optional
+ * locks, as editors run it: refreshing git's index would take `index.lock`, and a `git commit` the user or an agent
+ * runs at that moment would fail. When HEAD moved since `since`, a tree-to-tree diff adds what was committed in
+ * between; the two together cover every path where `since` and the working tree differ.
  */
 export async function gitChangedSince(root: string, since: string): Promise<GitChanges> {
   try {
     const prefix = workTreePrefix(root);
-    const listings = [git(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all', '--', '.'])];
+    const listings = [git(root, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all', '--', '.'])];
     if (readGitHead(root) !== since) listings.push(git(root, ['diff', '--name-only', '--no-renames', '--relative', '-z', since, 'HEAD', '--']));
     const [status, committed = ''] = await Promise.all(listings);
     const paths = new Set(splitZ(committed));

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitChangedSince } from '../../../indexers/git/changes.js';
@@ -53,6 +53,17 @@ describe('gitChangedSince', () => {
     write(ws, 'untracked.ts');
 
     expect(await gitChangedSince(ws, indexed)).toEqual({ ok: true, paths: ['committed.ts', 'gone.ts', 'untracked.ts'] });
+  });
+
+  it("leaves git's index alone, so a git command the user runs meanwhile does not find it locked", async () => {
+    const { repo, ws, indexed } = repoWithWorkspace();
+    // Touched but unchanged: a git status that refreshes its stat cache would rewrite the index.
+    const touched = new Date(Date.now() + 60_000);
+    utimesSync(join(ws, 'a.ts'), touched, touched);
+    const before = readFileSync(join(repo, '.git', 'index'));
+
+    expect(await gitChangedSince(ws, indexed)).toEqual({ ok: true, paths: [] });
+    expect(readFileSync(join(repo, '.git', 'index')).equals(before)).toBe(true);
   });
 
   it('is not ok when the indexed HEAD is unknown to git, so the caller can scan instead', async () => {
