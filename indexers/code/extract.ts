@@ -74,11 +74,12 @@ const POSSIBLY_CONTAINS_DYNAMIC_IMPORT = (tsc.NodeFlags as unknown as Record<str
 /**
  * Everything kg keeps from one source file. `isJs` enables the JavaScript-only forms (JSDoc imports).
  * The file may be parsed without parent pointers: this links the parents of every node it visits,
- * which is all the compiler's resolution-mode rules look at.
+ * which is all the compiler's resolution-mode rules look at. `origin` is given when `file` is the parse of an
+ * outline (./outline.ts): lines are then counted in the file's own text.
  */
-export function extractFacts(file: ts.SourceFile, isJs: boolean): FileFacts {
+export function extractFacts(file: ts.SourceFile, isJs: boolean, origin?: Origin): FileFacts {
   const facts: FileFacts = { imports: [], symbols: [], cliCommands: [], routes: [], syntaxErrors: [], syntaxErrorCount: 0 };
-  const lines = linesOf(file, isJs);
+  const lines = linesOf(file, isJs, origin);
   const lineOf = lines.of;
   const isModuleFile = tsc.isExternalModule(file);
 
@@ -249,20 +250,29 @@ export interface Lines {
   start(node: ts.Node): number;
 }
 
+/** The text an outline was made from, and the way back to its positions. */
+export interface Origin {
+  text: string;
+  toOriginal(pos: number): number;
+}
+
 /**
  * Where `\n` is the only line break (LF or CRLF text), lines come from a table built with native `indexOf` and a node's
  * leading comments are skipped with `indexOf` too: the same answers as the compiler's per-character scans, in a
- * fraction of their time on heavily documented code. Any other text gets the compiler's own functions.
+ * fraction of their time on heavily documented code. Any other text gets the compiler's own functions. With an
+ * `origin` (which only LF or CRLF text gets), `file` is an outline and lines are those of the origin's text.
  */
-export function linesOf(file: ts.SourceFile, isJs: boolean): Lines {
-  const text = file.text;
+export function linesOf(file: ts.SourceFile, isJs: boolean, origin?: Origin): Lines {
+  const text = origin?.text ?? file.text;
   // In JavaScript an import can sit inside JSDoc, where the compiler also skips the `*` that starts a line.
-  if (isJs || !onlyLineFeeds(text)) {
+  if (!origin && (isJs || !onlyLineFeeds(text))) {
     const of = (pos: number) => file.getLineAndCharacterOfPosition(pos).line + 1;
     return { of, start: (node) => of(node.getStart(file)) };
   }
+  const toOriginal = origin ? origin.toOriginal : (pos: number) => pos;
   let starts: number[] | null = null;
-  const of = (pos: number): number => {
+  const of = (at: number): number => {
+    const pos = toOriginal(at);
     starts ??= lineStarts(text);
     let low = 0;
     let high = starts.length;
@@ -278,7 +288,7 @@ export function linesOf(file: ts.SourceFile, isJs: boolean): Lines {
 
 // Whether every line break is a `\n` (alone or after a `\r`): the compiler also breaks lines at a lone `\r` and at the
 // Unicode line and paragraph separators.
-function onlyLineFeeds(text: string): boolean {
+export function onlyLineFeeds(text: string): boolean {
   if (text.indexOf('\u2028') !== -1 || text.indexOf('\u2029') !== -1) return false;
   for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
     if (text.charCodeAt(at + 1) !== 10) return false;

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { IndexStateRow } from '../../graph/records.js';
 import type { DiscoveredFile } from './discover.js';
 import { looksBinary } from './discover.js';
-import { extractFacts, type FileFacts, type ImportFact } from './extract.js';
+import { extractFacts, onlyLineFeeds, type FileFacts, type ImportFact, type Origin } from './extract.js';
+import { outline } from './outline.js';
 import { cachedHost, ProjectResolver, type ImportTarget } from './resolve.js';
 import type { ts } from 'ts-morph';
 import { tsc } from './ts.js';
@@ -67,26 +68,53 @@ export function processFile(file: DiscoveredFile, env: ResolutionEnv): FileResul
   const project = env.projects.ownerOf(file.abs);
   const resolver = env.resolverFor(project);
   const isJs = /\.[cm]?jsx?$/.test(file.path);
-  const source = tsc.createSourceFile(
-    file.abs,
-    text,
-    {
-      languageVersion: tsc.ScriptTarget.Latest,
-      impliedNodeFormat: resolver.impliedNodeFormat(file.abs),
-      // JSDoc can hold imports only in JavaScript files; skipping it elsewhere parses faster.
-      jsDocParsingMode: isJs ? tsc.JSDocParsingMode.ParseAll : tsc.JSDocParsingMode.ParseNone,
-    },
-    // Parent pointers cost a fifth of the parse; extractFacts links the few the compiler's rules need.
-    false,
-    scriptKindOf(file.path),
-  );
-  const facts = extractFacts(source, isJs);
+  const { source, origin } = parseForFacts(file, text, isJs, resolver.impliedNodeFormat(file.abs));
+  const facts = extractFacts(source, isJs, origin);
   const imports = facts.imports.map(({ literal: _literal, reference: _reference, ...plain }, i) => ({
     ...plain,
     mode: resolver.modeOf(source, facts.imports[i]!) ?? null,
   }));
   const targets = imports.map((fact) => resolver.resolve(file.abs, fact, fact.mode ?? undefined));
   return { ok: true, path: file.path, language, hash, lines, tsconfig: project.config, facts: { ...facts, imports }, targets };
+}
+
+/**
+ * The parse the facts are read from. TypeScript without JSX is parsed as its outline (./outline.ts), a fraction of
+ * the text; the whole file is parsed when it has no outline, and when the outline's parse finds a syntax error, so
+ * that the compiler's own diagnostics (and its recovery) are what kg reports.
+ */
+export function parseForFacts(
+  file: Pick<DiscoveredFile, 'abs' | 'path'>,
+  text: string,
+  isJs: boolean,
+  format: ts.ResolutionMode,
+  useOutline = true,
+): { source: ts.SourceFile; origin: Origin | undefined } {
+  const kind = scriptKindOf(file.path);
+  const parse = (content: string) =>
+    tsc.createSourceFile(
+      file.abs,
+      content,
+      {
+        languageVersion: tsc.ScriptTarget.Latest,
+        impliedNodeFormat: format,
+        // JSDoc can hold imports only in JavaScript files; skipping it elsewhere parses faster.
+        jsDocParsingMode: isJs ? tsc.JSDocParsingMode.ParseAll : tsc.JSDocParsingMode.ParseNone,
+      },
+      // Parent pointers cost a fifth of the parse; extractFacts links the few the compiler's rules need.
+      false,
+      kind,
+    );
+  const outlined = useOutline && kind === tsc.ScriptKind.TS && onlyLineFeeds(text) ? outline(text) : null;
+  if (outlined) {
+    const source = parse(outlined.text);
+    if (!hasSyntaxErrors(source)) return { source, origin: { text, toOriginal: outlined.toOriginal } };
+  }
+  return { source: parse(text), origin: undefined };
+}
+
+function hasSyntaxErrors(source: ts.SourceFile): boolean {
+  return ((source as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length ?? 0) > 0;
 }
 
 export function languageOf(path: string): string {
