@@ -49,23 +49,32 @@ export function saveCompilerCache(): void {
   }
 }
 
-// The compiler ships as ASCII: decoding it as Latin-1 is a plain copy, half the time of UTF-8 decoding.
-function compilerSource(): string {
+// The compiler ships as ASCII: decoding it as Latin-1 is a plain copy, half the time of UTF-8 decoding. Whether it is
+// ASCII is checked once, when the cache is written, and the cache's name says so (the check alone takes ~20 ms).
+function compilerSource(knownAscii: boolean): { source: string; ascii: boolean } {
   const bytes = readFileSync(compilerPath);
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const ascii = knownAscii || isAscii(bytes);
+  return { source: bytes.toString(ascii ? 'latin1' : 'utf8'), ascii };
 }
 
 function load(): Loaded {
   const stat = statSync(compilerPath);
   const key = `${process.versions.v8}-${stat.size}-${Math.trunc(stat.mtimeMs)}`.replace(/[^\w.-]/g, '_');
-  const cacheFile = join(kgHome(), 'cache', `typescript-${key}.v8cache`);
+  const cacheOf = (encoding: string) => join(kgHome(), 'cache', `typescript-${key}.${encoding}.v8cache`);
   let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
+  let knownAscii = false;
+  for (const encoding of ['ascii', 'utf8']) {
+    try {
+      cachedData = readFileSync(cacheOf(encoding));
+      knownAscii = encoding === 'ascii';
+      break;
+    } catch {
+      cachedData = undefined;
+    }
   }
-  const script = new Script(Module.wrap(compilerSource()), { filename: compilerPath, cachedData });
+  const { source, ascii } = compilerSource(knownAscii);
+  const cacheFile = cacheOf(ascii ? 'ascii' : 'utf8');
+  const script = new Script(Module.wrap(source), { filename: compilerPath, cachedData });
   const module = { exports: {} as typeof TypeScript };
   const wrapper = script.runInThisContext() as (
     exports: unknown,
