@@ -50,6 +50,7 @@ const enum Keyword {
   Var,
   With,
   Assert,
+  Function,
   Return,
   Typeof,
   Instanceof,
@@ -76,6 +77,7 @@ const KEYWORDS: readonly (readonly [string, Keyword])[] = [
   ['var', Keyword.Var],
   ['with', Keyword.With],
   ['assert', Keyword.Assert],
+  ['function', Keyword.Function],
   ['return', Keyword.Return],
   ['typeof', Keyword.Typeof],
   ['instanceof', Keyword.Instanceof],
@@ -143,6 +145,9 @@ export function cutRanges(text: string): number[] | null {
   const keeps: boolean[] = [];
   const keepsInside: boolean[] = [];
   const cutsAtOpen: number[] = [];
+  // For parens: whether it is the parameter list of a function (the first paren after `function`).
+  const parameters: boolean[] = [];
+  let functionHeader = false;
   let depth = 0;
   let keepInsideDepth = 0;
   let prev = Prev.None as Prev;
@@ -163,8 +168,8 @@ export function cutRanges(text: string): number[] | null {
     if (keepInside) keepInsideDepth++;
     depth++;
   };
-  // A word the index reads: every brace around it stays whole.
-  const keepOpenBraces = (): void => {
+  // A word the index reads: every brace and paren around it stays whole.
+  const keepEnclosing = (): void => {
     for (let i = depth - 1; i >= 0; i--) keeps[i] = true;
   };
   const setPrev = (next: Prev, nextDivides: boolean): void => {
@@ -215,9 +220,9 @@ export function cutRanges(text: string): number[] | null {
       if (word === Keyword.Import || word === Keyword.Require) {
         const paren = skipTrivia(text, end);
         const next = text.charCodeAt(paren);
-        if (word === Keyword.Import && next === 46) keepOpenBraces(); // import.meta makes the file a module
+        if (word === Keyword.Import && next === 46) keepEnclosing(); // import.meta makes the file a module
         else if (next === 40 && opensWithString(text, paren)) {
-          keepOpenBraces();
+          keepEnclosing();
           if (word === Keyword.Import) {
             // import('x', { with: ... }): the attributes of an import type are read, so braces in here stay.
             pos = paren;
@@ -230,9 +235,10 @@ export function cutRanges(text: string): number[] | null {
       } else if (afterDot && isCallMethodAt(text, pos, end - pos)) {
         const paren = skipTrivia(text, end);
         const next = text.charCodeAt(paren);
-        if ((next === 40 && opensWithString(text, paren)) || next === 60 /* type arguments */) keepOpenBraces();
+        if ((next === 40 && opensWithString(text, paren)) || next === 60 /* type arguments */) keepEnclosing();
       }
       pos = end;
+      if (word === Keyword.Function) functionHeader = true;
       if (word === null) setPrev(Prev.Other, true);
       else setPrev(PREV_OF_KEYWORD[word]!, !REGEX_AFTER_KEYWORD[word]);
       continue;
@@ -281,6 +287,7 @@ export function cutRanges(text: string): number[] | null {
           prev === Prev.Attributes ||
           (prev === Prev.Type && (prevBefore === Prev.Import || prevBefore === Prev.Export));
         open(Context.Brace, keep, pattern);
+        functionHeader = false;
         pos++;
         setPrev(Prev.Other, false);
         continue;
@@ -302,7 +309,10 @@ export function cutRanges(text: string): number[] | null {
       case 91: {
         // ( [   a bracket opened right after `const` at the top level is an array binding pattern
         const pattern = ch === 91 && depth === 0 && (prev === Prev.Declare || prev === Prev.Comma);
-        open(ch === 40 ? Context.Paren : Context.Bracket, true, pattern);
+        // A paren stays whole unless it turns out to be a parameter list that holds no word the index reads.
+        open(ch === 40 ? Context.Paren : Context.Bracket, ch === 91, pattern);
+        parameters[depth - 1] = ch === 40 && functionHeader;
+        functionHeader = false;
         pos++;
         setPrev(Prev.Other, false);
         continue;
@@ -313,6 +323,11 @@ export function cutRanges(text: string): number[] | null {
         if (depth === 0 || kinds[depth - 1] !== (ch === 41 ? Context.Paren : Context.Bracket)) return null;
         depth--;
         if (keepsInside[depth]) keepInsideDepth--;
+        // Parameters (of a function, or before `=>`) are read by nothing the index keeps, and `()` is valid there.
+        if (ch === 41 && !keeps[depth] && keepInsideDepth === 0 && (parameters[depth] || arrowFollows(text, pos + 1))) {
+          cuts.length = cutsAtOpen[depth]!;
+          if (pos > starts[depth]! + 1) cuts.push(starts[depth]! + 1, pos, 0);
+        }
         pos++;
         setPrev(Prev.Other, true);
         continue;
@@ -486,6 +501,12 @@ function skipTrivia(text: string, pos: number): number {
       pos = close + 2;
     } else return pos;
   }
+}
+
+/** Whether `=>` is the next token from `pos`. */
+function arrowFollows(text: string, pos: number): boolean {
+  const at = skipTrivia(text, pos);
+  return text.charCodeAt(at) === 61 && text.charCodeAt(at + 1) === 62;
 }
 
 /** Whether the call whose `(` is at `paren` has a string literal first: the only calls the index records. */

@@ -153,6 +153,19 @@ describe('outline', () => {
       `program.command('serve').description('${'long '.repeat(400)}');`,
       "export const after = import('./after');",
     ].join('\n'),
+    'parameter lists and parenthesized expressions': [
+      'export function pipe<T, A>(fn1: (t: T) => A): (t: T) => A;',
+      'export function pipe<T, A, B>(fn1: (t: T) => A, fn2: (a: A) => B): (t: T) => B;',
+      'export function pipe(...fns: Array<(x: unknown) => unknown>) { return fns; }',
+      "export const load = async (name: string, m = import('./default-arg')) => (await m, name);",
+      'export const twice = <T extends (x: number) => number>(f: T) => (x: number) => f(f(x));',
+      'export function* gen(this: unknown, { a, b }: { a: 1; b: 2 }) { yield a + b; }',
+      'export const value = (1 + 2) * 3, other = true ? (4) : (5);',
+      'export type Fn = (a: string, b: { c: number }) => void;',
+      'export const f2 = function (a: number) { return a; };',
+      "export const h = (x: number): Promise<unknown> => x > 0 ? import('./pos') : import('./neg');",
+      'export declare function over(a: string): void;',
+    ].join('\n'),
     'CRLF line breaks': "import { a } from './a';\r\n/* c\r\n */\r\nexport function f() {\r\n  return { a };\r\n}\r\nexport const g = 1;\r\n",
     'a syntax error at the top level': "import { a } from './a';\nexport const x = ;\nexport function f( {\nimport { b } from './b';\n",
     'unbalanced brackets': "import { a } from './a';\nexport function f() { if (a) { return 1 }\nexport const g = 2;\n",
@@ -178,6 +191,9 @@ describe('outline', () => {
       'export function f() { const x = { y: 1 }; return x; }',
       "export function g() { if (a) { return 1 } return import('./b') }",
     ].join('\n');
+    expect(outline('export function f<T>(a: T, b: { c: T }): T;\nexport const g = (x: number) => x;\nexport const v = (1 + 2);')!.text).toBe(
+      'export function f<T>(): T;\nexport const g = () => x;\nexport const v = (1 + 2);',
+    );
     const result = outline(text)!;
     expect(result.text).toBe(
       [
