@@ -8,7 +8,7 @@ import { indexCode } from '../indexers/code/index.js';
 import { compareEdges, compilerImportEdges, kgImportEdges } from '../tests/oracle/compiler-oracle.js';
 import type { Corpus, PackRecord } from './corpora.js';
 import { measure, median, type Measurement } from './measure.js';
-import { PEERS, type Tool } from './peers.js';
+import { PEERS } from './peers.js';
 import { formatTable, type ToolFigures } from './report.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -42,9 +42,18 @@ async function benchCorpus(corpus: Corpus, runs: number, chosen: ReadonlySet<Too
   const tools: ToolFigures[] = [];
   let compilerAgreement: CorpusFigures['compilerAgreement'] = null;
 
+  // The cold processes run in rounds, one of each tool per round: this machine's speed drifts over minutes, and
+  // interleaving puts that drift into every tool's figures alike instead of into their ratios.
+  const cold: ColdRun[] = [];
+  if (chosen.has('kg')) cold.push({ name: 'kg', once: () => kgIndexProcess(corpus.root) });
+  if (chosen.has('peers')) {
+    for (const tool of PEERS) cold.push({ name: tool.name, once: () => measure(process.execPath, tool.args(corpus.root), { cwd: corpus.root }) });
+  }
+  const measured = await inRounds(runs, cold);
+
   if (chosen.has('kg')) {
-    const measured = await repeat(runs, () => kgIndexProcess(corpus.root));
-    const report = JSON.parse(measured.at(-1)!.stdout) as { files: number; edges: number };
+    const runsOfKg = measured.get('kg')!;
+    const report = JSON.parse(runsOfKg.at(-1)!.stdout) as { files: number; edges: number };
     // The library gives the same rows the CLI writes, without reading them back from DuckDB.
     const kgEdges = kgImportEdges((await indexCode(corpus.root)).rows.edges);
     const agreement = compareEdges(kgEdges, compiler);
@@ -55,12 +64,14 @@ async function benchCorpus(corpus: Corpus, runs: number, chosen: ReadonlySet<Too
       ratio: agreement.ratio,
       differs: [...agreement.onlyKg.slice(0, 20).map((e) => `only kg: ${e}`), ...agreement.onlyCompiler.slice(0, 20).map((e) => `only compiler: ${e}`)],
     };
-    tools.push(figures('kg', kgVersion(), report.files, report.edges, measured, compilerPairs, filePairs(kgEdges)));
+    tools.push(figures('kg', kgVersion(), report.files, report.edges, runsOfKg, compilerPairs, filePairs(kgEdges)));
     const served = await kgIndexThroughServer(corpus.root, runs);
     tools.push(figures(SERVED, kgVersion(), report.files, report.edges, served, compilerPairs, filePairs(kgEdges)));
   }
-  if (chosen.has('peers')) {
-    for (const tool of PEERS) tools.push(await benchPeer(tool, corpus, runs, compilerPairs));
+  for (const tool of chosen.has('peers') ? PEERS : []) {
+    const runsOfTool = measured.get(tool.name)!;
+    const parsed = tool.edges(runsOfTool.at(-1)!.stdout);
+    tools.push(figures(tool.name, tool.version, parsed.files, parsed.total, runsOfTool, compilerPairs, parsed.pairs));
   }
 
   const kg = tools.find((t) => t.tool === 'kg');
@@ -134,16 +145,28 @@ async function kgIndexThroughServer(root: string, runs: number): Promise<Measure
   }
 }
 
-async function benchPeer(tool: Tool, corpus: Corpus, runs: number, compilerPairs: Set<string>): Promise<ToolFigures> {
-  const measured = await repeat(runs, () => measure(process.execPath, tool.args(corpus.root), { cwd: corpus.root }));
-  const parsed = tool.edges(measured.at(-1)!.stdout);
-  return figures(tool.name, tool.version, parsed.files, parsed.total, measured, compilerPairs, parsed.pairs);
+interface ColdRun {
+  name: string;
+  once: () => Promise<Measurement>;
 }
 
 /**
- * One untimed first run, then `runs` timed ones. The first run is kept apart because kg writes its compiler code
- * cache then (as on the first use after an install), and every tool meets a cold file cache only once.
+ * One untimed round, then `runs` timed ones, each running every tool once (the order turning by one each round). The
+ * first round is kept apart because kg writes its compiler code cache then (as on the first use after an install), and
+ * every tool meets a cold file cache only once.
  */
+async function inRounds(runs: number, tools: readonly ColdRun[]): Promise<Map<string, Measurement[]>> {
+  const all = new Map<string, Measurement[]>(tools.map((tool) => [tool.name, []]));
+  for (let round = 0; round <= runs; round++) {
+    for (let i = 0; i < tools.length; i++) {
+      const tool = tools[(i + round) % tools.length]!;
+      all.get(tool.name)!.push(await tool.once());
+    }
+  }
+  return all;
+}
+
+/** One untimed first run, then `runs` timed ones (for the server, whose runs cannot be interleaved with the rest). */
 async function repeat(runs: number, once: () => Promise<Measurement>): Promise<Measurement[]> {
   const all: Measurement[] = [];
   for (let i = 0; i <= runs; i++) all.push(await once());

@@ -60,7 +60,7 @@ const SECTIONS: Section[] = [
 const TOOL_CHOICES: readonly string[] = ['kg', 'peers'];
 
 async function main(): Promise<void> {
-  const runs = Number(flag('--runs') ?? process.env.BENCH_RUNS ?? 3);
+  const runs = Number(flag('--runs') ?? process.env.BENCH_RUNS ?? 5);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a whole number of at least 1, not ${flag('--runs') ?? process.env.BENCH_RUNS}`);
   const only = (flag('--only') ?? SECTIONS.map((s) => s.name).join(',')).split(',');
   const unknown = only.filter((name) => !TOOL_CHOICES.includes(name) && !SECTIONS.some((s) => s.name === name));
