@@ -2,15 +2,14 @@
 
 import { mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
-import type * as DuckDB from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance as DuckDBInstanceType, DuckDBValue } from '@duckdb/node-api';
+import { loadDuckDB } from './duckdb.js';
 import { KgError } from './errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
-// Loaded with require: importing this CommonJS package from ESM makes Node lex every one of its modules for named
-// exports, which doubles its load time (~50 ms more on every kg command).
-const { DuckDBInstance, listValue } = createRequire(import.meta.url)('@duckdb/node-api') as typeof DuckDB;
+// Loaded as one packed script (./duckdb.ts), not imported: importing this CommonJS package from ESM makes Node lex
+// every one of its modules for named exports, which doubles its load time.
+const { DuckDBInstance, listValue } = loadDuckDB();
 
 export type SqlParam = string | number | boolean | null | bigint | readonly string[];
 export type Row = Record<string, unknown>;

@@ -3,22 +3,14 @@
 // Use it through './ts.js'.
 
 import { isAscii } from 'node:buffer';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { Script } from 'node:vm';
+import { dirname } from 'node:path';
 import type { ts as TypeScript } from 'ts-morph';
-import { kgHome } from '../../graph/location.js';
+import { compileCached, readCodeCache } from '../../graph/code-cache.js';
 
 const requireFromHere = createRequire(import.meta.url);
 const compilerPath = createRequire(requireFromHere.resolve('ts-morph')).resolve('@ts-morph/common/dist/typescript.js');
-
-interface Loaded {
-  ts: typeof TypeScript;
-  script: Script;
-  cacheFile: string;
-  cacheUsable: boolean;
-}
 
 const loaded = load();
 
@@ -37,16 +29,7 @@ cached.exports = loaded.ts;
  * also holds the functions that work compiled, not only the top level.
  */
 export function saveCompilerCache(): void {
-  if (loaded.cacheUsable) return;
-  try {
-    mkdirSync(dirname(loaded.cacheFile), { recursive: true });
-    const temp = `${loaded.cacheFile}.${process.pid}.tmp`;
-    writeFileSync(temp, loaded.script.createCachedData());
-    renameSync(temp, loaded.cacheFile);
-    loaded.cacheUsable = true;
-  } catch {
-    // A read-only home only costs start-up time.
-  }
+  loaded.saveCache();
 }
 
 // The compiler ships as ASCII: decoding it as Latin-1 is a plain copy, half the time of UTF-8 decoding. Whether it is
@@ -57,24 +40,14 @@ function compilerSource(knownAscii: boolean): { source: string; ascii: boolean }
   return { source: bytes.toString(ascii ? 'latin1' : 'utf8'), ascii };
 }
 
-function load(): Loaded {
+function load(): { ts: typeof TypeScript; saveCache(): void } {
   const stat = statSync(compilerPath);
   const key = `${process.versions.v8}-${stat.size}-${Math.trunc(stat.mtimeMs)}`.replace(/[^\w.-]/g, '_');
-  const cacheOf = (encoding: string) => join(kgHome(), 'cache', `typescript-${key}.${encoding}.v8cache`);
-  let cachedData: Buffer | undefined;
-  let knownAscii = false;
-  for (const encoding of ['ascii', 'utf8']) {
-    try {
-      cachedData = readFileSync(cacheOf(encoding));
-      knownAscii = encoding === 'ascii';
-      break;
-    } catch {
-      cachedData = undefined;
-    }
-  }
-  const { source, ascii } = compilerSource(knownAscii);
-  const cacheFile = cacheOf(ascii ? 'ascii' : 'utf8');
-  const script = new Script(Module.wrap(source), { filename: compilerPath, cachedData });
+  const cacheName = (encoding: string) => `typescript-${key}.${encoding}.v8cache`;
+  const asciiCache = readCodeCache(cacheName('ascii'));
+  const cachedData = asciiCache ?? readCodeCache(cacheName('utf8'));
+  const { source, ascii } = compilerSource(asciiCache !== undefined);
+  const { script, save } = compileCached(Module.wrap(source), compilerPath, cacheName(ascii ? 'ascii' : 'utf8'), cachedData);
   const module = { exports: {} as typeof TypeScript };
   const wrapper = script.runInThisContext() as (
     exports: unknown,
@@ -84,5 +57,5 @@ function load(): Loaded {
     dirname: string,
   ) => void;
   wrapper(module.exports, createRequire(compilerPath), module, compilerPath, dirname(compilerPath));
-  return { ts: module.exports, script, cacheFile, cacheUsable: cachedData !== undefined && !script.cachedDataRejected };
+  return { ts: module.exports, saveCache: save };
 }

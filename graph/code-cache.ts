@@ -1,0 +1,48 @@
+// V8 code caches under $KG_HOME/cache: a large script compiled with its cache skips most of its compile, which every
+// short kg process would otherwise pay again. A cache that is missing, unreadable or rejected only costs time.
+
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import { kgHome } from './location.js';
+
+/** Where the cache named `name` lives; names carry what they depend on (V8 version, file size and time). */
+export function codeCachePath(name: string): string {
+  return join(kgHome(), 'cache', name);
+}
+
+/** The cached data of `name`, if there is any. */
+export function readCodeCache(name: string): Buffer | undefined {
+  try {
+    return readFileSync(codeCachePath(name));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `data` as cache `name`, atomically (a concurrent kg process reads a whole cache or none). */
+export function writeCodeCache(name: string, data: Buffer | string): void {
+  const file = codeCachePath(name);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, data);
+    renameSync(temp, file);
+  } catch {
+    // A read-only home only costs start-up time.
+  }
+}
+
+/** A script compiled with the code cache `name`; `save` writes the cache when there was none or V8 rejected it. */
+export function compileCached(source: string, filename: string, name: string, cachedData = readCodeCache(name)): { script: Script; save(): void } {
+  const script = new Script(source, { filename, ...(cachedData ? { cachedData } : {}) });
+  let usable = cachedData !== undefined && !script.cachedDataRejected;
+  return {
+    script,
+    save() {
+      if (usable) return;
+      writeCodeCache(name, script.createCachedData());
+      usable = true;
+    },
+  };
+}
