@@ -126,7 +126,8 @@ export async function replaceHistoryRows(tx: WriteTx, rows: HistoryRows): Promis
     rows.edges.map((e) => [e.src, e.dst, e.kind, e.attrs]),
   );
   const producedBy = rows.edges.filter((e) => e.kind === 'produced_by').length;
-  const appliesTo = await refreshAppliesTo(tx);
+  // With no conventions there is nothing to derive (three statements a fresh index without rule documents skips).
+  const appliesTo = conventions > 0 || !tx.empty ? await refreshAppliesTo(tx) : 0;
   return { sessions, pipelineRuns, conventions, producedBy, appliesTo };
 }
 
