@@ -1,10 +1,12 @@
 // The outline of a TypeScript file: its text with the insides of every brace block the index never reads cut out, so
 // the compiler parses a fraction of the file. A cold parser costs about three times its warm speed, and most of a
 // file is function, class and object bodies that hold no import, command or route: the outline keeps the top-level
-// statements whole and every block that holds one of those words, and cuts comments after the file's leading ones.
+// statements whole and every block that holds one of those words, and cuts comments after the file's leading ones,
+// the parameter lists of functions and arrows, and long strings assigned to a name.
 //
 // `{` ... `}` with nothing inside is valid wherever a brace block is (a block, an object or type literal, a class,
-// interface, enum or namespace body, a binding pattern), so the outline parses as the file does. The lexer here only
+// interface, enum or namespace body, a binding pattern), and `()` wherever a parameter list is, so the outline parses
+// as the file does. The lexer here only
 // has to find where blocks start and end: it tracks strings, templates, comments and regular expressions, and gives
 // up (returns null, and the caller parses the whole file) on anything it cannot place.
 
