@@ -174,6 +174,13 @@ export function cutRanges(text: string): number[] | null {
   const keepEnclosing = (): void => {
     for (let i = depth - 1; i >= 0; i--) keeps[i] = true;
   };
+  // The first `\n` at or after a position, remembered: positions only grow, so a file with many comments on one
+  // long line is still scanned once, not once per comment.
+  let nextBreak = -2;
+  const lineBreakFrom = (at: number): number => {
+    if (nextBreak !== -1 && nextBreak < at) nextBreak = text.indexOf('\n', at);
+    return nextBreak;
+  };
   const setPrev = (next: Prev, nextDivides: boolean): void => {
     prevBefore = prev;
     prev = next;
@@ -199,8 +206,8 @@ export function cutRanges(text: string): number[] | null {
         const close = text.indexOf('*/', pos + 2);
         if (close === -1) return null;
         if (started) {
-          const breakAt = text.indexOf('\n', pos);
           // A comment holding a line break still ends a line (automatic semicolons depend on it).
+          const breakAt = lineBreakFrom(pos);
           cuts.push(pos, close + 2, breakAt !== -1 && breakAt < close ? 2 : 1);
         }
         pos = close + 2;

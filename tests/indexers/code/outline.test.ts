@@ -215,6 +215,13 @@ describe('outline', () => {
     expect(outline(`program.description('${long}');`)!.text).toContain(long);
   });
 
+  it('keeps a line break for a block comment that held one, and none for one that did not', () => {
+    const minified = Array.from({ length: 2000 }, (_, i) => `a${i}=1/*c*/;`).join('');
+    expect(outline(`export const a = 1;${minified}\n/* x\n */export const b = 2;/*d*/export const c = 3;`)!.text).toBe(
+      `export const a = 1;${minified.replace(/\/\*c\*\//g, ' ')}\n\nexport const b = 2; export const c = 3;`,
+    );
+  });
+
   it('gives up on what it cannot lex with certainty, and the whole file is parsed', () => {
     expect(outline('export const a = 1;\nexport function f() { if (x) { }')).toBeNull();
     expect(outline("export const s = 'unterminated\n")).toBeNull();
