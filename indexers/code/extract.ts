@@ -1,6 +1,7 @@
 // Pure extraction from one parsed source file: its imports, exported symbols, CLI commands, routes and syntax errors.
 
 import type { ts } from 'ts-morph';
+import { COMMAND_METHOD, ROUTE_METHODS } from './recorded-calls.js';
 import { tsc } from './ts.js';
 
 export type ImportForm =
@@ -62,11 +63,10 @@ export interface FileFacts {
   syntaxErrorCount: number;
 }
 
-const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all']);
 const MAX_DIAGNOSTICS_PER_FILE = 5;
 // The walk below the top level enters only subtrees holding one of these words: `import` (dynamic imports, import
 // types, JSDoc imports), `require`, and the names of command and route calls.
-const CALL_WORDS = ['require', 'command', ...ROUTE_METHODS];
+const CALL_WORDS = ['require', COMMAND_METHOD, ...ROUTE_METHODS];
 // The parser's flag for a file with an `import(...)` call or an import type (the compiler looks for those only then);
 // internal to the compiler, so read off its enum by name.
 const POSSIBLY_CONTAINS_DYNAMIC_IMPORT = (tsc.NodeFlags as unknown as Record<string, number | undefined>)['PossiblyContainsDynamicImport'];
@@ -195,7 +195,7 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean, origin?: Origin
     }
     if (!tsc.isPropertyAccessExpression(call.expression) || !literal) return;
     const method = call.expression.name.text;
-    if (method === 'command') {
+    if (method === COMMAND_METHOD) {
       const spec = own(literal.text.trim());
       if (spec === '') return;
       facts.cliCommands.push({

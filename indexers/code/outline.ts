@@ -6,9 +6,11 @@
 //
 // `{` ... `}` with nothing inside is valid wherever a brace block is (a block, an object or type literal, a class,
 // interface, enum or namespace body, a binding pattern), and `()` wherever a parameter list is, so the outline parses
-// as the file does. The lexer here only
-// has to find where blocks start and end: it tracks strings, templates, comments and regular expressions, and gives
-// up (returns null, and the caller parses the whole file) on anything it cannot place.
+// as the file does. The lexer here only has to find where blocks start and end: it tracks strings, templates,
+// comments and regular expressions, and gives up (returns null, and the caller parses the whole file) on anything it
+// cannot place.
+
+import { COMMAND_METHOD, ROUTE_METHODS } from './recorded-calls.js';
 
 /** The outline text and the way back from its positions to the file's. */
 export interface Outline {
@@ -69,16 +71,17 @@ const enum Keyword {
   Await,
   Default,
 }
-const KEYWORDS: readonly (readonly [string, Keyword])[] = [
-  ['import', Keyword.Import],
+// Each keyword with what the lexer remembers after it (anything not named here is Prev.Other).
+const KEYWORDS: readonly (readonly [string, Keyword, Prev?])[] = [
+  ['import', Keyword.Import, Prev.Import],
   ['require', Keyword.Require],
-  ['export', Keyword.Export],
-  ['type', Keyword.Type],
-  ['const', Keyword.Const],
-  ['let', Keyword.Let],
-  ['var', Keyword.Var],
-  ['with', Keyword.With],
-  ['assert', Keyword.Assert],
+  ['export', Keyword.Export, Prev.Export],
+  ['type', Keyword.Type, Prev.Type],
+  ['const', Keyword.Const, Prev.Declare],
+  ['let', Keyword.Let, Prev.Declare],
+  ['var', Keyword.Var, Prev.Declare],
+  ['with', Keyword.With, Prev.Attributes],
+  ['assert', Keyword.Assert, Prev.Attributes],
   ['function', Keyword.Function],
   ['return', Keyword.Return],
   ['typeof', Keyword.Typeof],
@@ -97,28 +100,12 @@ const KEYWORDS: readonly (readonly [string, Keyword])[] = [
   ['default', Keyword.Default],
 ];
 const PREV_OF_KEYWORD: Prev[] = [];
-const REGEX_AFTER_KEYWORD: boolean[] = [];
-for (const [, keyword] of KEYWORDS) {
-  PREV_OF_KEYWORD[keyword] =
-    keyword === Keyword.Import
-      ? Prev.Import
-      : keyword === Keyword.Export
-        ? Prev.Export
-        : keyword === Keyword.Type
-          ? Prev.Type
-          : keyword === Keyword.Const || keyword === Keyword.Let || keyword === Keyword.Var
-            ? Prev.Declare
-            : keyword === Keyword.With || keyword === Keyword.Assert
-              ? Prev.Attributes
-              : Prev.Other;
-  // From `return` on, the words after which an operand (so a regular expression) comes.
-  REGEX_AFTER_KEYWORD[keyword] = keyword >= Keyword.Return;
-}
-// Method names of the calls the index records (CLI commands and routes), as in extract.ts.
-const CALL_METHODS = ['command', 'get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'all'];
+for (const [, keyword, prev] of KEYWORDS) PREV_OF_KEYWORD[keyword] = prev ?? Prev.Other;
+// From `return` on, the words after which an operand (so a regular expression) comes.
+const regexAfter = (keyword: Keyword): boolean => keyword >= Keyword.Return;
 // Candidates by length, so a word is compared only with the few of its length, without copying it out of the text.
-const KEYWORDS_BY_LENGTH = byLength(KEYWORDS);
-const CALL_METHODS_BY_LENGTH = byLength(CALL_METHODS.map((name, i) => [name, i] as const));
+const KEYWORDS_BY_LENGTH = byLength(KEYWORDS.map(([word, keyword]) => [word, keyword] as const));
+const CALL_METHODS_BY_LENGTH = byLength([COMMAND_METHOD, ...ROUTE_METHODS].map((name) => [name, true] as const));
 const LONG_STRING = 1024;
 // A string's body after its opening quote, escapes and line continuations included; the quote must follow.
 const SINGLE_QUOTED = /(?:[^'\\\n\r]|\\(?:\r\n|[^]))*'/y;
@@ -137,7 +124,7 @@ export function outline(text: string): Outline | null {
  * The ranges to cut, as flat triples (start, end, replacement: 0 nothing, 1 a space, 2 a line break), in order and
  * not overlapping; null when the text is not lexed with certainty.
  */
-export function cutRanges(text: string): number[] | null {
+function cutRanges(text: string): number[] | null {
   const length = text.length;
   const cuts: number[] = [];
   // The open brackets: kind, start, whether a brace stays whole, whether braces inside it stay whole, and how many
@@ -170,6 +157,17 @@ export function cutRanges(text: string): number[] | null {
     if (keepInside) keepInsideDepth++;
     depth++;
   };
+  // Closes the innermost bracket and gives its index.
+  const close = (): number => {
+    depth--;
+    if (keepsInside[depth]) keepInsideDepth--;
+    return depth;
+  };
+  // Cuts what the bracket at `index` holds, in place of every cut made inside it.
+  const cutInside = (index: number): void => {
+    cuts.length = cutsAtOpen[index]!;
+    if (pos > starts[index]! + 1) cuts.push(starts[index]! + 1, pos, 0);
+  };
   // A word the index reads: every brace and paren around it stays whole.
   const keepEnclosing = (): void => {
     for (let i = depth - 1; i >= 0; i--) keeps[i] = true;
@@ -190,7 +188,7 @@ export function cutRanges(text: string): number[] | null {
   for (;;) {
     // Trivia.
     const ch = text.charCodeAt(pos);
-    if (ch === 32 || ch === 10 || ch === 9 || ch === 13 || ch === 11 || ch === 12) {
+    if (isAsciiSpace(ch)) {
       pos++;
       continue;
     }
@@ -225,7 +223,7 @@ export function cutRanges(text: string): number[] | null {
       let end = pos + 1;
       while (end < length && isIdentifierPart(text.charCodeAt(end))) end++;
       const afterDot = prev === Prev.Dot;
-      const word = afterDot ? null : keywordAt(text, pos, end - pos);
+      const word = afterDot ? null : wordAt(KEYWORDS_BY_LENGTH, text, pos, end - pos);
       if (word === Keyword.Import || word === Keyword.Require) {
         const paren = skipTrivia(text, end);
         const next = text.charCodeAt(paren);
@@ -241,7 +239,7 @@ export function cutRanges(text: string): number[] | null {
             continue;
           }
         }
-      } else if (afterDot && isCallMethodAt(text, pos, end - pos)) {
+      } else if (afterDot && wordAt(CALL_METHODS_BY_LENGTH, text, pos, end - pos)) {
         const paren = skipTrivia(text, end);
         const next = text.charCodeAt(paren);
         if ((next === 40 && opensWithString(text, paren)) || next === 60 /* type arguments */) keepEnclosing();
@@ -249,7 +247,7 @@ export function cutRanges(text: string): number[] | null {
       pos = end;
       if (word === Keyword.Function) functionHeader = true;
       if (word === null) setPrev(Prev.Other, true);
-      else setPrev(PREV_OF_KEYWORD[word]!, !REGEX_AFTER_KEYWORD[word]);
+      else setPrev(PREV_OF_KEYWORD[word]!, !regexAfter(word));
       continue;
     }
 
@@ -265,10 +263,7 @@ export function cutRanges(text: string): number[] | null {
 
     if (ch === 96 || (ch === 125 && depth > 0 && kinds[depth - 1] === Context.Template)) {
       // A template from its start, or from the `}` that ends a substitution.
-      if (ch === 125) {
-        depth--;
-        if (keepsInside[depth]) keepInsideDepth--;
-      }
+      if (ch === 125) close();
       const end = templatePartEnd(text, pos + 1);
       if (end === -1) return null;
       if (text.charCodeAt(end - 1) === 96) {
@@ -304,12 +299,8 @@ export function cutRanges(text: string): number[] | null {
       case 125: {
         // }
         if (depth === 0 || kinds[depth - 1] !== Context.Brace) return null;
-        depth--;
-        if (keepsInside[depth]) keepInsideDepth--;
-        if (!keeps[depth]) {
-          cuts.length = cutsAtOpen[depth]!;
-          if (pos > starts[depth]! + 1) cuts.push(starts[depth]! + 1, pos, 0);
-        }
+        const brace = close();
+        if (!keeps[brace]) cutInside(brace);
         pos++;
         setPrev(Prev.Other, true);
         continue;
@@ -330,13 +321,9 @@ export function cutRanges(text: string): number[] | null {
       case 93: {
         // ) ]
         if (depth === 0 || kinds[depth - 1] !== (ch === 41 ? Context.Paren : Context.Bracket)) return null;
-        depth--;
-        if (keepsInside[depth]) keepInsideDepth--;
+        const bracket = close();
         // Parameters (of a function, or before `=>`) are read by nothing the index keeps, and `()` is valid there.
-        if (ch === 41 && !keeps[depth] && keepInsideDepth === 0 && (parameters[depth] || arrowFollows(text, pos + 1))) {
-          cuts.length = cutsAtOpen[depth]!;
-          if (pos > starts[depth]! + 1) cuts.push(starts[depth]! + 1, pos, 0);
-        }
+        if (ch === 41 && !keeps[bracket] && keepInsideDepth === 0 && (parameters[bracket] || arrowFollows(text, pos + 1))) cutInside(bracket);
         pos++;
         setPrev(Prev.Other, true);
         continue;
@@ -439,21 +426,13 @@ function byLength<T>(words: readonly (readonly [string, T])[]): (readonly [strin
   return table;
 }
 
-/** The keyword spelled by the `length` characters at `pos`, or null. */
-function keywordAt(text: string, pos: number, length: number): Keyword | null {
-  const candidates = KEYWORDS_BY_LENGTH[length];
+/** What `table` holds for the word spelled by the `length` characters at `pos`, or null. */
+function wordAt<T>(table: readonly (readonly (readonly [string, T])[])[], text: string, pos: number, length: number): T | null {
+  const candidates = table[length];
   if (!candidates) return null;
   const first = text.charCodeAt(pos);
-  for (const [word, keyword] of candidates) if (word.charCodeAt(0) === first && text.startsWith(word, pos)) return keyword;
+  for (const [word, value] of candidates) if (word.charCodeAt(0) === first && text.startsWith(word, pos)) return value;
   return null;
-}
-
-function isCallMethodAt(text: string, pos: number, length: number): boolean {
-  const candidates = CALL_METHODS_BY_LENGTH[length];
-  if (!candidates) return false;
-  const first = text.charCodeAt(pos);
-  for (const [word] of candidates) if (word.charCodeAt(0) === first && text.startsWith(word, pos)) return true;
-  return false;
 }
 
 function applyCuts(text: string, cuts: readonly number[]): Outline {
@@ -502,7 +481,7 @@ function lineEnd(text: string, pos: number): number {
 function skipTrivia(text: string, pos: number): number {
   for (;;) {
     const ch = text.charCodeAt(pos);
-    if (ch === 32 || ch === 10 || ch === 9 || ch === 13 || ch === 11 || ch === 12 || (ch > 127 && isUnicodeSpace(ch))) pos++;
+    if (isAsciiSpace(ch) || (ch > 127 && isUnicodeSpace(ch))) pos++;
     else if (ch === 47 && text.charCodeAt(pos + 1) === 47) pos = lineEnd(text, pos);
     else if (ch === 47 && text.charCodeAt(pos + 1) === 42) {
       const close = text.indexOf('*/', pos + 2);
@@ -577,6 +556,11 @@ function isIdentifierStart(ch: number): boolean {
 
 function isIdentifierPart(ch: number): boolean {
   return (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95 || ch === 36;
+}
+
+// Space, tab, line feed, carriage return, vertical tab, form feed.
+function isAsciiSpace(ch: number): boolean {
+  return ch === 32 || ch === 10 || ch === 9 || ch === 13 || ch === 11 || ch === 12;
 }
 
 // The non-ASCII characters the compiler skips as white space (line separators never reach here: the caller checks).
