@@ -152,7 +152,7 @@ interface ColdRun {
 
 /**
  * One untimed round, then `runs` timed ones, each running every tool once (the order turning by one each round). The
- * first round is kept apart because kg writes its compiler code cache then (as on the first use after an install), and
+ * first round is kept apart because kg writes its start-up caches then (as on the first use after an install), and
  * every tool meets a cold file cache only once.
  */
 async function inRounds(runs: number, tools: readonly ColdRun[]): Promise<Map<string, Measurement[]>> {

@@ -1,10 +1,16 @@
 // V8 code caches under $KG_HOME/cache: a large script compiled with its cache skips most of its compile, which every
 // short kg process would otherwise pay again. A cache that is missing, unreadable or rejected only costs time.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { kgHome } from './location.js';
+
+/** The part of a cache's name that changes with V8 and with the file it was made from (its size and time). */
+export function codeCacheKey(file: string, ...more: string[]): string {
+  const stat = statSync(file);
+  return [process.versions.v8, ...more, stat.size, Math.trunc(stat.mtimeMs)].join('-').replace(/[^\w.-]/g, '_');
+}
 
 /** Where the cache named `name` lives; names carry what they depend on (V8 version, file size and time). */
 export function codeCachePath(name: string): string {

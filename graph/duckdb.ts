@@ -2,11 +2,11 @@
 // reading and compiling them one by one costs every kg command ~70 ms on the machines we measure on; packed into one
 // script (kept under $KG_HOME/cache with its code cache) it is about half. Anything unexpected falls back to require.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import type * as DuckDB from '@duckdb/node-api';
-import { compileCached, readCodeCache, writeCodeCache } from './code-cache.js';
+import { codeCacheKey, compileCached, readCodeCache, writeCodeCache } from './code-cache.js';
 
 type ModuleFunction = (exports: unknown, require: (specifier: string) => unknown, module: { exports: unknown }, filename: string, dirname: string) => void;
 
@@ -30,9 +30,7 @@ export function loadDuckDB(): typeof DuckDB {
 
 function loadPacked(root: string): typeof DuckDB {
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  const entry = statSync(join(root, 'lib', 'index.js'));
-  const key = `${process.versions.v8}-${version}-${entry.size}-${Math.trunc(entry.mtimeMs)}`.replace(/[^\w.-]/g, '_');
-  const packName = `duckdb-node-api-${key}.js`;
+  const packName = `duckdb-node-api-${codeCacheKey(join(root, 'lib', 'index.js'), version)}.js`;
   let source = readCodeCache(packName)?.toString('utf8');
   const fresh = source === undefined;
   source ??= packSource(root);

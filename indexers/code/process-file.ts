@@ -81,7 +81,8 @@ export function processFile(file: DiscoveredFile, env: ResolutionEnv): FileResul
 /**
  * The parse the facts are read from. TypeScript without JSX is parsed as its outline (./outline.ts), a fraction of
  * the text; the whole file is parsed when it has no outline, and when the outline's parse finds a syntax error, so
- * that the compiler's own diagnostics (and its recovery) are what kg reports.
+ * that the compiler's own diagnostics (and its recovery) are what kg reports. `useOutline: false` always parses the
+ * whole file (the tests compare the two).
  */
 export function parseForFacts(
   file: Pick<DiscoveredFile, 'abs' | 'path'>,

@@ -3,11 +3,11 @@
 // Use it through './ts.js'.
 
 import { isAscii } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { ts as TypeScript } from 'ts-morph';
-import { compileCached, readCodeCache } from '../../graph/code-cache.js';
+import { codeCacheKey, compileCached, readCodeCache } from '../../graph/code-cache.js';
 
 const requireFromHere = createRequire(import.meta.url);
 const compilerPath = createRequire(requireFromHere.resolve('ts-morph')).resolve('@ts-morph/common/dist/typescript.js');
@@ -41,8 +41,7 @@ function compilerSource(knownAscii: boolean): { source: string; ascii: boolean }
 }
 
 function load(): { ts: typeof TypeScript; saveCache(): void } {
-  const stat = statSync(compilerPath);
-  const key = `${process.versions.v8}-${stat.size}-${Math.trunc(stat.mtimeMs)}`.replace(/[^\w.-]/g, '_');
+  const key = codeCacheKey(compilerPath);
   const cacheName = (encoding: string) => `typescript-${key}.${encoding}.v8cache`;
   const asciiCache = readCodeCache(cacheName('ascii'));
   const cachedData = asciiCache ?? readCodeCache(cacheName('utf8'));
