@@ -25,13 +25,12 @@ const enum Prev {
   None,
   Import,
   Export,
-  Type,
+  TypeList, // `type` after `import` or `export`: a brace after it lists names
   Declare, // const, let, var: a brace after one is a binding pattern whose names are exported symbols
   Attributes, // with, assert: import attributes (a resolution-mode lives there)
   String,
   Comma,
   Dot,
-  Assign, // `=`: a string after it is a value the index never reads
   Other,
 }
 
@@ -76,7 +75,7 @@ const KEYWORDS: readonly (readonly [string, Keyword, Prev?])[] = [
   ['import', Keyword.Import, Prev.Import],
   ['require', Keyword.Require],
   ['export', Keyword.Export, Prev.Export],
-  ['type', Keyword.Type, Prev.Type],
+  ['type', Keyword.Type],
   ['const', Keyword.Const, Prev.Declare],
   ['let', Keyword.Let, Prev.Declare],
   ['var', Keyword.Var, Prev.Declare],
@@ -105,11 +104,39 @@ for (const [, keyword, prev] of KEYWORDS) PREV_OF_KEYWORD[keyword] = prev ?? Pre
 const regexAfter = (keyword: Keyword): boolean => keyword >= Keyword.Return;
 // Candidates by length, so a word is compared only with the few of its length, without copying it out of the text.
 const KEYWORDS_BY_LENGTH = byLength(KEYWORDS.map(([word, keyword]) => [word, keyword] as const));
-const CALL_METHODS_BY_LENGTH = byLength([COMMAND_METHOD, ...ROUTE_METHODS].map((name) => [name, true] as const));
+const CALL_METHODS = [COMMAND_METHOD, ...ROUTE_METHODS];
+const CALL_METHODS_BY_LENGTH = byLength(CALL_METHODS.map((name) => [name, true] as const));
+// Runs of tokens that change nothing the lexer tracks but whether a `/` after them divides: white space, words that
+// are not keywords (numbers among them), a `.` with the name after it (unless the name is a command or route method),
+// and punctuation that opens and closes nothing. A regular expression skips each run in native code, where a loop over
+// characters runs slowly until it is compiled, so the lexer stops only at tokens it reads. Inside a bracket, `,` and
+// `const`, `let`, `var` are plain too: only at the top level do they start a binding pattern.
+const plainRun = (keywords: readonly Keyword[], punctuation: string): RegExp => {
+  const words = KEYWORDS.filter(([, keyword]) => keywords.includes(keyword)).map(([word]) => word);
+  const notWord = (names: readonly string[]) => `(?!(?:${names.join('|')})(?![\\w$]))`;
+  return new RegExp(`(?:[\\t\\n\\v\\f\\r ${punctuation}]+|\\.${notWord(CALL_METHODS)}[\\w$]+|${notWord(words)}[\\w$]+)*`, 'y');
+};
+const ALL_KEYWORDS = KEYWORDS.map(([, keyword]) => keyword);
+const DECLARES: readonly Keyword[] = [Keyword.Const, Keyword.Let, Keyword.Var];
+const PLAIN_AT_TOP = plainRun(ALL_KEYWORDS, ';:<>&|*%^~#@=?');
+const PLAIN_NESTED = plainRun(
+  ALL_KEYWORDS.filter((keyword) => !DECLARES.includes(keyword)),
+  ';:<>&|*%^~#@=?,',
+);
 const LONG_STRING = 1024;
 // A string's body after its opening quote, escapes and line continuations included; the quote must follow.
 const SINGLE_QUOTED = /(?:[^'\\\n\r]|\\(?:\r\n|[^]))*'/y;
 const DOUBLE_QUOTED = /(?:[^"\\\n\r]|\\(?:\r\n|[^]))*"/y;
+
+// The open brackets, innermost last, shared by every call (a file is lexed at once): each one's kind, flags, start, and
+// how many cut numbers there were when it opened (a cut bracket replaces every cut made inside it).
+const KEEP = 1; // the bracket stays whole
+const KEEP_INSIDE = 2; // every brace inside it stays whole (a binding pattern)
+const PARAMETERS = 4; // a paren that is a function's parameter list
+let bracketKinds = new Uint8Array(64);
+let bracketFlags = new Uint8Array(64);
+let bracketStarts = new Int32Array(64);
+let bracketCuts = new Int32Array(64);
 
 /**
  * The outline of `text`, or null when the lexer cannot be sure of it (the caller then parses the whole file). Only for
@@ -125,67 +152,45 @@ export function outline(text: string): Outline | null {
  * not overlapping; null when the text is not lexed with certainty.
  */
 function cutRanges(text: string): number[] | null {
+  // Every piece of state is a local variable: this loop runs cold over megabytes, and locals are what the
+  // interpreter and the optimizing compiler handle fastest.
   const length = text.length;
   const cuts: number[] = [];
-  // The open brackets: kind, start, whether a brace stays whole, whether braces inside it stay whole, and how many
-  // cut triples there were when it opened (a cut brace replaces every cut inside it).
-  const kinds: Context[] = [];
-  const starts: number[] = [];
-  const keeps: boolean[] = [];
-  const keepsInside: boolean[] = [];
-  const cutsAtOpen: number[] = [];
-  // For parens: whether it is the parameter list of a function (the first paren after `function`).
-  const parameters: boolean[] = [];
-  let functionHeader = false;
+  let cutCount = 0;
   let depth = 0;
   let keepInsideDepth = 0;
+  // After `function`, until its parameter list opens.
+  let functionHeader = false;
   let prev = Prev.None as Prev;
-  let prevBefore = Prev.None as Prev;
   // Whether a `/` here would divide (the token before ends an expression) rather than start a regular expression.
   let divides = false as boolean;
   // Comments before the first token stay: triple-slash references and pragmas live there.
   let started = false;
+  // The first `\n` at or after the last block comment, remembered: positions only grow, so a file with many comments
+  // on one long line is still scanned once, not once per comment.
+  let nextBreak = -2;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (text.charCodeAt(pos) === 35 && text.charCodeAt(pos + 1) === 33) pos = lineEnd(text, pos);
 
-  const open = (kind: Context, keep: boolean, keepInside: boolean): void => {
-    kinds[depth] = kind;
-    starts[depth] = pos;
-    keeps[depth] = keep;
-    keepsInside[depth] = keepInside;
-    cutsAtOpen[depth] = cuts.length;
-    if (keepInside) keepInsideDepth++;
-    depth++;
-  };
-  // Closes the innermost bracket and gives its index.
-  const close = (): number => {
-    depth--;
-    if (keepsInside[depth]) keepInsideDepth--;
-    return depth;
-  };
-  // Cuts what the bracket at `index` holds, in place of every cut made inside it.
-  const cutInside = (index: number): void => {
-    cuts.length = cutsAtOpen[index]!;
-    if (pos > starts[index]! + 1) cuts.push(starts[index]! + 1, pos, 0);
-  };
-  // A word the index reads: every brace and paren around it stays whole.
-  const keepEnclosing = (): void => {
-    for (let i = depth - 1; i >= 0; i--) keeps[i] = true;
-  };
-  // The first `\n` at or after a position, remembered: positions only grow, so a file with many comments on one
-  // long line is still scanned once, not once per comment.
-  let nextBreak = -2;
-  const lineBreakFrom = (at: number): number => {
-    if (nextBreak !== -1 && nextBreak < at) nextBreak = text.indexOf('\n', at);
-    return nextBreak;
-  };
-  const setPrev = (next: Prev, nextDivides: boolean): void => {
-    prevBefore = prev;
-    prev = next;
-    divides = nextDivides;
-  };
-
   for (;;) {
+    // After a `.`, the next word is read (a command or route method); anywhere else a plain run is skipped at once.
+    if (prev !== Prev.Dot) {
+      const plain = depth === 0 ? PLAIN_AT_TOP : PLAIN_NESTED;
+      plain.lastIndex = pos;
+      plain.test(text);
+      const end = plain.lastIndex;
+      if (end > pos) {
+        let last = end - 1;
+        while (last >= pos && isAsciiSpace(text.charCodeAt(last))) last--;
+        if (last >= pos) {
+          // A word or number last divides (x / 2); punctuation last starts an operand (x < /re/).
+          started = true;
+          prev = Prev.Other;
+          divides = isIdentifierPart(text.charCodeAt(last));
+        }
+        pos = end;
+      }
+    }
     // Trivia.
     const ch = text.charCodeAt(pos);
     if (isAsciiSpace(ch)) {
@@ -196,7 +201,7 @@ function cutRanges(text: string): number[] | null {
       const next = text.charCodeAt(pos + 1);
       if (next === 47) {
         const end = lineEnd(text, pos);
-        if (started) cuts.push(pos, end, 0);
+        if (started) cutCount = addCut(cuts, cutCount, pos, end, 0);
         pos = end;
         continue;
       }
@@ -205,8 +210,8 @@ function cutRanges(text: string): number[] | null {
         if (close === -1) return null;
         if (started) {
           // A comment holding a line break still ends a line (automatic semicolons depend on it).
-          const breakAt = lineBreakFrom(pos);
-          cuts.push(pos, close + 2, breakAt !== -1 && breakAt < close ? 2 : 1);
+          if (nextBreak !== -1 && nextBreak < pos) nextBreak = text.indexOf('\n', pos);
+          cutCount = addCut(cuts, cutCount, pos, close + 2, nextBreak !== -1 && nextBreak < close ? 2 : 1);
         }
         pos = close + 2;
         continue;
@@ -227,27 +232,34 @@ function cutRanges(text: string): number[] | null {
       if (word === Keyword.Import || word === Keyword.Require) {
         const paren = skipTrivia(text, end);
         const next = text.charCodeAt(paren);
-        if (word === Keyword.Import && next === 46) keepEnclosing(); // import.meta makes the file a module
+        if (word === Keyword.Import && next === 46) keepEnclosing(depth); // import.meta makes the file a module
         else if (next === 40 && opensWithString(text, paren)) {
-          keepEnclosing();
+          keepEnclosing(depth);
           if (word === Keyword.Import) {
             // import('x', { with: ... }): the attributes of an import type are read, so braces in here stay.
-            pos = paren;
-            open(Context.Paren, true, true);
-            pos++;
-            setPrev(Prev.Other, false);
+            depth = openBracket(depth, Context.Paren, KEEP | KEEP_INSIDE, paren, cutCount);
+            keepInsideDepth++;
+            pos = paren + 1;
+            prev = Prev.Other;
+            divides = false;
             continue;
           }
         }
       } else if (afterDot && wordAt(CALL_METHODS_BY_LENGTH, text, pos, end - pos)) {
         const paren = skipTrivia(text, end);
         const next = text.charCodeAt(paren);
-        if ((next === 40 && opensWithString(text, paren)) || next === 60 /* type arguments */) keepEnclosing();
+        if ((next === 40 && opensWithString(text, paren)) || next === 60 /* type arguments */) keepEnclosing(depth);
       }
       pos = end;
-      if (word === Keyword.Function) functionHeader = true;
-      if (word === null) setPrev(Prev.Other, true);
-      else setPrev(PREV_OF_KEYWORD[word]!, !regexAfter(word));
+      if (word === null) {
+        prev = Prev.Other;
+        divides = true;
+      } else {
+        if (word === Keyword.Function) functionHeader = true;
+        // `import type {` and `export type {` list names; any other `type` is plain.
+        prev = word === Keyword.Type ? (prev === Prev.Import || prev === Prev.Export ? Prev.TypeList : Prev.Other) : PREV_OF_KEYWORD[word]!;
+        divides = !regexAfter(word);
+      }
       continue;
     }
 
@@ -255,33 +267,34 @@ function cutRanges(text: string): number[] | null {
       const end = stringEnd(text, pos, ch);
       if (end === -1) return null;
       // Megabytes of embedded assets are a value, not a module name: the parser need not scan them.
-      if (prev === Prev.Assign && end - pos > LONG_STRING) cuts.push(pos + 1, end - 1, 0);
+      if (end - pos > LONG_STRING && assigned(text, pos)) cutCount = addCut(cuts, cutCount, pos + 1, end - 1, 0);
       pos = end;
-      setPrev(Prev.String, true);
+      prev = Prev.String;
+      divides = true;
       continue;
     }
 
-    if (ch === 96 || (ch === 125 && depth > 0 && kinds[depth - 1] === Context.Template)) {
+    if (ch === 96 || (ch === 125 && depth > 0 && bracketKinds[depth - 1] === Context.Template)) {
       // A template from its start, or from the `}` that ends a substitution.
-      if (ch === 125) close();
+      if (ch === 125) depth--;
       const end = templatePartEnd(text, pos + 1);
       if (end === -1) return null;
       if (text.charCodeAt(end - 1) === 96) {
-        pos = end;
-        setPrev(Prev.String, true);
+        prev = Prev.String;
+        divides = true;
       } else {
-        open(Context.Template, true, false);
-        pos = end;
-        setPrev(Prev.Other, false);
+        depth = openBracket(depth, Context.Template, KEEP, pos, cutCount);
+        prev = Prev.Other;
+        divides = false;
       }
+      pos = end;
       continue;
     }
 
     switch (ch) {
       case 123: {
         // {
-        const topLevel = depth === 0;
-        const pattern = topLevel && (prev === Prev.Declare || prev === Prev.Comma);
+        const pattern = depth === 0 && (prev === Prev.Declare || prev === Prev.Comma);
         const keep =
           keepInsideDepth > 0 ||
           pattern ||
@@ -289,20 +302,24 @@ function cutRanges(text: string): number[] | null {
           prev === Prev.Import ||
           prev === Prev.Export ||
           prev === Prev.Attributes ||
-          (prev === Prev.Type && (prevBefore === Prev.Import || prevBefore === Prev.Export));
-        open(Context.Brace, keep, pattern);
+          prev === Prev.TypeList;
+        depth = openBracket(depth, Context.Brace, (keep ? KEEP : 0) | (pattern ? KEEP_INSIDE : 0), pos, cutCount);
+        if (pattern) keepInsideDepth++;
         functionHeader = false;
         pos++;
-        setPrev(Prev.Other, false);
+        prev = Prev.Other;
+        divides = false;
         continue;
       }
       case 125: {
         // }
-        if (depth === 0 || kinds[depth - 1] !== Context.Brace) return null;
-        const brace = close();
-        if (!keeps[brace]) cutInside(brace);
+        if (depth === 0 || bracketKinds[depth - 1] !== Context.Brace) return null;
+        const flags = bracketFlags[--depth]!;
+        if (flags & KEEP_INSIDE) keepInsideDepth--;
+        if (!(flags & KEEP)) cutCount = cutInside(cuts, depth, pos);
         pos++;
-        setPrev(Prev.Other, true);
+        prev = Prev.Other;
+        divides = true;
         continue;
       }
       case 40:
@@ -310,49 +327,46 @@ function cutRanges(text: string): number[] | null {
         // ( [   a bracket opened right after `const` at the top level is an array binding pattern
         const pattern = ch === 91 && depth === 0 && (prev === Prev.Declare || prev === Prev.Comma);
         // A paren stays whole unless it turns out to be a parameter list that holds no word the index reads.
-        open(ch === 40 ? Context.Paren : Context.Bracket, ch === 91, pattern);
-        parameters[depth - 1] = ch === 40 && functionHeader;
+        const flags = ch === 40 ? (functionHeader ? PARAMETERS : 0) : KEEP | (pattern ? KEEP_INSIDE : 0);
+        depth = openBracket(depth, ch === 40 ? Context.Paren : Context.Bracket, flags, pos, cutCount);
+        if (pattern) keepInsideDepth++;
         functionHeader = false;
         pos++;
-        setPrev(Prev.Other, false);
+        prev = Prev.Other;
+        divides = false;
         continue;
       }
       case 41:
       case 93: {
         // ) ]
-        if (depth === 0 || kinds[depth - 1] !== (ch === 41 ? Context.Paren : Context.Bracket)) return null;
-        const bracket = close();
+        if (depth === 0 || bracketKinds[depth - 1] !== (ch === 41 ? Context.Paren : Context.Bracket)) return null;
+        const flags = bracketFlags[--depth]!;
+        if (flags & KEEP_INSIDE) keepInsideDepth--;
         // Parameters (of a function, or before `=>`) are read by nothing the index keeps, and `()` is valid there.
-        if (ch === 41 && !keeps[bracket] && keepInsideDepth === 0 && (parameters[bracket] || arrowFollows(text, pos + 1))) cutInside(bracket);
+        if (ch === 41 && !(flags & KEEP) && keepInsideDepth === 0 && (flags & PARAMETERS || arrowFollows(text, pos + 1))) {
+          cutCount = cutInside(cuts, depth, pos);
+        }
         pos++;
-        setPrev(Prev.Other, true);
+        prev = Prev.Other;
+        divides = true;
         continue;
       }
       case 44:
         pos++;
-        setPrev(Prev.Comma, false);
+        prev = Prev.Comma;
+        divides = false;
         continue;
-      case 61: {
-        // = (not ==, ===, =>)
-        const next = text.charCodeAt(pos + 1);
-        if (next === 61 || next === 62) {
-          pos += 2;
-          setPrev(Prev.Other, false);
-        } else {
-          pos++;
-          setPrev(Prev.Assign, false);
-        }
-        continue;
-      }
       case 46: {
         // .  (or a number like .5)
         const next = text.charCodeAt(pos + 1);
         if (next >= 48 && next <= 57) {
           pos = numberEnd(text, pos + 1);
-          setPrev(Prev.Other, true);
+          prev = Prev.Other;
+          divides = true;
         } else {
           pos += next === 46 && text.charCodeAt(pos + 2) === 46 ? 3 : 1;
-          setPrev(next === 46 ? Prev.Other : Prev.Dot, false);
+          prev = next === 46 ? Prev.Other : Prev.Dot;
+          divides = false;
         }
         continue;
       }
@@ -360,64 +374,109 @@ function cutRanges(text: string): number[] | null {
         // ?. is a property access unless a digit follows (a ? .5 : b)
         const next = text.charCodeAt(pos + 1);
         const digit = text.charCodeAt(pos + 2);
-        if (next === 46 && !(digit >= 48 && digit <= 57)) {
-          pos += 2;
-          setPrev(Prev.Dot, false);
-        } else {
-          pos++;
-          setPrev(Prev.Other, false);
-        }
+        const access = next === 46 && !(digit >= 48 && digit <= 57);
+        pos += access ? 2 : 1;
+        prev = access ? Prev.Dot : Prev.Other;
+        divides = false;
         continue;
       }
       case 33:
         // A `!` after an expression is a non-null assertion (x! / 2), unless it starts `!=`.
         pos++;
-        if (text.charCodeAt(pos) === 61) setPrev(Prev.Other, false);
-        else setPrev(Prev.Other, divides);
+        prev = Prev.Other;
+        if (text.charCodeAt(pos) === 61) divides = false;
         continue;
       case 43:
       case 45:
         // ++ and -- keep what the expression before them was; + and - start a new operand.
+        prev = Prev.Other;
         if (text.charCodeAt(pos + 1) === ch) {
           pos += 2;
-          setPrev(Prev.Other, divides);
         } else {
           pos++;
-          setPrev(Prev.Other, false);
+          divides = false;
         }
         continue;
       case 47: {
         // / (comments were taken above): a division after an expression, else a regular expression
         if (divides) {
           pos++;
-          setPrev(Prev.Other, false);
+          prev = Prev.Other;
+          divides = false;
           continue;
         }
         const end = regexEnd(text, pos);
         if (end === -1) return null;
         pos = end;
-        setPrev(Prev.Other, true);
+        prev = Prev.Other;
+        divides = true;
         continue;
       }
       default:
         if (ch >= 48 && ch <= 57) {
           pos = numberEnd(text, pos);
-          setPrev(Prev.Other, true);
+          prev = Prev.Other;
+          divides = true;
           continue;
         }
-        if (ch === 35 || ch === 64 || ch === 92 || ch > 127) {
-          // #private, @decorator, an escaped identifier, a non-ASCII character that is not a space: none ends an
-          // expression, and none can open or close anything.
-          pos++;
-          setPrev(Prev.Other, false);
-          if (ch === 92 || ch > 127) return null;
-          continue;
-        }
+        // An escaped identifier or a non-ASCII character that is not a space: not lexed here.
+        if (ch === 92 || ch > 127) return null;
+        // Any other punctuation (#private, @decorator, `=` after a `.`, ...) ends no expression and opens nothing.
         pos++;
-        setPrev(Prev.Other, false);
+        prev = Prev.Other;
+        divides = false;
     }
   }
-  return depth === 0 ? cuts : null;
+  if (depth !== 0) return null;
+  cuts.length = cutCount;
+  return cuts;
+}
+
+/** Opens a bracket at `depth` and gives the new depth. */
+function openBracket(depth: number, kind: Context, flags: number, start: number, cutCount: number): number {
+  if (depth === bracketKinds.length) {
+    bracketKinds = grown(bracketKinds, new Uint8Array(depth * 2));
+    bracketFlags = grown(bracketFlags, new Uint8Array(depth * 2));
+    bracketStarts = grown(bracketStarts, new Int32Array(depth * 2));
+    bracketCuts = grown(bracketCuts, new Int32Array(depth * 2));
+  }
+  bracketKinds[depth] = kind;
+  bracketFlags[depth] = flags;
+  bracketStarts[depth] = start;
+  bracketCuts[depth] = cutCount;
+  return depth + 1;
+}
+
+function grown<T extends Uint8Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** A word the index reads: every bracket around it stays whole. */
+function keepEnclosing(depth: number): void {
+  for (let i = 0; i < depth; i++) bracketFlags[i]! |= KEEP;
+}
+
+/** Cuts what the bracket at `index`, closing at `pos`, holds, in place of every cut made inside it; the new cut count. */
+function cutInside(cuts: number[], index: number, pos: number): number {
+  const start = bracketStarts[index]! + 1;
+  const count = bracketCuts[index]!;
+  return pos > start ? addCut(cuts, count, start, pos, 0) : count;
+}
+
+/** Writes a cut triple at `count` (over any cuts dropped there) and gives the new count. */
+function addCut(cuts: number[], count: number, start: number, end: number, replacement: number): number {
+  cuts[count] = start;
+  cuts[count + 1] = end;
+  cuts[count + 2] = replacement;
+  return count + 3;
+}
+
+/** Whether the string at `pos` is assigned (`x = '...'`, not `x == '...'` or `=> '...'`). */
+function assigned(text: string, pos: number): boolean {
+  let before = pos - 1;
+  while (before >= 0 && isAsciiSpace(text.charCodeAt(before))) before--;
+  return text.charCodeAt(before) === 61 && text.charCodeAt(before - 1) !== 61;
 }
 
 function byLength<T>(words: readonly (readonly [string, T])[]): (readonly [string, T])[][] {

@@ -77,6 +77,9 @@ describe('outline', () => {
       'const d = a! / 2 / (a as number);',
       'export function f(x: number) { return x / 2 + (/}/.exec("}") ? 1 : 0); }',
       "export const g = () => { if (a) { return typeof /'/ } return a++ / 2; };",
+      // A keyword after a `.` is a name, so a `/` after it divides; `<` and `=` leave an operand to come.
+      'export const h = (o: any) => { const { x } = o; return o.return / 2 / o.default + (x < /{/.source.length ? 1 : 0); };',
+      'export const i = a.b.c /* } */ / 2, j = a ? /{/ : /}/;',
     ].join('\n'),
     'templates': [
       'export const t = `a ${`b ${ { c: 1 }.c } }`} {`;',
