@@ -1,8 +1,14 @@
 // The `kg` command line: a thin shell over the library API.
 
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type * as Commander from 'commander';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
 import { QUERY_KINDS } from './query-kinds.js';
+
+// commander is CommonJS: required directly, it loads in ~12 ms instead of ~20 through its ESM wrapper (which also makes
+// Node scan its source for exports), on every kg command.
+const { Command, CommanderError, InvalidArgumentError, Option } = createRequire(import.meta.url)('commander') as typeof Commander;
+type Command = Commander.Command;
 
 /** Runs `kg` with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
