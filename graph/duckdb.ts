@@ -77,11 +77,39 @@ function requirePacked(root: string, definitions: ReadonlyMap<string, ModuleFunc
         const found = [base, `${base}.js`, `${base}/index.js`].find((candidate) => definitions.has(candidate));
         if (found) return load(found);
       }
+      if (specifier === BINDINGS) return (bindings ??= loadBindings(real));
       return real(specifier);
     };
     definitions.get(name)!(module.exports, require, module, filename, dirname(filename));
     return module.exports;
   };
+  let bindings: unknown;
   if (!definitions.has(entry)) throw new Error(`no ${entry} in the pack`);
   return load(entry);
+}
+
+const BINDINGS = '@duckdb/node-bindings';
+
+/**
+ * The native bindings. On Linux, @duckdb/node-bindings asks detect-libc whether the C library is glibc or musl, which
+ * costs every process ~5 ms; but npm installs only the build whose `libc` field matches the system, so when exactly one
+ * of the two builds is installed, that is the one the package would pick. Anything else is left to the package.
+ */
+function loadBindings(real: NodeJS.Require): unknown {
+  if (process.platform !== 'linux') return real(BINDINGS);
+  let fromBindings: NodeJS.Require;
+  try {
+    fromBindings = createRequire(real.resolve(BINDINGS));
+  } catch {
+    return real(BINDINGS);
+  }
+  const build = `${BINDINGS}-${process.platform}-${process.arch}`;
+  const installed = [build, `${build}-musl`].flatMap((name) => {
+    try {
+      return [fromBindings.resolve(`${name}/duckdb.node`)];
+    } catch {
+      return [];
+    }
+  });
+  return installed.length === 1 ? fromBindings(installed[0]!) : real(BINDINGS);
 }

@@ -1,8 +1,13 @@
 // Finds the files of a workspace worth indexing: honours .gitignore, skips node_modules, binaries and large files.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type * as IgnoreModule from 'ignore';
+import type { Ignore } from 'ignore';
+
+// ignore is CommonJS: required directly, Node does not scan its source for named exports first (~3 ms a process).
+const ignore = createRequire(import.meta.url)('ignore') as typeof IgnoreModule.default;
 
 export interface DiscoveredFile {
   /** Workspace-relative, forward slashes. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadDuckDB } from '../../graph/duckdb.js';
 
@@ -33,5 +34,14 @@ describe('loading DuckDB packed', () => {
       connection.closeSync();
       instance.closeSync();
     }
+  });
+
+  it.runIf(process.platform === 'linux')('loads the one native build npm installed without asking detect-libc', () => {
+    home = mkdtempSync(join(tmpdir(), 'kg-duckdb-bindings-'));
+    process.env.KG_HOME = home;
+    loadDuckDB();
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    expect(loaded.some((file) => file.endsWith('duckdb.node'))).toBe(true);
+    expect(loaded.filter((file) => file.includes(`${join('node_modules', 'detect-libc')}`))).toEqual([]);
   });
 });
