@@ -2,7 +2,8 @@
 // the compiler parses a fraction of the file. A cold parser costs about three times its warm speed, and most of a
 // file is function, class and object bodies that hold no import, command or route: the outline keeps the top-level
 // statements whole and every block that holds one of those words, and cuts comments after the file's leading ones,
-// the parameter lists of functions and arrows, and long strings assigned to a name.
+// the parameter lists of functions and arrows, the names an import or re-export lists (only its module is read), and
+// long strings assigned to a name.
 //
 // `{` ... `}` with nothing inside is valid wherever a brace block is (a block, an object or type literal, a class,
 // interface, enum or namespace body, a binding pattern), and `()` wherever a parameter list is, so the outline parses
@@ -133,6 +134,7 @@ const DOUBLE_QUOTED = /(?:[^"\\\n\r]|\\(?:\r\n|[^]))*"/y;
 const KEEP = 1; // the bracket stays whole
 const KEEP_INSIDE = 2; // every brace inside it stays whole (a binding pattern)
 const PARAMETERS = 4; // a paren that is a function's parameter list
+const NAMES = 8; // the names of an import or export clause: cut when `from` follows (only the module name is read)
 let bracketKinds = new Uint8Array(64);
 let bracketFlags = new Uint8Array(64);
 let bracketStarts = new Int32Array(64);
@@ -295,15 +297,13 @@ function cutRanges(text: string): number[] | null {
       case 123: {
         // {
         const pattern = depth === 0 && (prev === Prev.Declare || prev === Prev.Comma);
+        const names = prev === Prev.Import || prev === Prev.Export || prev === Prev.TypeList;
         const keep =
           keepInsideDepth > 0 ||
           pattern ||
           prev === Prev.String || // declare module 'x' { ... }
-          prev === Prev.Import ||
-          prev === Prev.Export ||
-          prev === Prev.Attributes ||
-          prev === Prev.TypeList;
-        depth = openBracket(depth, Context.Brace, (keep ? KEEP : 0) | (pattern ? KEEP_INSIDE : 0), pos, cutCount);
+          prev === Prev.Attributes;
+        depth = openBracket(depth, Context.Brace, (keep ? KEEP : names ? NAMES : 0) | (pattern ? KEEP_INSIDE : 0), pos, cutCount);
         if (pattern) keepInsideDepth++;
         functionHeader = false;
         pos++;
@@ -316,7 +316,8 @@ function cutRanges(text: string): number[] | null {
         if (depth === 0 || bracketKinds[depth - 1] !== Context.Brace) return null;
         const flags = bracketFlags[--depth]!;
         if (flags & KEEP_INSIDE) keepInsideDepth--;
-        if (!(flags & KEEP)) cutCount = cutInside(cuts, depth, pos);
+        // `import { a, b } from` and `export { a } from` name a module; `export { a }` alone declares the file's symbols.
+        if (!(flags & KEEP) && (!(flags & NAMES) || wordFollows(text, pos + 1, 'from'))) cutCount = cutInside(cuts, depth, pos);
         pos++;
         prev = Prev.Other;
         divides = true;
@@ -548,6 +549,12 @@ function skipTrivia(text: string, pos: number): number {
       pos = close + 2;
     } else return pos;
   }
+}
+
+/** Whether the next token from `pos` is the word `word`. */
+function wordFollows(text: string, pos: number, word: string): boolean {
+  const at = skipTrivia(text, pos);
+  return text.startsWith(word, at) && !isIdentifierPart(text.charCodeAt(at + word.length));
 }
 
 /** Whether `=>` is the next token from `pos`. */

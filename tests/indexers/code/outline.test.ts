@@ -186,13 +186,16 @@ describe('outline', () => {
     });
   }
 
-  it('cuts bodies and comments, keeps the blocks that hold what the index reads', () => {
+  it('cuts bodies, comments and import names, keeps the blocks that hold what the index reads', () => {
     const text = [
       '/// <reference path="./g.d.ts" />',
       "import { a } from './a';",
+      "import type { T, U } from './t';",
       '/** Long documentation. */',
       'export function f() { const x = { y: 1 }; return x; }',
       "export function g() { if (a) { return 1 } return import('./b') }",
+      "export { a as b, type T } from './a'",
+      'export { f as h };',
     ].join('\n');
     expect(outline('export function f<T>(a: T, b: { c: T }): T;\nexport const g = (x: number) => x;\nexport const v = (1 + 2);')!.text).toBe(
       'export function f<T>(): T;\nexport const g = () => x;\nexport const v = (1 + 2);',
@@ -201,10 +204,13 @@ describe('outline', () => {
     expect(result.text).toBe(
       [
         '/// <reference path="./g.d.ts" />',
-        "import { a } from './a';",
+        "import {} from './a';",
+        "import type {} from './t';",
         ' ',
         'export function f() {}',
         "export function g() { if (a) {} return import('./b') }",
+        "export {} from './a'",
+        'export { f as h };',
       ].join('\n'),
     );
     const at = result.text.indexOf("import('./b')");
