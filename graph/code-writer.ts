@@ -54,6 +54,16 @@ export const EDGE_COLUMNS: Columns = [
   ['kind', 'varchar'],
   ['attrs', 'json'],
 ];
+const WORKSPACE_COLUMNS: Columns = [
+  ['id', 'varchar'],
+  ['root', 'varchar'],
+  ['indexed_at', 'varchar'], // an ISO string: the appender casts it to TIMESTAMPTZ
+  ['git_head', 'varchar'],
+];
+const META_COLUMNS: Columns = [
+  ['key', 'varchar'],
+  ['value', 'varchar'],
+];
 const INDEX_STATE_COLUMNS: Columns = [
   ['path', 'varchar'],
   ['hash', 'varchar'],
@@ -149,7 +159,13 @@ export function writeCodeIndex(store: GraphStore, write: CodeIndexWrite): Promis
 
 /** The workspace row and the index meta (indexed_at, git_head, workspace_root), inside a write. */
 export async function writeWorkspaceMeta(tx: WriteTx, write: WorkspaceMetaWrite): Promise<void> {
-  await tx.run(workspaceMetaStatements(write).join(';\n'));
+  if (!tx.empty) {
+    await tx.run(workspaceMetaStatements(write).join(';\n'));
+    return;
+  }
+  // A new graph has no workspace row and none of these keys: two appends, not four statements to plan (~5 ms).
+  await tx.append('workspaces', WORKSPACE_COLUMNS, [[workspaceId(write.root), write.root, write.indexedAt, write.gitHead]]);
+  await tx.append('meta', META_COLUMNS, Object.entries(indexMeta(write)));
 }
 
 interface WorkspaceMetaWrite {
@@ -163,13 +179,17 @@ function workspaceMetaStatements(write: WorkspaceMetaWrite): string[] {
   return [
     `DELETE FROM workspaces`,
     `INSERT INTO workspaces VALUES (${sqlLiteral(workspaceId(write.root))}, ${sqlLiteral(write.root)}, ${sqlLiteral(write.indexedAt)}::TIMESTAMPTZ, ${sqlLiteral(write.gitHead)})`,
-    ...metaStatements({
-      indexed_at: write.indexedAt,
-      git_head: write.gitHead,
-      workspace_root: write.root,
-      ...(write.historyFingerprint !== undefined ? { history_fingerprint: write.historyFingerprint } : {}),
-    }),
+    ...metaStatements(indexMeta(write)),
   ];
+}
+
+function indexMeta(write: WorkspaceMetaWrite): Record<string, string | null> {
+  return {
+    indexed_at: write.indexedAt,
+    git_head: write.gitHead,
+    workspace_root: write.root,
+    ...(write.historyFingerprint !== undefined ? { history_fingerprint: write.historyFingerprint } : {}),
+  };
 }
 
 /** Incremental changes to the code rows (see indexers/code/reindex.ts for how they are worked out). */

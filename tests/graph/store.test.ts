@@ -53,6 +53,29 @@ describe('GraphStore', () => {
     store.close();
   });
 
+  it('records the workspace row and index meta alike in a new graph and over an earlier index', async () => {
+    const store = await GraphStore.open({ path: join(dir, 'meta.duckdb') });
+    const rows = codeRows({ 'src/a.ts': {} });
+    const recorded = async () => ({
+      workspaces: await store.all(`SELECT id, root, strftime(indexed_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') AS at, git_head FROM workspaces`),
+      meta: await store.all(`SELECT key, value FROM meta WHERE key <> 'schema_version' ORDER BY key`),
+    });
+    // The first write goes to a graph this open created (appended), the second over it (deleted and inserted).
+    for (const [indexedAt, gitHead] of [['2026-01-01T00:00:00.000Z', null], ['2026-02-03T04:05:06.789Z', 'abc123']] as const) {
+      await writeCodeIndex(store, { root: '/ws/app', indexedAt, gitHead, historyFingerprint: `fp-${indexedAt}`, ...rows });
+      expect(await recorded(), indexedAt).toEqual({
+        workspaces: [{ id: expect.stringMatching(/^app-/), root: '/ws/app', at: indexedAt.slice(0, -1), git_head: gitHead }],
+        meta: [
+          { key: 'git_head', value: gitHead },
+          { key: 'history_fingerprint', value: `fp-${indexedAt}` },
+          { key: 'indexed_at', value: indexedAt },
+          { key: 'workspace_root', value: '/ws/app' },
+        ],
+      });
+    }
+    store.close();
+  });
+
   it('queues writes so concurrent callers each land, in order', async () => {
     const store = await GraphStore.open({ path: join(dir, 'queue.duckdb') });
     await Promise.all(
