@@ -189,12 +189,12 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean, origin?: Origin
       if (literal) addImport(literal, { typeOnly: false, dynamic: true, reExport: false, form: 'dynamic' });
       return;
     }
-    if (tsc.isIdentifier(call.expression) && call.expression.text === 'require' && call.arguments.length === 1 && literal) {
+    if (tsc.isIdentifier(call.expression) && tsc.idText(call.expression) === 'require' && call.arguments.length === 1 && literal) {
       addImport(literal, { typeOnly: false, dynamic: false, reExport: false, form: 'require' });
       return;
     }
     if (!tsc.isPropertyAccessExpression(call.expression) || !literal) return;
-    const method = call.expression.name.text;
+    const method = tsc.idText(call.expression.name);
     if (method === COMMAND_METHOD) {
       const spec = own(literal.text.trim());
       if (spec === '') return;
@@ -266,8 +266,8 @@ export function linesOf(file: ts.SourceFile, isJs: boolean, origin?: Origin): Li
   const text = origin?.text ?? file.text;
   // In JavaScript an import can sit inside JSDoc, where the compiler also skips the `*` that starts a line.
   if (!origin && (isJs || !onlyLineFeeds(text))) {
-    const of = (pos: number) => file.getLineAndCharacterOfPosition(pos).line + 1;
-    return { of, start: (node) => of(node.getStart(file)) };
+    const of = (pos: number) => tsc.getLineAndCharacterOfPosition(file, pos).line + 1;
+    return { of, start: (node) => of(startOf(node, file)) };
   }
   const toOriginal = origin ? origin.toOriginal : (pos: number) => pos;
   let starts: number[] | null = null;
@@ -303,6 +303,14 @@ function lineStarts(text: string): number[] {
 }
 
 /**
+ * `node.getStart(file)`, which is the language service's method on nodes (the trimmed compiler has no language
+ * service, ./trim-compiler.ts): the compiler function that method calls.
+ */
+function startOf(node: ts.Node, file: ts.SourceFile): number {
+  return (tsc as unknown as { getTokenPosOfNode(node: ts.Node, file: ts.SourceFile): number }).getTokenPosOfNode(node, file);
+}
+
+/**
  * `node.getStart(file)` for text whose only line breaks are `\n`: skips whitespace and comments from `node.pos`.
  * Anything the compiler's skipTrivia treats specially (a missing node, non-ASCII whitespace, a shebang, a merge
  * conflict marker) is left to the compiler.
@@ -310,7 +318,7 @@ function lineStarts(text: string): number[] {
 function tokenStart(file: ts.SourceFile, node: ts.Node): number {
   const text = file.text;
   let pos = node.pos;
-  if (pos === node.end) return node.getStart(file);
+  if (pos === node.end) return startOf(node, file);
   for (;;) {
     const ch = text.charCodeAt(pos);
     if (ch === 32 || ch === 10 || ch === 13 || ch === 9 || ch === 11 || ch === 12) {
@@ -322,7 +330,7 @@ function tokenStart(file: ts.SourceFile, node: ts.Node): number {
       const end = text.indexOf('*/', pos + 2);
       pos = end === -1 ? text.length : end + 2;
     } else if (ch > 127 || ch === 35 || ch === 60 || ch === 61 || ch === 62 || ch === 124) {
-      return node.getStart(file);
+      return startOf(node, file);
     } else {
       return pos;
     }
@@ -395,7 +403,7 @@ function hasJsDoc(node: ts.Node): node is ts.Node & { jsDoc: ts.JSDoc[] } {
 // `.command('x').description('...')`: the call is the object of a `.description(...)` property access.
 function chainedDescription(call: ts.CallExpression): string | null {
   const access = call.parent;
-  if (!access || !tsc.isPropertyAccessExpression(access) || access.name.text !== 'description') return null;
+  if (!access || !tsc.isPropertyAccessExpression(access) || tsc.idText(access.name) !== 'description') return null;
   const outer = access.parent;
   if (!outer || !tsc.isCallExpression(outer)) return null;
   const first = outer.arguments[0];
@@ -435,8 +443,8 @@ function collectSymbols(file: ts.SourceFile, out: SymbolFact[], lines: Lines): v
     if (tsc.isExportDeclaration(statement)) {
       if (statement.moduleSpecifier || !statement.exportClause || !tsc.isNamedExports(statement.exportClause)) continue;
       for (const element of statement.exportClause.elements) {
-        const local = (element.propertyName ?? element.name).text;
-        add(element.name.text, localKinds().get(local) ?? (statement.isTypeOnly || element.isTypeOnly ? 'type' : 'variable'), element);
+        const local = exportName(element.propertyName ?? element.name);
+        add(exportName(element.name), localKinds().get(local) ?? (statement.isTypeOnly || element.isTypeOnly ? 'type' : 'variable'), element);
       }
       continue;
     }
@@ -464,12 +472,18 @@ function declarationKind(node: ts.Statement): string | null {
 function declaredNames(node: ts.Statement): string[] {
   if (tsc.isVariableStatement(node)) return node.declarationList.declarations.flatMap((d) => bindingNames(d.name));
   const name = (node as ts.DeclarationStatement).name;
-  return name && tsc.isIdentifier(name) ? [name.text] : [];
+  return name && tsc.isIdentifier(name) ? [tsc.idText(name)] : [];
 }
 
 function bindingNames(name: ts.BindingName): string[] {
-  if (tsc.isIdentifier(name)) return [name.text];
+  if (tsc.isIdentifier(name)) return [tsc.idText(name)];
   return name.elements.flatMap((element) => (tsc.isOmittedExpression(element) ? [] : bindingNames(element.name)));
+}
+
+// An identifier's `text` is the language service's getter (the trimmed compiler has none): names are read through the
+// compiler's functions instead.
+function exportName(name: ts.ModuleExportName): string {
+  return tsc.isIdentifier(name) ? tsc.idText(name) : name.text;
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_FILE_BYTES, discoverFiles, type SkippedFile } from './disco
 import { indexStateOf, processFile, ResolutionEnv } from './process-file.js';
 import { CodeRowsBuilder } from './rows.js';
 import { isConfigPath } from './tsconfig.js';
+import { withWholeCompilerOnGap } from './ts.js';
 import { saveCompilerCache } from './typescript.js';
 
 export { DEFAULT_COMPILER_OPTIONS } from './tsconfig.js';
@@ -35,7 +36,11 @@ const PROGRESS_EVERY = 50;
 const YIELD_EVERY_MS = 10;
 
 /** Indexes the TypeScript/JavaScript code of the workspace at `root` (absolute). */
-export async function indexCode(root: string, options: CodeIndexOptions = {}): Promise<CodeIndexResult> {
+export function indexCode(root: string, options: CodeIndexOptions = {}): Promise<CodeIndexResult> {
+  return withWholeCompilerOnGap(() => indexCodeOnce(root, options));
+}
+
+async function indexCodeOnce(root: string, options: CodeIndexOptions): Promise<CodeIndexResult> {
   const progress = options.onProgress ?? (() => undefined);
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   progress('discover', 0, 1);

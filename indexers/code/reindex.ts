@@ -7,6 +7,7 @@ import { DEFAULT_MAX_FILE_BYTES, DiscoveryFilter, type DiscoveredFile, type Skip
 import { indexStateOf, processFile, ResolutionEnv } from './process-file.js';
 import { CodeRowsBuilder } from './rows.js';
 import { isConfigPath } from './tsconfig.js';
+import { withWholeCompilerOnGap } from './ts.js';
 import { saveCompilerCache } from './typescript.js';
 
 export interface CodeDelta {
@@ -40,12 +41,22 @@ const GLOBAL_INPUT = /(?:^|\/)(?:package\.json|\.gitignore)$/;
  * deleted) against `previous`, the index state of the last index. `storedImports` reads the imports the last
  * index kept, by path; it is called only when files appeared or disappeared and the others are resolved again.
  */
-export async function reindexCode(
+export function reindexCode(
   root: string,
   previous: ReadonlyMap<string, IndexedFileState>,
   candidates: Iterable<string>,
   storedImports: () => Promise<ReadonlyMap<string, StoredImport[]>>,
   options: { maxFileBytes?: number } = {},
+): Promise<CodeUpdate> {
+  return withWholeCompilerOnGap(() => reindexCodeOnce(root, previous, candidates, storedImports, options));
+}
+
+async function reindexCodeOnce(
+  root: string,
+  previous: ReadonlyMap<string, IndexedFileState>,
+  candidates: Iterable<string>,
+  storedImports: () => Promise<ReadonlyMap<string, StoredImport[]>>,
+  options: { maxFileBytes?: number },
 ): Promise<CodeUpdate> {
   if (previous.size === 0) return { kind: 'full', reason: 'nothing indexed yet' };
   const paths = [...new Set(candidates)].sort();

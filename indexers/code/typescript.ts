@@ -1,28 +1,54 @@
 // Loads the TypeScript compiler that ts-morph carries with a V8 code cache, so each kg process starts fast:
-// compiling the 9 MB compiler costs ~130 ms per process, ~45 ms with the cache (written once per kg home).
-// Use it through './ts.js'.
+// compiling the 9 MB compiler costs ~130 ms per process, ~45 ms with the cache (written once per kg home). What is
+// loaded is the part of the compiler the indexer runs (./trim-compiler.ts), kept under $KG_HOME/cache, unless that
+// cannot be made or once it fell short; then the whole compiler. Use it through './ts.js'.
 
 import { isAscii } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { ts as TypeScript } from 'ts-morph';
-import { codeCacheKey, compileCached, readCodeCache } from '../../graph/code-cache.js';
+import { codeCacheKey, codeCachePath, compileCached, readCodeCache, writeCodeCache } from '../../graph/code-cache.js';
+import { trimCompiler } from './trim-compiler.js';
 
 const requireFromHere = createRequire(import.meta.url);
-const compilerPath = createRequire(requireFromHere.resolve('ts-morph')).resolve('@ts-morph/common/dist/typescript.js');
+/** The whole compiler's script. */
+export const COMPILER_PATH = createRequire(requireFromHere.resolve('ts-morph')).resolve('@ts-morph/common/dist/typescript.js');
+const compilerPath = COMPILER_PATH;
+const key = codeCacheKey(compilerPath);
+/** The trimmed compiler's name in the cache. */
+export const TRIMMED = `typescript-${key}.trimmed.js`;
+/** Left in the cache when the trimmed compiler fell short: from then on, every process loads the whole one. */
+export const TRIM_FAILED = `typescript-${key}.trimmed.failed`;
 
-const loaded = load();
+interface Loaded {
+  ts: typeof TypeScript;
+  /** The file name its code runs under (a path in the cache for the trimmed compiler). */
+  filename: string;
+  trimmed: boolean;
+  saveCache(): void;
+}
+
+let loaded = loadTrimmed() ?? loadWhole();
 
 /** The compiler module itself. */
-export const loadedCompiler: typeof TypeScript = loaded.ts;
+export function loadedCompiler(): typeof TypeScript {
+  return loaded.ts;
+}
 
-// Anything that later requires ts-morph finds this same compiler already loaded.
-const cached = new Module(compilerPath);
-cached.filename = compilerPath;
-cached.loaded = true;
-cached.exports = loaded.ts;
-(Module as unknown as { _cache: Record<string, Module> })._cache[compilerPath] = cached;
+/** Whether `error` is a call into the trimmed compiler reaching a module it left out. */
+export function isTrimmedCompilerGap(error: unknown): boolean {
+  return loaded.trimmed && error instanceof ReferenceError && (error.stack ?? '').includes(loaded.filename);
+}
+
+/** Loads the whole compiler in place of the trimmed one, for this process and (by a mark in the cache) later ones. */
+export function loadWholeCompiler(): typeof TypeScript {
+  if (loaded.trimmed) {
+    writeCodeCache(TRIM_FAILED, `${new Date().toISOString()}\n`);
+    loaded = loadWhole();
+  }
+  return loaded.ts;
+}
 
 /**
  * Writes the code cache if there was none (or V8 rejected it). Called after real work, so the cache
@@ -40,13 +66,46 @@ function compilerSource(knownAscii: boolean): { source: string; ascii: boolean }
   return { source: bytes.toString(ascii ? 'latin1' : 'utf8'), ascii };
 }
 
-function load(): { ts: typeof TypeScript; saveCache(): void } {
-  const key = codeCacheKey(compilerPath);
+/** The trimmed compiler, made and cached on first use; undefined when it cannot be made, or fell short before. */
+function loadTrimmed(): Loaded | undefined {
+  if (existsSync(codeCachePath(TRIM_FAILED))) return undefined;
+  // Written only from ASCII, so read as Latin-1.
+  let source = readCodeCache(TRIMMED)?.toString('latin1');
+  if (source === undefined) {
+    const whole = compilerSource(false);
+    const trimmed = whole.ascii ? trimCompiler(whole.source) : null;
+    if (trimmed === null) return undefined;
+    writeCodeCache(TRIMMED, Buffer.from(trimmed, 'latin1'));
+    source = trimmed;
+  }
+  const filename = codeCachePath(TRIMMED);
+  try {
+    return { ...run(source, filename, `${TRIMMED}.v8cache`), filename, trimmed: true };
+  } catch {
+    // Its top level needed a module it left out (a compiler laid out otherwise): never try it again.
+    writeCodeCache(TRIM_FAILED, `${new Date().toISOString()}\n`);
+    return undefined;
+  }
+}
+
+function loadWhole(): Loaded {
   const cacheName = (encoding: string) => `typescript-${key}.${encoding}.v8cache`;
   const asciiCache = readCodeCache(cacheName('ascii'));
-  const cachedData = asciiCache ?? readCodeCache(cacheName('utf8'));
   const { source, ascii } = compilerSource(asciiCache !== undefined);
-  const { script, save } = compileCached(Module.wrap(source), compilerPath, cacheName(ascii ? 'ascii' : 'utf8'), cachedData);
+  const whole = run(source, compilerPath, cacheName(ascii ? 'ascii' : 'utf8'), asciiCache ?? readCodeCache(cacheName('utf8')));
+  // Anything that later requires ts-morph finds this same compiler already loaded (never the trimmed one: ts-morph
+  // runs the language service).
+  const cached = new Module(compilerPath);
+  cached.filename = compilerPath;
+  cached.loaded = true;
+  cached.exports = whole.ts;
+  (Module as unknown as { _cache: Record<string, Module> })._cache[compilerPath] = cached;
+  return { ...whole, filename: compilerPath, trimmed: false };
+}
+
+/** Runs compiler source as the CommonJS module at compilerPath, under `filename`, with the code cache `cacheName`. */
+function run(source: string, filename: string, cacheName: string, cachedData?: Buffer): { ts: typeof TypeScript; saveCache(): void } {
+  const { script, save } = compileCached(Module.wrap(source), filename, cacheName, cachedData ?? readCodeCache(cacheName));
   const module = { exports: {} as typeof TypeScript };
   const wrapper = script.runInThisContext() as (
     exports: unknown,
