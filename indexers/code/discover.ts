@@ -1,6 +1,6 @@
 // Finds the files of a workspace worth indexing: honours .gitignore, skips node_modules, binaries and large files.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as IgnoreModule from 'ignore';
@@ -27,7 +27,12 @@ export interface SkippedFile {
 export interface Discovery {
   files: DiscoveredFile[];
   skipped: SkippedFile[];
+  /** What every folder the walk read holds (ignored entries too), by absolute folder path. */
+  listings: FolderListings;
 }
+
+/** A folder's entries by name: a regular file, a folder, or anything else (a link: only a stat can tell). */
+export type FolderListings = Map<string, Map<string, 'file' | 'folder' | 'other'>>;
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
@@ -59,6 +64,8 @@ export interface WalkHandlers {
   onFile(path: string, abs: string): void;
   onBuildOutput?(path: string): void;
   onUnreadable?(path: string): void;
+  /** Every folder read, with all its entries, before any is filtered. */
+  onFolder?(abs: string, entries: readonly Dirent[]): void;
 }
 
 /**
@@ -75,6 +82,7 @@ export function walkWorkspace(root: string, handlers: WalkHandlers): void {
       handlers.onUnreadable?.(dir || '.');
       return;
     }
+    handlers.onFolder?.(abs, entries);
     const own = entries.some((e) => e.name === '.gitignore' && e.isFile()) ? readIgnore(join(abs, '.gitignore')) : null;
     const active = own ? [...scopes, { base: dir, rules: own }] : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -99,8 +107,12 @@ export function walkWorkspace(root: string, handlers: WalkHandlers): void {
 export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Discovery {
   const files: DiscoveredFile[] = [];
   const skipped: SkippedFile[] = [];
+  const listings: FolderListings = new Map();
   walkWorkspace(root, {
     wants: (name) => INDEXED_FILE.test(name),
+    onFolder(abs, entries) {
+      listings.set(abs, new Map(entries.map((entry) => [entry.name, entry.isFile() ? 'file' : entry.isDirectory() ? 'folder' : 'other'])));
+    },
     onBuildOutput: (path) => skipped.push({ path, reason: 'build_output' }),
     onUnreadable: (path) => skipped.push({ path, reason: 'unreadable' }),
     onFile(path, abs) {
@@ -116,7 +128,7 @@ export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTE
       else files.push({ path, abs, size: stat.size, mtimeMs: stat.mtimeMs });
     },
   });
-  return { files, skipped };
+  return { files, skipped, listings };
 }
 
 export type Admission =

@@ -46,7 +46,7 @@ async function indexCodeOnce(root: string, options: CodeIndexOptions): Promise<C
   progress('discover', 0, 1);
   const discovery = discoverFiles(root, maxFileBytes);
   const configPaths = discovery.files.filter((file) => isConfigPath(file.path)).map((file) => file.abs);
-  const env = new ResolutionEnv(root, configPaths);
+  const env = new ResolutionEnv(root, configPaths, discovery.listings);
 
   const builder = new CodeRowsBuilder();
   const indexState: IndexStateRow[] = [];

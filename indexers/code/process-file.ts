@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IndexStateRow } from '../../graph/records.js';
-import type { DiscoveredFile } from './discover.js';
+import type { DiscoveredFile, FolderListings } from './discover.js';
 import { looksBinary } from './discover.js';
 import { extractFacts, onlyLineFeeds, type FileFacts, type ImportFact, type Origin } from './extract.js';
 import { outline } from './outline.js';
@@ -33,11 +33,13 @@ export type FileResult =
 
 /** The tsconfigs of a workspace with one resolver (and its caches) per project. */
 export class ResolutionEnv {
-  private readonly host = cachedHost();
+  private readonly host: ts.ModuleResolutionHost;
   private readonly resolvers = new Map<Project, ProjectResolver>();
   readonly projects: Projects;
 
-  constructor(readonly root: string, configPaths: readonly string[]) {
+  /** `listings`: the folders a discovery read, which answer most of the resolver's file probes. */
+  constructor(readonly root: string, configPaths: readonly string[], listings?: FolderListings) {
+    this.host = cachedHost(listings);
     this.projects = loadProjects(root, configPaths);
   }
 

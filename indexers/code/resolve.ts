@@ -3,6 +3,7 @@
 import { dirname, relative, resolve as resolvePath, sep } from 'node:path';
 import type { ts } from 'ts-morph';
 import { tsc } from './ts.js';
+import type { FolderListings } from './discover.js';
 import type { ImportFact } from './extract.js';
 import type { Project } from './tsconfig.js';
 
@@ -11,14 +12,28 @@ export type ImportTarget =
   | { kind: 'package'; name: string; resolved: boolean }
   | { kind: 'unresolved' };
 
-/** A module resolution host whose file-system probes are cached for one index run. */
-export function cachedHost(): ts.ModuleResolutionHost {
+/**
+ * A module resolution host whose file-system probes are cached for one index run. Probes in a folder the discovery
+ * read (`listings`) are answered from its entries, as a stat would answer them (a stat each cost ~10 us here, most
+ * of it building the Stats object); links, and every probe where names may differ in case only, still stat.
+ */
+export function cachedHost(listings: FolderListings = new Map()): ts.ModuleResolutionHost {
   const files = new Map<string, boolean>();
   const dirs = new Map<string, boolean>();
   const real = new Map<string, string>();
+  const listed = tsc.sys.useCaseSensitiveFileNames && sep === '/' ? listings : new Map<string, never>();
+  const probe = (path: string, kind: 'file' | 'folder'): boolean | undefined => {
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
+    const listing = slash > 0 && name !== '' && name !== '.' && name !== '..' ? listed.get(path.slice(0, slash)) : undefined;
+    if (!listing) return undefined; // a folder the walk did not read: ask the file system
+    const entry = listing.get(name);
+    if (entry === undefined) return false;
+    return entry === 'other' ? undefined : entry === kind;
+  };
   return {
-    fileExists: (path) => memo(files, path, () => tsc.sys.fileExists(path)),
-    directoryExists: (path) => memo(dirs, path, () => tsc.sys.directoryExists(path)),
+    fileExists: (path) => memo(files, path, () => probe(path, 'file') ?? tsc.sys.fileExists(path)),
+    directoryExists: (path) => memo(dirs, path, () => probe(path, 'folder') ?? tsc.sys.directoryExists(path)),
     readFile: (path) => tsc.sys.readFile(path),
     realpath: (path) => memo(real, path, () => tsc.sys.realpath?.(path) ?? path),
     getCurrentDirectory: () => process.cwd(),
