@@ -25,13 +25,15 @@ export interface HistoryIndex {
 
 export async function indexHistory(root: string, options: HistoryOptions = {}): Promise<HistoryIndex> {
   const dataDir = chooseDataDir(options.dataDir);
-  const fingerprint = historyFingerprint(root, dataDir.path);
+  // Found once for both: finding them walks the workspace.
+  const documents = findConventionDocuments(root);
+  const fingerprint = historyFingerprint(root, dataDir.path, documents);
   const sessions = await indexSessions(root, {
     dataDir: dataDir.path,
     dataDirExplicit: dataDir.explicit,
     ...(options.git !== undefined ? { git: options.git } : {}),
   });
-  const conventions = indexConventions(root);
+  const conventions = indexConventions(root, documents);
   return {
     rows: { sessions: sessions.sessions, pipelineRuns: sessions.pipelineRuns, conventions: conventions.conventions, edges: sessions.edges },
     warnings: [...sessions.warnings, ...conventions.warnings],
@@ -45,7 +47,7 @@ export async function indexHistory(root: string, options: HistoryOptions = {}): 
  * Size and mtime of everything the history is read from: each session's manifest and the daemon's stats in the
  * data dir, the workspace's pipeline-run files, and its convention documents. Equal fingerprints, equal history.
  */
-export function historyFingerprint(root: string, dataDirPath: string): string {
+export function historyFingerprint(root: string, dataDirPath: string, documents = findConventionDocuments(root)): string {
   const hash = createHash('sha256');
   const add = (label: string, path: string) => {
     try {
@@ -61,7 +63,7 @@ export function historyFingerprint(root: string, dataDirPath: string): string {
     add(`lock ${id}`, join(dataDirPath, 'sessions', id, '.lock'));
   }
   for (const name of listSorted(join(root, PIPELINE_RUNS_DIR))) add(`run ${name}`, join(root, PIPELINE_RUNS_DIR, name));
-  for (const doc of findConventionDocuments(root)) add(`doc ${doc.path}`, join(root, doc.path));
+  for (const doc of documents) add(`doc ${doc.path}`, join(root, doc.path));
   return hash.digest('hex');
 }
 

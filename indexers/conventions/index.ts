@@ -47,10 +47,9 @@ export interface ConventionIndexResult {
   warnings: Warning[];
 }
 
-/** Reads and splits every convention document of the workspace at `root`. */
-export function indexConventions(root: string): ConventionIndexResult {
+/** Reads and splits every convention document of the workspace at `root` (`documents`, when already found). */
+export function indexConventions(root: string, documents = findConventionDocuments(root)): ConventionIndexResult {
   const warnings: Warning[] = [];
-  const documents = findConventionDocuments(root);
   const conventions: ConventionRow[] = [];
   documents.forEach((doc, priority) => {
     let text: string;
