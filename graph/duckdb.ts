@@ -4,7 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join, posix, sep } from 'node:path';
 import type * as DuckDB from '@duckdb/node-api';
 import { codeCacheKey, compileCached, readCodeCache, writeCodeCache } from './code-cache.js';
 
@@ -64,23 +64,37 @@ function jsFiles(dir: string, prefix: string): string[] {
 /** Runs the packed modules as require would: one instance each, cycles seeing partial exports, packages required for real. */
 function requirePacked(root: string, definitions: ReadonlyMap<string, ModuleFunction>, entry: string): unknown {
   const modules = new Map<string, { exports: unknown }>();
+  // 180 modules requiring each other some 800 times: paths joined once per folder and specifier, and a real require
+  // made only for a module that requires a package (path normalising and createRequire cost ~5 ms over all of them).
+  const targets = new Map<string, string | null>();
+  const packed = (folder: string, specifier: string): string | null => {
+    const key = `${folder}\0${specifier}`;
+    let found = targets.get(key);
+    if (found === undefined) {
+      const base = posix.join(folder, specifier);
+      found = [base, `${base}.js`, `${base}/index.js`].find((candidate) => definitions.has(candidate)) ?? null;
+      targets.set(key, found);
+    }
+    return found;
+  };
   const load = (name: string): unknown => {
     const known = modules.get(name);
     if (known) return known.exports;
-    const filename = join(root, name);
+    const folder = posix.dirname(name);
+    const filename = sep === '/' ? `${root}/${name}` : join(root, name);
     const module = { exports: {} };
     modules.set(name, module);
-    const real = createRequire(filename);
+    let real: NodeJS.Require | undefined;
     const require = (specifier: string): unknown => {
       if (specifier.startsWith('./') || specifier.startsWith('../')) {
-        const base = posix.join(posix.dirname(name), specifier);
-        const found = [base, `${base}.js`, `${base}/index.js`].find((candidate) => definitions.has(candidate));
+        const found = packed(folder, specifier);
         if (found) return load(found);
       }
+      real ??= createRequire(filename);
       if (specifier === BINDINGS) return (bindings ??= loadBindings(real));
       return real(specifier);
     };
-    definitions.get(name)!(module.exports, require, module, filename, dirname(filename));
+    definitions.get(name)!(module.exports, require, module, filename, sep === '/' && folder !== '.' ? `${root}/${folder}` : dirname(filename));
     return module.exports;
   };
   let bindings: unknown;
