@@ -81,7 +81,9 @@ function requirePacked(root: string, definitions: ReadonlyMap<string, ModuleFunc
     const known = modules.get(name);
     if (known) return known.exports;
     const folder = posix.dirname(name);
+    // Pack names are POSIX paths under the (normalised) package root: on POSIX, plain concatenation is the join.
     const filename = sep === '/' ? `${root}/${name}` : join(root, name);
+    const moduleDir = sep === '/' ? (folder === '.' ? root : `${root}/${folder}`) : dirname(filename);
     const module = { exports: {} };
     modules.set(name, module);
     let real: NodeJS.Require | undefined;
@@ -94,7 +96,7 @@ function requirePacked(root: string, definitions: ReadonlyMap<string, ModuleFunc
       if (specifier === BINDINGS) return (bindings ??= loadBindings(real));
       return real(specifier);
     };
-    definitions.get(name)!(module.exports, require, module, filename, sep === '/' && folder !== '.' ? `${root}/${folder}` : dirname(filename));
+    definitions.get(name)!(module.exports, require, module, filename, moduleDir);
     return module.exports;
   };
   let bindings: unknown;

@@ -14,8 +14,7 @@ import { trimCompiler } from './trim-compiler.js';
 const requireFromHere = createRequire(import.meta.url);
 /** The whole compiler's script. */
 export const COMPILER_PATH = createRequire(requireFromHere.resolve('ts-morph')).resolve('@ts-morph/common/dist/typescript.js');
-const compilerPath = COMPILER_PATH;
-const key = codeCacheKey(compilerPath);
+const key = codeCacheKey(COMPILER_PATH);
 /** The trimmed compiler's name in the cache. */
 export const TRIMMED = `typescript-${key}.trimmed.js`;
 /** Left in the cache when the trimmed compiler fell short: from then on, every process loads the whole one. */
@@ -44,7 +43,7 @@ export function isTrimmedCompilerGap(error: unknown): boolean {
 /** Loads the whole compiler in place of the trimmed one, for this process and (by a mark in the cache) later ones. */
 export function loadWholeCompiler(): typeof TypeScript {
   if (loaded.trimmed) {
-    writeCodeCache(TRIM_FAILED, `${new Date().toISOString()}\n`);
+    markTrimFailed();
     loaded = loadWhole();
   }
   return loaded.ts;
@@ -61,7 +60,7 @@ export function saveCompilerCache(): void {
 // The compiler ships as ASCII: decoding it as Latin-1 is a plain copy, half the time of UTF-8 decoding. Whether it is
 // ASCII is checked once, when the cache is written, and the cache's name says so (the check alone takes ~20 ms).
 function compilerSource(knownAscii: boolean): { source: string; ascii: boolean } {
-  const bytes = readFileSync(compilerPath);
+  const bytes = readFileSync(COMPILER_PATH);
   const ascii = knownAscii || isAscii(bytes);
   return { source: bytes.toString(ascii ? 'latin1' : 'utf8'), ascii };
 }
@@ -83,29 +82,33 @@ function loadTrimmed(): Loaded | undefined {
     return { ...run(source, filename, `${TRIMMED}.v8cache`), filename, trimmed: true };
   } catch {
     // Its top level needed a module it left out (a compiler laid out otherwise): never try it again.
-    writeCodeCache(TRIM_FAILED, `${new Date().toISOString()}\n`);
+    markTrimFailed();
     return undefined;
   }
+}
+
+function markTrimFailed(): void {
+  writeCodeCache(TRIM_FAILED, `${new Date().toISOString()}\n`);
 }
 
 function loadWhole(): Loaded {
   const cacheName = (encoding: string) => `typescript-${key}.${encoding}.v8cache`;
   const asciiCache = readCodeCache(cacheName('ascii'));
   const { source, ascii } = compilerSource(asciiCache !== undefined);
-  const whole = run(source, compilerPath, cacheName(ascii ? 'ascii' : 'utf8'), asciiCache ?? readCodeCache(cacheName('utf8')));
+  const whole = run(source, COMPILER_PATH, cacheName(ascii ? 'ascii' : 'utf8'), asciiCache ?? readCodeCache(cacheName('utf8')));
   // Anything that later requires ts-morph finds this same compiler already loaded (never the trimmed one: ts-morph
   // runs the language service).
-  const cached = new Module(compilerPath);
-  cached.filename = compilerPath;
+  const cached = new Module(COMPILER_PATH);
+  cached.filename = COMPILER_PATH;
   cached.loaded = true;
   cached.exports = whole.ts;
-  (Module as unknown as { _cache: Record<string, Module> })._cache[compilerPath] = cached;
-  return { ...whole, filename: compilerPath, trimmed: false };
+  (Module as unknown as { _cache: Record<string, Module> })._cache[COMPILER_PATH] = cached;
+  return { ...whole, filename: COMPILER_PATH, trimmed: false };
 }
 
-/** Runs compiler source as the CommonJS module at compilerPath, under `filename`, with the code cache `cacheName`. */
+/** Runs compiler source as the CommonJS module at COMPILER_PATH, under `filename`, with the code cache `cacheName`. */
 function run(source: string, filename: string, cacheName: string, cachedData?: Buffer): { ts: typeof TypeScript; saveCache(): void } {
-  const { script, save } = compileCached(Module.wrap(source), filename, cacheName, cachedData ?? readCodeCache(cacheName));
+  const { script, save } = compileCached(Module.wrap(source), filename, cacheName, cachedData);
   const module = { exports: {} as typeof TypeScript };
   const wrapper = script.runInThisContext() as (
     exports: unknown,
@@ -114,6 +117,6 @@ function run(source: string, filename: string, cacheName: string, cachedData?: B
     filename: string,
     dirname: string,
   ) => void;
-  wrapper(module.exports, createRequire(compilerPath), module, compilerPath, dirname(compilerPath));
+  wrapper(module.exports, createRequire(COMPILER_PATH), module, COMPILER_PATH, dirname(COMPILER_PATH));
   return { ts: module.exports, saveCache: save };
 }

@@ -40,8 +40,7 @@ const REACHED_ONLY_OFF_THE_INDEXER_PATHS: Record<string, string> = {
 function droppedNamesUsedByKeptCode(source: string): Set<string> {
   const file = ts.createSourceFile('typescript.js', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   // The script is `var ts = {}; ((module) => { ...every module's statements... })(...)`.
-  let wrapper = (file.statements[1] as ts.ExpressionStatement).expression as ts.CallExpression as ts.Expression;
-  wrapper = (wrapper as ts.CallExpression).expression;
+  let wrapper: ts.Expression = ((file.statements[1] as ts.ExpressionStatement).expression as ts.CallExpression).expression;
   while (ts.isParenthesizedExpression(wrapper)) wrapper = wrapper.expression;
   const statements = ((wrapper as ts.ArrowFunction).body as ts.Block).statements;
   const modules = compilerModules(source);
