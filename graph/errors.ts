@@ -6,6 +6,7 @@ export type KgErrorCode =
   | 'no_graph'
   | 'unknown_file'
   | 'unknown_session'
+  | 'forbidden'
   | 'locked'
   | 'schema_too_new'
   | 'io';

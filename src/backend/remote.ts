@@ -8,7 +8,7 @@ import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { KgBackend } from './backend.js';
 import type { JobView } from './jobs.js';
 
-const KNOWN_CODES: readonly string[] = ['bad_input', 'not_a_workspace', 'no_graph', 'unknown_file', 'unknown_session', 'locked', 'schema_too_new', 'io'];
+const KNOWN_CODES: readonly string[] = ['bad_input', 'not_a_workspace', 'no_graph', 'unknown_file', 'unknown_session', 'forbidden', 'locked', 'schema_too_new', 'io'];
 // How often to ask whether a job has ended.
 const POLL_MS = 50;
 

@@ -37,6 +37,7 @@ const EXIT_BY_CODE: Record<KgErrorCode, number> = {
   no_graph: EXIT.failure,
   unknown_file: EXIT.failure,
   unknown_session: EXIT.failure,
+  forbidden: EXIT.failure,
   locked: EXIT.failure,
   schema_too_new: EXIT.failure,
   io: EXIT.failure,

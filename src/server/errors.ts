@@ -12,7 +12,7 @@ export class InputError extends KgError {
   }
 }
 
-export type ErrorStatus = 400 | 401 | 404 | 405 | 409 | 413 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 500 | 503;
 
 export interface Failure {
   status: ErrorStatus;
@@ -29,6 +29,7 @@ const STATUS_BY_CODE: Record<KgErrorCode, ErrorStatus> = {
   no_graph: 404,
   unknown_file: 404,
   unknown_session: 404,
+  forbidden: 403,
   locked: 503,
   schema_too_new: 409,
   io: 500,
