@@ -63,7 +63,11 @@ export function historyFingerprint(root: string, dataDirPath: string, documents 
     add(`lock ${id}`, join(dataDirPath, 'sessions', id, '.lock'));
   }
   for (const name of listSorted(join(root, PIPELINE_RUNS_DIR))) add(`run ${name}`, join(root, PIPELINE_RUNS_DIR, name));
-  for (const doc of documents) add(`doc ${doc.path}`, join(root, doc.path));
+  // A document that leads out of the workspace is never read, nor stat'ed: only its being there counts.
+  for (const doc of documents) {
+    if (doc.outside === undefined) add(`doc ${doc.path}`, join(root, doc.path));
+    else hash.update(`doc ${doc.path}:outside ${doc.outside};`);
+  }
   return hash.digest('hex');
 }
 

@@ -6,6 +6,7 @@ import { writeReindex, type HistoryCounts } from '../graph/history-writer.js';
 import { filePathOf, nodeId, type StoredImport, type Warning } from '../graph/records.js';
 import { readMeta, readMetaValues, type GraphStore } from '../graph/store.js';
 import { changedSinceIndex, mayBeIndexed, statMoved } from './changes.js';
+import { lexicalWorkspacePath, outsideWarning } from './confine.js';
 import type { SkippedFile } from './code/discover.js';
 import type { CodeUpdate } from './code/reindex.js';
 import { readGitHead } from './git/head.js';
@@ -14,7 +15,10 @@ import type { IndexOptions } from './index.js';
 import { chooseDataDir } from './sessions/location.js';
 
 export interface ReindexOptions extends IndexOptions {
-  /** Exactly these workspace-relative paths changed (added, modified or deleted); default: ask git or scan. */
+  /**
+   * Exactly these paths changed (added, modified or deleted), workspace-relative or absolute; default: ask git or
+   * scan. One that leaves the workspace (`..`, absolute elsewhere, a link out) is dropped with a warning.
+   */
   files?: string[];
   /** After this agent session: its record, and the files it changed (else what git says changed). */
   session?: string;
@@ -58,12 +62,14 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
     options.session !== undefined || fingerprint !== meta.history_fingerprint
       ? await indexHistory(root, historyOptions)
       : null;
+  const given = options.files ? givenPaths(root, options.files) : null;
   const changes = options.session !== undefined
     ? await sessionChanges(root, options.session, history!, previous, gitHeadAtIndex)
-    : options.files
-      ? { paths: options.files, method: 'files' }
+    : given
+      ? { paths: given.paths, method: 'files' }
       : await changedSinceIndex(root, previous, gitHeadAtIndex);
   const update = await codeUpdate(root, previous, changes.paths, () => readStoredImports(store), options.maxFileBytes);
+  const dropped = given?.warnings ?? [];
 
   if (update.kind === 'full') {
     const { indexWorkspaceInto } = await import('./index.js');
@@ -83,7 +89,7 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
       counts: report.counts,
       history: report.history,
       skipped: report.skipped,
-      warnings: report.warnings,
+      warnings: [...dropped, ...report.warnings],
     };
   }
 
@@ -111,8 +117,23 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
     counts: written?.code ?? null,
     history: written?.history ?? null,
     skipped: update.skipped,
-    warnings: [...update.warnings, ...(history?.warnings ?? [])],
+    warnings: [...dropped, ...update.warnings, ...(history?.warnings ?? [])],
   };
+}
+
+/**
+ * `--files` as workspace-relative paths, `.` and `..` folded; one that leaves the workspace as written is dropped and
+ * reported. Links are the code update's to follow (by real path, where the file exists).
+ */
+function givenPaths(root: string, files: readonly string[]): { paths: string[]; warnings: Warning[] } {
+  const paths: string[] = [];
+  const warnings: Warning[] = [];
+  for (const file of files) {
+    const path = lexicalWorkspacePath(root, file);
+    if (path === null) warnings.push(outsideWarning(file, 'is not a path inside the workspace'));
+    else paths.push(path);
+  }
+  return { paths, warnings };
 }
 
 /** The files a session changed, from its produced_by edges; when no source named them, what git says changed. */

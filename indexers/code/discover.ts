@@ -1,10 +1,11 @@
 // Finds the files of a workspace worth indexing: honours .gitignore, skips node_modules, binaries and large files.
 
-import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type * as IgnoreModule from 'ignore';
 import type { Ignore } from 'ignore';
+import { confine, realPathOf } from '../confine.js';
 
 // ignore is CommonJS: required directly, Node does not scan its source for named exports first (~3 ms a process).
 const ignore = createRequire(import.meta.url)('ignore') as typeof IgnoreModule.default;
@@ -29,6 +30,14 @@ export interface Discovery {
   skipped: SkippedFile[];
   /** What every folder the walk read holds (ignored entries too), by absolute folder path. */
   listings: FolderListings;
+  /** Links that would be indexed but lead out of the workspace: not read. */
+  outside: OutsideLink[];
+}
+
+/** A link (workspace-relative) whose real path is outside the workspace. */
+export interface OutsideLink {
+  path: string;
+  target: string;
 }
 
 /** A folder's entries by name: a regular file, a folder, or anything else (a link: only a stat can tell). */
@@ -62,6 +71,8 @@ export interface WalkHandlers {
   /** Only file names this accepts are checked against .gitignore and handed to `onFile`. */
   wants(name: string): boolean;
   onFile(path: string, abs: string): void;
+  /** A wanted link whose real path leaves the workspace: never handed to `onFile`. */
+  onOutside?(path: string, target: string): void;
   onBuildOutput?(path: string): void;
   onUnreadable?(path: string): void;
   /** Every folder read, with all its entries, before any is filtered. */
@@ -70,9 +81,11 @@ export interface WalkHandlers {
 
 /**
  * Walks `root` as kg sees a workspace: .gitignore files honoured as git does (root and nested), VCS folders and
- * node_modules never entered, build output left out; entries in name order.
+ * node_modules never entered (nor linked folders), build output left out; entries in name order. A wanted link is
+ * followed only when its real path stays inside the workspace's; only links cost a realpath, other entries none.
  */
 export function walkWorkspace(root: string, handlers: WalkHandlers): void {
+  let realRoot: string | undefined;
   const walk = (dir: string, scopes: IgnoreScope[]) => {
     const abs = dir === '' ? root : join(root, dir);
     let entries;
@@ -96,7 +109,16 @@ export function walkWorkspace(root: string, handlers: WalkHandlers): void {
         }
         walk(path, active);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && handlers.wants(entry.name) && !isIgnored(active, path, false)) {
-        handlers.onFile(path, join(abs, entry.name));
+        const file = join(abs, entry.name);
+        if (entry.isSymbolicLink()) {
+          // A dangling link goes on to onFile, which finds it unreadable, as before.
+          const confined = confine((realRoot ??= realPathOf(root)), file);
+          if (!confined.ok && confined.reason === 'outside') {
+            handlers.onOutside?.(path, confined.real!);
+            continue;
+          }
+        }
+        handlers.onFile(path, file);
       }
     }
   };
@@ -108,6 +130,7 @@ export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTE
   const files: DiscoveredFile[] = [];
   const skipped: SkippedFile[] = [];
   const listings: FolderListings = new Map();
+  const outside: OutsideLink[] = [];
   walkWorkspace(root, {
     wants: (name) => INDEXED_FILE.test(name),
     onFolder(abs, entries) {
@@ -115,6 +138,7 @@ export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTE
     },
     onBuildOutput: (path) => skipped.push({ path, reason: 'build_output' }),
     onUnreadable: (path) => skipped.push({ path, reason: 'unreadable' }),
+    onOutside: (path, target) => outside.push({ path, target }),
     onFile(path, abs) {
       let stat;
       try {
@@ -128,12 +152,13 @@ export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTE
       else files.push({ path, abs, size: stat.size, mtimeMs: stat.mtimeMs });
     },
   });
-  return { files, skipped, listings };
+  return { files, skipped, listings, outside };
 }
 
 export type Admission =
   | { ok: true; file: DiscoveredFile }
   | { ok: false; reason: 'missing' | 'excluded' }
+  | { ok: false; reason: 'outside'; target: string }
   | { ok: false; reason: 'too_large'; size: number };
 
 /**
@@ -142,6 +167,7 @@ export type Admission =
  */
 export class DiscoveryFilter {
   private readonly ignoreFiles = new Map<string, Ignore | null>();
+  private realRoot: string | undefined;
 
   constructor(
     private readonly root: string,
@@ -163,8 +189,17 @@ export class DiscoveryFilter {
     }
     if (isIgnored(scopes, path, false)) return { ok: false, reason: 'excluded' };
     const abs = join(this.root, path);
+    // As the walk sees it: a file under a linked folder is never reached, a linked file only if it stays inside.
+    this.realRoot ??= realPathOf(this.root);
+    const folder = confine(this.realRoot, dirname(abs));
+    if (!folder.ok) return folder.reason === 'outside' ? { ok: false, reason: 'outside', target: folder.real! } : { ok: false, reason: 'missing' };
+    if (folder.real !== join(this.realRoot, dirname(path))) return { ok: false, reason: 'excluded' };
     let stat;
     try {
+      if (lstatSync(abs).isSymbolicLink()) {
+        const file = confine(this.realRoot, abs);
+        if (!file.ok && file.reason === 'outside') return { ok: false, reason: 'outside', target: file.real! };
+      }
       stat = statSync(abs);
     } catch {
       return { ok: false, reason: 'missing' };

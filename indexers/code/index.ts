@@ -5,6 +5,7 @@
 // measurement says otherwise.
 
 import type { CodeRows, IndexStateRow, Warning } from '../../graph/records.js';
+import { outsideWarning } from '../confine.js';
 import { DEFAULT_MAX_FILE_BYTES, discoverFiles, type SkippedFile } from './discover.js';
 import { indexStateOf, processFile, ResolutionEnv } from './process-file.js';
 import { CodeRowsBuilder } from './rows.js';
@@ -71,7 +72,12 @@ async function indexCodeOnce(root: string, options: CodeIndexOptions): Promise<C
   progress('parse', total, total);
   saveCompilerCache();
 
-  const warnings: Warning[] = [...env.projects.warnings, ...builder.warnings, ...skipped.map((skip) => skipWarning(skip, maxFileBytes))];
+  const warnings: Warning[] = [
+    ...env.projects.warnings,
+    ...builder.warnings,
+    ...skipped.map((skip) => skipWarning(skip, maxFileBytes)),
+    ...discovery.outside.map((link) => outsideWarning(link.path, `links to ${link.target}`)),
+  ];
   return {
     rows: builder.rows(),
     indexState,

@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import type { CodeRows, IndexedFileState, IndexStateRow, StoredImport, Warning } from '../../graph/records.js';
+import { outsideWarning } from '../confine.js';
 import { DEFAULT_MAX_FILE_BYTES, DiscoveryFilter, type DiscoveredFile, type SkippedFile } from './discover.js';
 import { indexStateOf, processFile, ResolutionEnv } from './process-file.js';
 import { CodeRowsBuilder } from './rows.js';
@@ -67,6 +68,7 @@ async function reindexCodeOnce(
   const toProcess: DiscoveredFile[] = [];
   const deleted: string[] = [];
   const skipped: SkippedFile[] = [];
+  const outside: Warning[] = [];
   for (const path of paths) {
     const admission = filter.admit(path);
     const before = previous.get(path);
@@ -78,6 +80,8 @@ async function reindexCodeOnce(
       continue;
     }
     if (admission.reason === 'too_large') skipped.push({ path, reason: 'too_large', size: admission.size });
+    // A file that became a link out of the workspace is gone from it, as a full index sees it.
+    if (admission.reason === 'outside') outside.push(outsideWarning(path, `leads to ${admission.target}`));
     if (before) deleted.push(path);
   }
 
@@ -121,7 +125,7 @@ async function reindexCodeOnce(
     added,
     modified,
     deleted,
-    warnings: [...env.projects.warnings, ...builder.warnings],
+    warnings: [...outside, ...env.projects.warnings, ...builder.warnings],
     skipped,
   };
 }

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeId, type ConventionRow, type Warning } from '../../graph/records.js';
 import { walkWorkspace } from '../code/discover.js';
+import { confine, outsideWarning, realPathOf } from '../confine.js';
 import { splitSections, stripFrontMatter } from './sections.js';
 
 /**
@@ -39,6 +40,8 @@ export interface ConventionDocument {
   /** Folder it applies to, '' for the whole workspace. */
   scope: string;
   frontMatter: boolean;
+  /** Set when its real path (through a link to it or to a folder above it) is outside the workspace: never read. */
+  outside?: string;
 }
 
 export interface ConventionIndexResult {
@@ -52,6 +55,10 @@ export function indexConventions(root: string, documents = findConventionDocumen
   const warnings: Warning[] = [];
   const conventions: ConventionRow[] = [];
   documents.forEach((doc, priority) => {
+    if (doc.outside !== undefined) {
+      warnings.push(outsideWarning(doc.path, `leads to ${doc.outside}`));
+      return;
+    }
     let text: string;
     try {
       const abs = join(root, doc.path);
@@ -82,10 +89,15 @@ export function conventionRows(doc: ConventionDocument, text: string, priority: 
   }));
 }
 
-/** The convention documents of `root` in priority order: the fixed list, then nested AGENTS.md/CLAUDE.md by path. */
+/**
+ * The convention documents of `root` in priority order: the fixed list, then nested AGENTS.md/CLAUDE.md by path.
+ * Each is checked by real path (a handful of realpaths); one that leads out of the workspace is listed with
+ * `outside` set, for the indexer to report.
+ */
 export function findConventionDocuments(root: string): ConventionDocument[] {
   const found: ConventionDocument[] = [];
   const seen = new Set<string>();
+  const realRoot = realPathOf(root);
   for (const source of CONVENTION_SOURCES) {
     const star = source.path.indexOf('*');
     const paths =
@@ -97,24 +109,35 @@ export function findConventionDocuments(root: string): ConventionDocument[] {
     for (const path of paths) {
       if (seen.has(path) || !isFile(join(root, path))) continue;
       seen.add(path);
-      found.push({ path, scope: '', frontMatter: source.frontMatter ?? false });
+      const confined = confine(realRoot, join(root, path));
+      found.push({
+        path,
+        scope: '',
+        frontMatter: source.frontMatter ?? false,
+        ...(!confined.ok && confined.reason === 'outside' ? { outside: confined.real! } : {}),
+      });
     }
   }
-  const nested = findNested(root).filter((path) => !seen.has(path));
-  for (const path of nested) found.push({ path, scope: path.slice(0, path.lastIndexOf('/')), frontMatter: false });
+  const nested = findNested(root).filter((doc) => !seen.has(doc.path));
+  for (const { path, outside } of nested) {
+    found.push({ path, scope: path.slice(0, path.lastIndexOf('/')), frontMatter: false, ...(outside !== undefined ? { outside } : {}) });
+  }
   return found;
 }
 
-// Nested documents in subfolders, seen as the code indexer sees the workspace (.gitignore, build output).
-function findNested(root: string): string[] {
-  const found: string[] = [];
+// Nested documents in subfolders, seen as the code indexer sees the workspace (.gitignore, build output, links).
+function findNested(root: string): { path: string; outside?: string }[] {
+  const found: { path: string; outside?: string }[] = [];
   walkWorkspace(root, {
     wants: (name) => NESTED_NAMES.has(name),
     onFile: (path) => {
-      if (path.includes('/')) found.push(path);
+      if (path.includes('/')) found.push({ path });
+    },
+    onOutside: (path, target) => {
+      if (path.includes('/')) found.push({ path, outside: target });
     },
   });
-  return found.sort();
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function listFiles(dir: string): string[] {
