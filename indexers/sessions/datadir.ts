@@ -2,10 +2,17 @@
 // Everything the format page marks "can happen" is a warning here, never an exception: one bad session costs only itself.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Warning } from '../../graph/records.js';
+import { readConfined, realPathOf } from '../confine.js';
 import { KNOWN_EVENT_KINDS, type SessionEvent } from './events.js';
+
+/**
+ * Files of the data dir (manifests, segments, execution stats) larger than this are not read: 64 MiB. Checked on
+ * the open file before a byte is read, so a giant (or sparse) file costs nothing.
+ */
+export const MAX_DATADIR_FILE_BYTES = 64 * 1024 * 1024;
 
 /** One session as the store attests it. */
 export interface SessionLog {
@@ -55,10 +62,15 @@ export function readDataDir(dir: string, options: ReadDataDirOptions = {}): Data
   const sessions: SessionLog[] = [];
   for (const id of ids) {
     if (options.include && !options.include(id)) continue;
-    const log = readSession(join(sessionsDir, id), id, warnings);
-    if (log) sessions.push(log);
+    // Whatever goes wrong in one session folder costs that session only.
+    try {
+      const log = readSession(join(sessionsDir, id), id, warnings);
+      if (log) sessions.push(log);
+    } catch (error) {
+      warnings.push({ code: 'session_unreadable', message: `session ${id}: cannot be read (${String(error)}): skipped`, session: id });
+    }
   }
-  return { exists: true, sessions, stats: readExecutionStats(join(dir, 'execution-stats.jsonl'), warnings), warnings };
+  return { exists: true, sessions, stats: readExecutionStats(realPathOf(dir), join(dir, 'execution-stats.jsonl'), warnings), warnings };
 }
 
 interface SegmentRecord {
@@ -76,14 +88,27 @@ export function readSession(sessionDir: string, id: string, warnings: Warning[])
   const locked = existsSync(join(sessionDir, '.lock'));
   if (locked) warn('session_in_progress', 'its .lock is held (a writer is appending): indexed as far as the manifest attests');
 
-  let manifestText: string;
-  try {
-    manifestText = readFileSync(join(sessionDir, 'manifest.jsonl'), 'utf8');
-  } catch {
-    warn('manifest_missing', 'no readable manifest.jsonl: session skipped', 'manifest.jsonl');
+  // Everything the session is read from must be inside its folder, by real path.
+  const realDir = realPathOf(sessionDir);
+  const manifest = readConfined(realDir, join(sessionDir, 'manifest.jsonl'), MAX_DATADIR_FILE_BYTES);
+  if (!manifest.ok) {
+    if (manifest.reason === 'missing') warn('manifest_missing', 'no readable manifest.jsonl: session skipped', 'manifest.jsonl');
+    else if (manifest.reason === 'outside') warn('manifest_invalid', 'manifest.jsonl links outside the session folder: session skipped', 'manifest.jsonl');
+    else warn('manifest_invalid', `manifest.jsonl is ${manifest.size} bytes, over the ${MAX_DATADIR_FILE_BYTES}-byte cap: session skipped`, 'manifest.jsonl');
     return null;
   }
-  const { segments, complete } = readManifest(manifestText, id, warn);
+  if (manifest.bytes.length === 0) {
+    warn('manifest_empty', 'manifest.jsonl is empty: session skipped', 'manifest.jsonl');
+    return null;
+  }
+  const manifestText = utf8Text(manifest.bytes);
+  if (manifestText === null) {
+    warn('manifest_invalid', 'manifest.jsonl is not UTF-8 text (NUL bytes or invalid UTF-8): session skipped', 'manifest.jsonl');
+    return null;
+  }
+  const { segments, complete, validLines } = readManifest(manifestText, id, warn);
+  // Cut in its first line: nothing attested, so nothing says whose session it is (its warning must stay).
+  if (validLines === 0 && !complete) return null;
 
   // A segment the manifest does not attest is news only when the manifest is whole (a cut manifest explains it).
   const attested = new Set(segments.map((s) => s.segmentRelPath));
@@ -99,7 +124,7 @@ export function readSession(sessionDir: string, id: string, warnings: Warning[])
   let invalidLines = 0;
   segments.sort((a, b) => a.firstEventIndex - b.firstEventIndex);
   for (const segment of segments) {
-    const bytes = readSegment(sessionDir, segment, warn);
+    const bytes = readSegment(sessionDir, realDir, segment, warn);
     if (bytes === null) continue;
     const lines = bytes.toString('utf8').split('\n');
     for (const line of lines) {
@@ -139,7 +164,7 @@ function readManifest(
   text: string,
   id: string,
   warn: (code: string, message: string, path?: string) => void,
-): { segments: SegmentRecord[]; complete: boolean } {
+): { segments: SegmentRecord[]; complete: boolean; validLines: number } {
   const segments: SegmentRecord[] = [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
@@ -153,13 +178,13 @@ function readManifest(
         `manifest line ${i + 1} of ${lines.length} does not parse or breaks contiguity: read the ${i} line(s) before it`,
         'manifest.jsonl',
       );
-      return { segments, complete: false };
+      return { segments, complete: false, validLines: i };
     }
     if (record.kind !== 'segment_closed') continue;
     const segment = segmentRecord(record);
     if (segment === null) {
       warn('manifest_truncated', `manifest line ${i + 1} is a segment_closed record without its fields: read the lines before it`, 'manifest.jsonl');
-      return { segments, complete: false };
+      return { segments, complete: false, validLines: i };
     }
     if (!isSafeRelPath(segment.segmentRelPath)) {
       warn('segment_path_rejected', `segment path ${JSON.stringify(segment.segmentRelPath)} escapes the session folder: not followed`);
@@ -167,7 +192,7 @@ function readManifest(
     }
     segments.push(segment);
   }
-  return { segments, complete: true };
+  return { segments, complete: true, validLines: lines.length };
 }
 
 function segmentRecord(record: Record<string, unknown>): SegmentRecord | null {
@@ -184,14 +209,25 @@ function segmentRecord(record: Record<string, unknown>): SegmentRecord | null {
   return { firstEventIndex, lastEventIndex, segmentRelPath, sha256, bytes };
 }
 
-function readSegment(sessionDir: string, segment: SegmentRecord, warn: (code: string, message: string, path?: string) => void): Buffer | null {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(join(sessionDir, segment.segmentRelPath));
-  } catch {
-    warn('segment_missing', `attested segment ${segment.segmentRelPath} cannot be read: its events are skipped`, segment.segmentRelPath);
+// By real path, inside the session folder (a link, or a linked folder on the way, may not lead out); its size checked
+// against the cap and the manifest's byte count before it is read.
+function readSegment(
+  sessionDir: string,
+  realDir: string,
+  segment: SegmentRecord,
+  warn: (code: string, message: string, path?: string) => void,
+): Buffer | null {
+  const rel = segment.segmentRelPath;
+  const read = readConfined(realDir, join(sessionDir, rel), MAX_DATADIR_FILE_BYTES, segment.bytes);
+  if (!read.ok) {
+    if (read.reason === 'missing') warn('segment_missing', `attested segment ${rel} cannot be read: its events are skipped`, rel);
+    else if (read.reason === 'outside') warn('segment_path_rejected', `segment ${rel} leads outside the session folder: not followed`, rel);
+    else if (read.reason === 'too_large') {
+      warn('segment_too_large', `segment ${rel} is ${read.size} bytes, over the ${MAX_DATADIR_FILE_BYTES}-byte cap: its events are skipped`, rel);
+    } else warn('segment_checksum_mismatch', `segment ${rel} is ${read.size} bytes, not the ${segment.bytes} attested: its events are skipped`, rel);
     return null;
   }
+  const bytes = read.bytes;
   const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   if (digest !== segment.sha256 || bytes.length !== segment.bytes) {
     warn(
@@ -252,14 +288,17 @@ function parseEvent(line: string): SessionEvent | null {
   };
 }
 
-function readExecutionStats(path: string, warnings: Warning[]): Map<string, ExecutionStat> {
+function readExecutionStats(realDataDir: string, path: string, warnings: Warning[]): Map<string, ExecutionStat> {
   const stats = new Map<string, ExecutionStat>();
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
+  const read = readConfined(realDataDir, path, MAX_DATADIR_FILE_BYTES);
+  if (!read.ok) {
+    if (read.reason !== 'missing') {
+      const why = read.reason === 'outside' ? 'links outside the data dir' : `is over the ${MAX_DATADIR_FILE_BYTES}-byte cap`;
+      warnings.push({ code: 'stats_invalid', message: `execution-stats.jsonl ${why}: not read`, path: 'execution-stats.jsonl' });
+    }
     return stats;
   }
+  const text = read.bytes.toString('utf8');
   let invalid = 0;
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -290,6 +329,18 @@ function readExecutionStats(path: string, warnings: Warning[]): Map<string, Exec
 export function isSafeRelPath(path: string): boolean {
   if (path === '' || path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:/.test(path)) return false;
   return !path.split(/[\\/]/).some((part) => part === '..');
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as text, or null when they hold a NUL byte or are not valid UTF-8. */
+function utf8Text(bytes: Buffer): string | null {
+  if (bytes.includes(0)) return null;
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return null;
+  }
 }
 
 function parseJson(line: string): Record<string, unknown> | null {

@@ -75,7 +75,8 @@ export async function indexSessions(root: string, options: SessionIndexOptions):
   const ours: { log: SessionLog; facts: SessionFacts; links: RunLink[] }[] = [];
   const readIds = new Set<string>();
   for (const log of data.sessions) {
-    readIds.add(log.id);
+    // A session none of whose events could be read says nothing of its workspace: it may have been this one's.
+    if (log.events.length > 0) readIds.add(log.id);
     const facts = foldSession(log.id, log.events);
     const links = linksBySession.get(log.id) ?? [];
     // A session is the workspace's when it recorded this workspace as repo_root, or a pipeline run of it ran it.
