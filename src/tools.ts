@@ -8,9 +8,15 @@ import { intentSchema, queryRequestSchema, type Intent } from '../queries/intent
 export const QUERY_TOOL_NAME = 'query_knowledge';
 export const REINDEX_TOOL_NAME = 'reindex';
 
+// Longer than any path a file system takes: what is over it is not a path.
+const MAX_PATH_CHARS = 4096;
+// The largest file an index may be asked to read (the CLI's --max-file-kb has the same bound).
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
 const absoluteWorkspace = z
   .string()
   .min(1)
+  .max(MAX_PATH_CHARS)
   .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
   .describe('Absolute path of the workspace folder (the root the graph was indexed from), e.g. "/home/me/project".');
 
@@ -23,14 +29,26 @@ export const reindexRequestSchema = z
   .object({
     workspace: absoluteWorkspace,
     files: z
-      .array(z.string().min(1))
+      .array(z.string().min(1).max(MAX_PATH_CHARS))
       .max(10_000)
       .optional()
       .describe('Exactly these workspace-relative files changed (added, modified or deleted).'),
-    session: z.string().min(1).optional().describe('After this agent session: its record and the files it changed.'),
+    session: z.string().min(1).max(500).optional().describe('After this agent session: its record and the files it changed.'),
     full: z.boolean().optional().describe('Index everything again instead of only what changed.'),
-    dataDir: z.string().min(1).optional().describe('The agent data dir to read sessions from (absolute).'),
-    maxFileBytes: z.number().int().min(1).optional().describe('Skip (and report) files larger than this.'),
+    dataDir: z
+      .string()
+      .min(1)
+      .max(MAX_PATH_CHARS)
+      .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
+      .optional()
+      .describe('The agent data dir to read sessions from (absolute).'),
+    maxFileBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_FILE_BYTES)
+      .optional()
+      .describe(`Skip (and report) files larger than this (at most ${MAX_FILE_BYTES} bytes, 64 MiB).`),
   })
   .refine((r) => !(r.files && r.session), { message: '`files` and `session` cannot be used together', path: ['session'] })
   .refine((r) => !(r.full && (r.files || r.session)), { message: '`full` takes no `files` or `session`', path: ['full'] })

@@ -24,7 +24,7 @@ export class AutoBackend implements KgBackend {
   async current(): Promise<KgBackend> {
     if (performance.now() - this.checkedAt > RECHECK_MS) {
       const record = await findServer();
-      this.remote = record ? new RemoteBackend(record.url, record.token) : null;
+      this.remote = record ? RemoteBackend.forRecord(record) : null;
       this.checkedAt = performance.now();
     }
     return this.remote ?? this.local;

@@ -27,6 +27,13 @@ export class JobQueue {
   private readonly settled = new Map<string, Promise<JobView>>();
   // The tail of each workspace's chain: a job starts when the one before it on the same workspace has ended.
   private readonly tails = new Map<string, Promise<unknown>>();
+  private stopped = false;
+
+  /** Jobs that have not started yet end as failed when their turn comes: the queue is shutting down. Returns how many. */
+  stop(): number {
+    this.stopped = true;
+    return [...this.jobs.values()].filter((job) => job.status === 'queued').length;
+  }
 
   submit(kind: JobKind, workspace: string, work: () => Promise<unknown>): JobView {
     const job: JobView = {
@@ -43,6 +50,12 @@ export class JobQueue {
     this.jobs.set(job.id, job);
     this.forgetOld();
     const run = (this.tails.get(workspace) ?? Promise.resolve()).then(async () => {
+      if (this.stopped) {
+        job.error = { code: 'locked', message: 'kg serve shut down before this job started: submit it again' };
+        job.status = 'failed';
+        job.finishedAt = new Date().toISOString();
+        return { ...job };
+      }
       job.status = 'running';
       job.startedAt = new Date().toISOString();
       try {

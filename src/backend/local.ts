@@ -1,6 +1,7 @@
 // kg in this process: graphs opened per call (the CLI, `kg mcp`), or kept open for the life of a `kg serve`.
 
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import type { Answer } from '../../queries/index.js';
 import { openGraph, type Graph } from '../api.js';
@@ -28,7 +29,9 @@ const SERVER_READERS = 3;
 export class LocalBackend implements KgBackend {
   private readonly jobs = new JobQueue();
   private readonly open = new Map<string, Promise<Graph>>();
-  private readonly pendingWrites = new Set<Promise<void>>();
+  // Work under way on kept-open graphs (requests, manifest writes left behind by enrich): a graph is closed only when
+  // none is left.
+  private readonly busy = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(private readonly options: LocalBackendOptions) {}
@@ -44,16 +47,15 @@ export class LocalBackend implements KgBackend {
       // A kept-open graph outlives the call: a manifest write stuck behind a reindex finishes in the background.
       if (!this.options.keepOpen) return enrich(graph, request);
       return enrich(graph, request, {
-        onPendingWrite: (write) => {
-          this.pendingWrites.add(write);
-          void write.finally(() => this.pendingWrites.delete(write));
-        },
+        onPendingWrite: (write) => void this.track(write),
       });
     });
   }
 
   async reindex(request: ReindexRequest): Promise<JobView> {
     const root = workspaceRoot(request.workspace);
+    // An index of / would read the whole machine.
+    if (dirname(root) === root) throw new KgError('forbidden', `${root} is never a workspace: name the project folder`);
     const { workspace: _given, full, ...options } = request;
     return this.jobs.submit(full ? 'index' : 'reindex', root, () =>
       this.withGraph(root, 'create', async (graph) => {
@@ -92,14 +94,49 @@ export class LocalBackend implements KgBackend {
     return totals;
   }
 
-  /** Waits for queued jobs, then closes every open graph. */
+  /** Waits for queued jobs and requests under way, then closes every open graph. */
   async close(): Promise<void> {
+    await this.finish();
+  }
+
+  /**
+   * Takes no more work and cancels the jobs that have not started; waits for the running ones and for requests under
+   * way (at most `graceMs`), then closes every open graph. Says `idle: false`, leaving the graphs open,
+   * when work was still running at the deadline: closing a database under a running query is not safe, and the
+   * last committed graph is on disk whatever happens to the process.
+   */
+  async shutdown(graceMs: number): Promise<{ idle: boolean; cancelledJobs: number }> {
+    const cancelledJobs = this.jobs.stop();
+    return { idle: await this.finish(graceMs), cancelledJobs };
+  }
+
+  private async finish(graceMs?: number): Promise<boolean> {
     this.closed = true;
-    await this.jobs.drain();
-    await Promise.all([...this.pendingWrites]);
+    const settled = (async () => {
+      await this.jobs.drain();
+      while (this.busy.size > 0) await Promise.allSettled([...this.busy]);
+      return true;
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const idle =
+      graceMs === undefined
+        ? await settled
+        : await Promise.race([settled, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))]);
+    clearTimeout(timer);
+    if (!idle) return false;
     const graphs = await Promise.allSettled([...this.open.values()]);
     for (const graph of graphs) if (graph.status === 'fulfilled') graph.value.close();
     this.open.clear();
+    return true;
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.busy.add(work);
+    void work.then(
+      () => this.busy.delete(work),
+      () => this.busy.delete(work),
+    );
+    return work;
   }
 
   private async withGraph<T>(workspace: string, access: Access | 'create', work: (graph: Graph) => Promise<T>): Promise<T> {
@@ -109,7 +146,7 @@ export class LocalBackend implements KgBackend {
     if (access !== 'create' && !existsSync(db)) {
       throw new KgError('no_graph', `no graph for ${root}: index it first (kg index, or POST /v1/reindex with "full": true)`);
     }
-    if (this.options.keepOpen) return work(await this.pooled(root));
+    if (this.options.keepOpen) return this.track(this.pooled(root).then(work));
     const graph = await openGraph({
       workspace: root,
       writable: access !== 'read',

@@ -3,6 +3,8 @@
 import { KgError, type KgErrorCode } from '../../graph/errors.js';
 import type { Answer } from '../../queries/index.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
+import { LOCAL_SECRET_HEADER } from '../server/access.js';
+import type { ServerRecord } from '../server/discovery.js';
 import type { WorkspaceStatus } from '../status.js';
 import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { KgBackend } from './backend.js';
@@ -16,7 +18,14 @@ export class RemoteBackend implements KgBackend {
   constructor(
     readonly url: string,
     private readonly token: string | null,
+    /** The server's serve.json secret: sent, it makes this a local client that may index new workspaces. */
+    private readonly localSecret: string | null = null,
   ) {}
+
+  /** The backend of the server a serve.json record describes, as a local client. */
+  static forRecord(record: ServerRecord): RemoteBackend {
+    return new RemoteBackend(record.url, record.token, record.localSecret);
+  }
 
   query(request: QueryKnowledgeInput): Promise<Answer> {
     return this.call('POST', '/v1/query', request);
@@ -70,6 +79,7 @@ export class RemoteBackend implements KgBackend {
         headers: {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(this.localSecret ? { [LOCAL_SECRET_HEADER]: this.localSecret } : {}),
         },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });

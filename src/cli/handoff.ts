@@ -10,7 +10,7 @@ import type { Io } from './io.js';
 export async function runningServer(options: { db?: string }): Promise<RemoteBackend | null> {
   if (options.db) return null;
   const record = await findServer();
-  return record ? new RemoteBackend(record.url, record.token) : null;
+  return record ? RemoteBackend.forRecord(record) : null;
 }
 
 /** Waits for a job the server runs; tells a terminal user where the work went. Resolves to the job's report. */

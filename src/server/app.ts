@@ -1,7 +1,6 @@
 // The HTTP API of `kg serve`: query_knowledge, enrich, reindex jobs, health, status, OpenAPI and MCP, as a hono app.
 // Everything a client can send gets a 4xx with a JSON error naming the problem; only a bug gives a 500.
 
-import { timingSafeEqual } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type Context } from 'hono';
@@ -13,7 +12,9 @@ import { enrichRequestSchema } from '../enricher/schema.js';
 import { createMcpServer } from '../mcp/server.js';
 import { parseWith, queryKnowledgeSchema, reindexRequestSchema } from '../tools.js';
 import { KG_VERSION } from '../version.js';
+import { confinedBackend, LOCAL_SECRET_HEADER, WorkspaceAccess } from './access.js';
 import { errorBody, failureOf, InputError, type Failure } from './errors.js';
+import { allowedHostNames, jsonBodyGuard, originGuard, secretsEqual, type HostRules } from './guard.js';
 import { openApiDocument } from './openapi.js';
 
 export interface AppOptions {
@@ -21,6 +22,12 @@ export interface AppOptions {
   token?: string | null;
   /** Largest request body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
+  /** The `Host` and `Origin` requests must name (known once the server listens); without it, loopback on any port. */
+  hostRules?: () => HostRules;
+  /** Which workspaces clients may use (default: those indexed in KG_HOME). */
+  access?: WorkspaceAccess;
+  /** The secret of serve.json: a request that sends it in `x-kg-local-secret` comes from a kg process of this user. */
+  localSecret?: string | null;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -29,11 +36,21 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
   const app = new Hono();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const started = Date.now();
+  const access = options.access ?? new WorkspaceAccess();
+  const localSecret = options.localSecret ?? null;
+  const hostRules = options.hostRules ?? (() => ({ port: null, names: allowedHostNames('127.0.0.1') }));
+  // The backend of one request: its workspaces checked against what this client may use.
+  const backendFor = (c: Context): KgBackend => {
+    const sent = c.req.header(LOCAL_SECRET_HEADER);
+    return confinedBackend(backend, access, localSecret !== null && sent !== undefined && secretsEqual(sent, localSecret));
+  };
 
   app.onError((error, c) => respondFailure(c, failureOf(error)));
   app.notFound((c) => respondFailure(c, { status: 404, code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }));
 
+  app.use('*', originGuard(hostRules, respondFailure));
   if (options.token) app.use('*', bearer(options.token));
+  app.use('*', jsonBodyGuard(respondFailure));
   app.use(
     '*',
     bodyLimit({
@@ -60,17 +77,17 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
 
   app.post('/v1/query', async (c) => {
     const request = await parseBody(c, queryKnowledgeSchema);
-    return c.json(fitAnswer(await backend.query(request)));
+    return c.json(fitAnswer(await backendFor(c).query(request)));
   });
 
   app.post('/v1/enrich', async (c) => {
     const request = await parseBody(c, enrichRequestSchema);
-    return c.json(await backend.enrich(request));
+    return c.json(await backendFor(c).enrich(request));
   });
 
   app.post('/v1/reindex', async (c) => {
     const request = await parseBody(c, reindexRequestSchema);
-    const job = await backend.reindex(request);
+    const job = await backendFor(c).reindex(request);
     c.header('Location', `/v1/jobs/${job.id}`);
     return c.json(job, 202);
   });
@@ -83,7 +100,7 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
   app.get('/v1/status', async (c) => {
     const workspace = c.req.query('workspace');
     if (!workspace || !isAbsolute(workspace)) throw new InputError('workspace', 'workspace: the query parameter must be an absolute path');
-    return c.json(await backend.status(workspace));
+    return c.json(await backendFor(c).status(workspace));
   });
 
   // MCP over streamable HTTP, stateless: a fresh server and transport per request, so nothing is kept between calls.
@@ -95,7 +112,7 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
     const invalid = invalidJsonRpc(body);
     if (invalid) return c.json({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Invalid Request: ${invalid}` } }, 400);
     const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
-    const server = createMcpServer(backend);
+    const server = createMcpServer(backendFor(c));
     await server.connect(transport);
     try {
       return await transport.handleRequest(c.req.raw, { parsedBody: body });
@@ -149,11 +166,9 @@ function invalidJsonRpc(body: unknown): string | null {
 }
 
 function bearer(token: string) {
-  const expected = Buffer.from(token, 'utf8');
   return async (c: Context, next: () => Promise<void>) => {
     const header = c.req.header('authorization') ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '', 'utf8');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!secretsEqual(header.startsWith('Bearer ') ? header.slice(7) : '', token)) {
       c.header('WWW-Authenticate', 'Bearer');
       return respondFailure(c, { status: 401, code: 'unauthorized', message: 'this server needs Authorization: Bearer <token>' });
     }

@@ -1,6 +1,6 @@
 // How the CLI and `kg mcp` find a running `kg serve`: it leaves its address in $KG_HOME/serve.json while it runs.
 
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kgHome } from '../../graph/location.js';
 
@@ -10,6 +10,8 @@ export interface ServerRecord {
   url: string;
   /** The bearer token the server requires, or null. The file is readable by its owner only. */
   token: string | null;
+  /** Sent by kg processes of this user (they can read this file) to show they are local; they may index new folders. */
+  localSecret: string | null;
   kgHome: string;
   startedAt: string;
 }
@@ -19,8 +21,13 @@ export function recordPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function writeServerRecord(record: ServerRecord): void {
-  mkdirSync(record.kgHome, { recursive: true });
-  writeFileSync(recordPath(), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  mkdirSync(record.kgHome, { recursive: true, mode: 0o700 });
+  // Written whole under another name, then renamed: a reader never sees half a record, and a file left 0644 by an
+  // older kg is replaced, not rewritten in place with its old mode.
+  const temporary = `${recordPath()}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, recordPath());
 }
 
 /** Removes the record if it is still this process's (a newer server may have replaced it). */
@@ -33,7 +40,14 @@ export function readServerRecord(env: NodeJS.ProcessEnv = process.env): ServerRe
   try {
     const value = JSON.parse(readFileSync(recordPath(env), 'utf8')) as Partial<ServerRecord>;
     if (typeof value.pid !== 'number' || typeof value.url !== 'string') return null;
-    return { pid: value.pid, url: value.url, token: value.token ?? null, kgHome: value.kgHome ?? kgHome(env), startedAt: value.startedAt ?? '' };
+    return {
+      pid: value.pid,
+      url: value.url,
+      token: value.token ?? null,
+      localSecret: typeof value.localSecret === 'string' ? value.localSecret : null,
+      kgHome: value.kgHome ?? kgHome(env),
+      startedAt: value.startedAt ?? '',
+    };
   } catch {
     return null;
   }

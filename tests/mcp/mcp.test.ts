@@ -2,6 +2,7 @@
 // HTTP (`kg serve`'s /mcp): list the tools, call query_knowledge with good and bad input, reindex.
 
 import { realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -109,7 +110,7 @@ describe('over streamable HTTP, and kg mcp while kg serve runs', () => {
   let server: RunningServer;
   beforeAll(async () => {
     // Advertised in KG_HOME: the stdio server below must hand its calls to it, as the server holds the graph.
-    server = await startServer({ port: 0 });
+    server = await startServer({ port: 0, allowRoots: [tmpdir()] });
   });
   afterAll(() => server.close());
 

@@ -2,6 +2,7 @@
 // JSON error, and the server keeps answering.
 
 import { realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
@@ -14,10 +15,11 @@ process.env.KG_HOME = home;
 process.env.WORKRAIL_DATA_DIR = join(home, 'no-data');
 const workspace = realpathSync(writeWorkspace(tempDir('kg-fuzz-ws-'), SMALL_APP));
 let server: RunningServer;
+const JSON_BODY = { 'content-type': 'application/json' };
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, maxBodyBytes: 64 * 1024, advertise: false });
-  const response = await fetch(`${server.url}/v1/reindex`, { method: 'POST', body: JSON.stringify({ workspace, full: true }) });
+  server = await startServer({ port: 0, maxBodyBytes: 64 * 1024, advertise: false, allowRoots: [tmpdir()] });
+  const response = await fetch(`${server.url}/v1/reindex`, { method: 'POST', headers: JSON_BODY, body: JSON.stringify({ workspace, full: true }) });
   const { id } = (await response.json()) as { id: string };
   for (;;) {
     const job = (await (await fetch(`${server.url}/v1/jobs/${id}`)).json()) as { status: string };
@@ -126,6 +128,7 @@ describe('every endpoint under malformed input', () => {
     expect(health.status).toBe(200);
     const query = await fetch(`${server.url}/v1/query`, {
       method: 'POST',
+      headers: JSON_BODY,
       body: JSON.stringify({ workspace, intent: { kind: 'importers', file: 'src/store.ts' } }),
     });
     expect(query.status).toBe(200);

@@ -1,6 +1,7 @@
 // The HTTP API over a real socket on 127.0.0.1: routes, validation, status codes, jobs, auth and the lock.
 
 import { existsSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readServerRecord } from '../../src/server/discovery.js';
@@ -36,7 +37,7 @@ async function finished(jobId: string) {
 }
 
 beforeAll(async () => {
-  server = await startServer({ port: 0, lockTimeoutMs: 300 });
+  server = await startServer({ port: 0, lockTimeoutMs: 300, allowRoots: [tmpdir()] });
 });
 afterAll(async () => {
   await server.close();
@@ -160,7 +161,7 @@ describe('kg serve', () => {
     const indexed = await call('POST', '/v1/reindex', { workspace: other, full: true });
     expect((await finished(indexed.body.id)).status).toBe('done');
     // A second server instance of its own (its pool does not hold `other` yet) meets the lock of another process.
-    const second = await startServer({ port: 0, lockTimeoutMs: 300, advertise: false });
+    const second = await startServer({ port: 0, lockTimeoutMs: 300, advertise: false, allowRoots: [tmpdir()] });
     try {
       await server.close();
       const lock = await holdDatabaseLock(defaultDbPath(other), 10_000);
@@ -185,7 +186,7 @@ describe('kg serve', () => {
       expect(retried.status).toBe(200);
     } finally {
       await second.close();
-      server = await startServer({ port: 0, lockTimeoutMs: 300 });
+      server = await startServer({ port: 0, lockTimeoutMs: 300, allowRoots: [tmpdir()] });
     }
   });
 });

@@ -1,0 +1,65 @@
+// Which workspaces a `kg serve` works on, and for whom: a client of the HTTP API may use the workspaces already
+// indexed in the server's KG_HOME and those under its `--allow-root` folders; a kg process of the same user on this
+// machine (it proves that with the secret in the server's 0600 serve.json) may also index new ones. `/` never.
+
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { KgError } from '../../graph/errors.js';
+import { defaultDbPath, kgHome, realRoot } from '../../graph/location.js';
+import type { Answer } from '../../queries/index.js';
+import type { KgBackend } from '../backend/backend.js';
+import type { JobView } from '../backend/jobs.js';
+import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
+import type { WorkspaceStatus } from '../status.js';
+import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+
+/** The header a local kg process sends the secret of serve.json in. */
+export const LOCAL_SECRET_HEADER = 'x-kg-local-secret';
+
+export class WorkspaceAccess {
+  private readonly roots: string[];
+
+  constructor(allowRoots: readonly string[] = []) {
+    this.roots = allowRoots.map((root) => realRoot(root));
+  }
+
+  /** The folders given with --allow-root, as real paths. */
+  get allowRoots(): readonly string[] {
+    return this.roots;
+  }
+
+  /** Throws `forbidden` unless a client (`local`: a kg process of this machine's user) may use `workspace`. */
+  check(workspace: string, local: boolean): void {
+    const root = realRoot(workspace);
+    if (dirname(root) === root) throw new KgError('forbidden', `${root} is never a workspace: name the project folder`);
+    if (local || this.roots.some((allowed) => isWithin(root, allowed))) return;
+    if (existsSync(defaultDbPath(root))) return;
+    throw new KgError(
+      'forbidden',
+      `kg serve does not serve ${root}: it serves the workspaces indexed in ${kgHome()} and those under an --allow-root folder ` +
+        '(start it with --allow-root DIR, or run kg index on this machine)',
+    );
+  }
+}
+
+function isWithin(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** `backend` for one request: every call that names a workspace is checked first. */
+export function confinedBackend(backend: KgBackend, access: WorkspaceAccess, local: boolean): KgBackend {
+  const checked = <R extends { workspace: string }>(request: R): R => {
+    access.check(request.workspace, local);
+    return request;
+  };
+  return {
+    query: (request: QueryKnowledgeInput): Promise<Answer> => Promise.resolve().then(() => backend.query(checked(request))),
+    enrich: (request: EnrichRequest): Promise<EnrichResult> => Promise.resolve().then(() => backend.enrich(checked(request))),
+    reindex: (request: ReindexRequest): Promise<JobView> => Promise.resolve().then(() => backend.reindex(checked(request))),
+    status: (workspace: string): Promise<WorkspaceStatus> => Promise.resolve().then(() => backend.status(checked({ workspace }).workspace)),
+    job: (id) => backend.job(id),
+    waitForJob: (id) => backend.waitForJob(id),
+    close: () => backend.close(),
+  };
+}
