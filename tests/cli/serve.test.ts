@@ -2,7 +2,8 @@
 // graph open, so working locally would wait for its lock), and it stops cleanly on SIGTERM.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,7 +115,16 @@ describe('the CLI with kg serve running', () => {
     expect(open.stderr).toMatch(/without a token/);
   });
 
-  it('stops on SIGTERM, removes its record, and the CLI works on its own again', async () => {
+  it('keeps its record for its own user only', () => {
+    expect(statSync(join(home, 'serve.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('stops on SIGTERM within its grace even with a client that never finishes its request, removes its record, and the CLI works on its own again', async () => {
+    const { port } = new URL(url);
+    const slow = connect(Number(port), '127.0.0.1');
+    slow.on('error', () => undefined);
+    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+    slow.write(`POST /v1/query HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     server.kill('SIGTERM');
     expect(await exited).toBe(0);
