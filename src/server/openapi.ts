@@ -12,7 +12,11 @@ const errorSchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', description: 'bad_input, not_a_workspace, no_graph, unknown_file, unknown_session, unknown_job, locked, too_large, unauthorized, ...' },
+        code: {
+          type: 'string',
+          description:
+            'bad_input, not_a_workspace, no_graph, unknown_file, unknown_session, unknown_job, locked, too_large, unauthorized, forbidden, forbidden_host, forbidden_origin, unsupported_media_type, ...',
+        },
         message: { type: 'string' },
         field: { type: 'string', description: 'The offending request field, for bad_input (e.g. intent.file).' },
       },
@@ -24,8 +28,14 @@ const json = (schema: unknown) => ({ content: { 'application/json': { schema } }
 const failures = {
   '400': { description: 'The request does not match the schema; `error.field` names the field.', ...json(errorSchema) },
   '401': { description: 'A token is configured and the request has no or a wrong bearer token.', ...json(errorSchema) },
+  '403': {
+    description:
+      '`Host` does not name this server, `Origin` is another site, or the workspace is not one this server serves (indexed in its KG_HOME or under --allow-root).',
+    ...json(errorSchema),
+  },
   '404': { description: 'Unknown workspace, graph, file, session or job.', ...json(errorSchema) },
   '413': { description: 'The body is over the size limit.', ...json(errorSchema) },
+  '415': { description: 'The body is not sent as Content-Type: application/json.', ...json(errorSchema) },
   '503': { description: 'The graph is locked by another process; retry after `Retry-After` seconds.', ...json(errorSchema) },
 };
 
