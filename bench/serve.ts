@@ -54,7 +54,8 @@ export async function benchServe(corpus: Corpus): Promise<ServeFigures> {
     const history = generateDataDir({ seed: 7, dir: join(dir, 'history'), sessions: HISTORY_SESSIONS, workspaces: 1, malformed: false, git: false });
     const historyRoot = history.workspaces[0]!;
 
-    const started = await startServe(history.dataDir);
+    // Its workspaces are new to it: they are served as the ones under --allow-root.
+    const started = await startServe(history.dataDir, dir);
     server = started.child;
     const url = started.url;
     const skipped = new Set<string>();
@@ -185,8 +186,8 @@ async function pool(count: number, concurrency: number, task: () => Promise<numb
   return results;
 }
 
-function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin', 'kg.js'), 'serve', '--port', '0', '--json'], {
+function startServe(dataDir: string, allowRoot: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(REPO, 'bin', 'kg.js'), 'serve', '--port', '0', '--allow-root', allowRoot, '--json'], {
     env: { ...process.env, WORKRAIL_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -206,7 +207,11 @@ function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string
 
 /** Indexes `workspace` through the server; resolves to the files it skipped. */
 async function indexThrough(url: string, workspace: string): Promise<string[]> {
-  const submitted = (await (await fetch(`${url}/v1/reindex`, { method: 'POST', body: JSON.stringify({ workspace, full: true }) })).json()) as { id: string };
+  const submitted = (await (await fetch(`${url}/v1/reindex`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workspace, full: true }),
+    })).json()) as { id: string };
   for (;;) {
     const job = (await (await fetch(`${url}/v1/jobs/${submitted.id}`)).json()) as {
       status: string;
