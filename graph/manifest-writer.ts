@@ -16,6 +16,8 @@ export interface StoredManifest {
 export function writeManifest(store: GraphStore, manifest: StoredManifest): Promise<void> {
   // No query reads manifests: cached answers stay valid.
   return store.write(async (tx) => {
+    // A manifest records what a session got from a graph: there is none until an index of it completed.
+    store.assertIndexed();
     // Graphs created before the table joined the schema get it here.
     await tx.run(ENRICHMENTS_TABLE);
     await tx.run(`INSERT INTO enrichments VALUES (?, ?::TIMESTAMPTZ, ?, ?, ?, ?, ?::JSON)`, [

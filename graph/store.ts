@@ -1,6 +1,6 @@
 // Opens a workspace's DuckDB file, migrates it, and runs reads and queued, transactional writes.
 
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance as DuckDBInstanceType, DuckDBValue } from '@duckdb/node-api';
 import { loadDuckDB } from './duckdb.js';
@@ -21,7 +21,10 @@ export type Columns = readonly (readonly [name: string, type: ColumnType])[];
 export interface OpenOptions {
   /** Path of the DuckDB file. */
   path: string;
-  /** Open for reading only: several readers may share the file, and a missing file is an error. */
+  /**
+   * Open for reading only: several readers may share the file, and a missing file, or one no index of which
+   * completed, is an error (`no_graph`).
+   */
   readOnly?: boolean;
   /** How long to wait for another process's lock before giving up (default KG_LOCK_TIMEOUT_MS or 30 s). */
   lockTimeoutMs?: number;
@@ -51,6 +54,7 @@ export class GraphStore implements GraphReader {
   private closed = false;
   private committed = 0;
   private empty = false;
+  private indexed = false;
   private nextReader = 0;
 
   private constructor(
@@ -68,20 +72,47 @@ export class GraphStore implements GraphReader {
     return this.committed;
   }
 
+  /**
+   * Whether an index of the graph completed: its `indexed_at` meta, which only an index's (or reindex's) transaction
+   * writes, is committed. A graph whose first index was killed, or failed, has none, and reads as no graph.
+   */
+  get isIndexed(): boolean {
+    return this.indexed;
+  }
+
+  /** Throws `no_graph` unless an index of the graph completed; every read of a writable store's answers checks it. */
+  assertIndexed(): void {
+    if (!this.indexed) throw notIndexed(this.path);
+  }
+
   static async open(options: OpenOptions): Promise<GraphStore> {
     const readOnly = options.readOnly ?? false;
-    if (readOnly && !existsSync(options.path)) {
+    const size = fileSize(options.path);
+    if (readOnly && size === null) {
       throw new KgError('no_graph', `no graph at ${options.path}: run \`kg index\` first`);
     }
+    // An empty file is what a first index killed as DuckDB created it leaves (DuckDB cannot open it).
+    if (readOnly && size === 0) throw notIndexed(options.path);
     if (!readOnly) mkdirSync(dirname(options.path), { recursive: true });
-    const maybeNew = !readOnly && !existsSync(options.path);
-    const instance = await openWithRetry(options.path, readOnly, options.lockTimeoutMs ?? lockTimeoutFromEnv());
+    const maybeNew = !readOnly && (size === null || size === 0);
+    const timeoutMs = options.lockTimeoutMs ?? lockTimeoutFromEnv();
+    let instance: DuckDBInstanceType;
+    try {
+      instance = await openWithRetry(options.path, readOnly, timeoutMs);
+    } catch (error) {
+      // DuckDB refuses an empty file (not a lock: it takes its lock before it reads the file), so no live process is
+      // writing this one: a writer starts it afresh.
+      if (readOnly || !(error instanceof KgError) || error.code !== 'io' || fileSize(options.path) !== 0) throw error;
+      for (const file of [options.path, `${options.path}.wal`]) rmSync(file, { force: true });
+      instance = await openWithRetry(options.path, readOnly, timeoutMs);
+    }
     const connection = await instance.connect();
     const readers = readOnly ? [connection] : [];
     for (let i = readers.length; i < Math.max(1, options.readers ?? 1); i++) readers.push(await instance.connect());
     const store = new GraphStore(options.path, readOnly, instance, connection, readers);
     try {
       if (!(maybeNew && (await store.createSchema()))) await store.migrate();
+      if (readOnly) store.assertIndexed();
     } catch (error) {
       store.close();
       throw error;
@@ -135,11 +166,17 @@ export class GraphStore implements GraphReader {
       await connection.run('COMMIT');
       this.empty = false;
       if (changesAnswers) this.committed++;
+      await this.afterCommit();
       return result;
     } catch (error) {
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Until an index completes, each commit may be the one that completes it. */
+  private async afterCommit(): Promise<void> {
+    if (!this.indexed) this.indexed = (await readRows<{ n: number }>(this.connection, INDEXED_SQL))[0]!.n > 0;
   }
 
   /**
@@ -162,7 +199,9 @@ export class GraphStore implements GraphReader {
     const hasMeta = await this.all(
       `SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'meta'`,
     );
-    const current = hasMeta.length === 0 ? 0 : await this.schemaVersion();
+    const meta = hasMeta.length === 0 ? null : await readMetaValues(this, ['schema_version', 'indexed_at']);
+    const current = meta?.schema_version ? Number(meta.schema_version) : 0;
+    this.indexed = Boolean(meta?.indexed_at);
     if (current > SCHEMA_VERSION) {
       throw new KgError(
         'schema_too_new',
@@ -171,6 +210,8 @@ export class GraphStore implements GraphReader {
     }
     if (current === SCHEMA_VERSION) return;
     if (this.readOnly) {
+      // A graph no index of which completed is no graph, whatever schema it got to.
+      this.assertIndexed();
       throw new KgError('no_graph', `${this.path} has an older graph schema (${current}): run \`kg index\` to upgrade it`);
     }
     await this.transaction((tx) => tx.run(schemaStatements(current).join(';\n')));
@@ -181,6 +222,21 @@ export class GraphStore implements GraphReader {
 // FSST string compression is most of a checkpoint's time on a graph (half of closing effect's): without it the file is
 // about a tenth larger and every index and reindex commits faster. (Given to DuckDBInstance.create, it is ignored.)
 const WRITER_SETTINGS = `SET GLOBAL disabled_compression_methods = 'fsst'`;
+
+const INDEXED_SQL = `SELECT count(*) AS n FROM meta WHERE key = 'indexed_at' AND value IS NOT NULL`;
+
+function notIndexed(path: string): KgError {
+  return new KgError('no_graph', `no graph at ${path} (no index of it completed): run \`kg index\` first`);
+}
+
+/** The size of the file at `path`, or null when there is none. */
+function fileSize(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
+}
 
 /** The statements that bring a graph at schema version `current` to the current one. */
 function schemaStatements(current: number): string[] {

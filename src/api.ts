@@ -9,7 +9,7 @@ import type { ReindexOptions, ReindexReport } from '../indexers/reindex.js';
 import type { Answer, GraphSnapshot, Intent } from '../queries/index.js';
 import { AnswerCache } from './answer-cache.js';
 import { diskProbe } from './freshness.js';
-import { locateForIndex } from './workspace.js';
+import { locateForIndex, workspaceFolderToIndex } from './workspace.js';
 
 export interface OpenGraphOptions {
   /** The workspace folder. */
@@ -39,8 +39,17 @@ export class Graph {
     readonly cache: AnswerCache | null = null,
   ) {}
 
+  /**
+   * Throws `no_graph` unless an index of the graph completed. A read-only graph was checked when it opened; a
+   * writable one (a server's, kept open) may be opened before its first index, so its readers check each time.
+   */
+  assertIndexed(): void {
+    this.store.assertIndexed();
+  }
+
   /** Answers one intent; the intent is validated first. */
   async query(intent: Intent | unknown): Promise<Answer> {
+    this.assertIndexed();
     const { parseIntent, runQuery, loadSnapshot } = await loadQueries();
     const parsed = parseIntent(intent);
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
@@ -85,13 +94,13 @@ export interface IndexWorkspaceOptions extends IndexOptions {
   lockTimeoutMs?: number;
 }
 
-/** Indexes `workspace` into its graph (created if missing) and closes it. */
+/** Indexes `workspace` into its graph (created if missing) and closes it; a folder that does not exist is `not_a_workspace`. */
 export async function indexWorkspace(
   workspace: string,
   options: IndexWorkspaceOptions = {},
 ): Promise<IndexReport & { db: string }> {
   const { db, lockTimeoutMs, ...indexOptions } = options;
-  const located = locateForIndex(workspace, db);
+  const located = locateForIndex(workspaceFolderToIndex(workspace), db);
   // The workspace is read while DuckDB opens its file on a thread of its own; only the write waits for the store.
   const opening = GraphStore.open({ path: located.db, ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}) });
   opening.catch(() => undefined); // awaited later: a failure to open is not unhandled meanwhile
@@ -127,7 +136,7 @@ export async function reindexWorkspace(
   options: ReindexWorkspaceOptions = {},
 ): Promise<ReindexReport & { db: string }> {
   const { db, lockTimeoutMs, ...reindexOptions } = options;
-  const located = locateForIndex(workspace, db);
+  const located = locateForIndex(workspaceFolderToIndex(workspace), db);
   const [store, { reindexWorkspaceInto }] = await openWhileLoading(
     GraphStore.open({ path: located.db, ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}) }),
     () => import('../indexers/reindex.js'),

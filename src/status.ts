@@ -11,7 +11,9 @@ export interface WorkspaceStatus extends GraphSummary {
   headMovedSinceIndex: boolean;
 }
 
+/** What the graph holds; `no_graph` when no index of it completed (a server's writable graph opened before one). */
 export async function workspaceStatus(graph: Graph): Promise<WorkspaceStatus> {
+  graph.assertIndexed();
   const summary = await summarizeGraph(graph.store);
   const gitHeadNow = readGitHead(graph.workspace);
   return { workspace: graph.workspace, db: graph.db, ...summary, gitHeadNow, headMovedSinceIndex: summary.gitHead !== gitHeadNow };

@@ -12,6 +12,22 @@ export interface Located {
   db: string;
 }
 
+/**
+ * The real path of the folder an index is about, checked before its graph is opened, so that a folder that does not
+ * exist leaves no graph behind.
+ */
+export function workspaceFolderToIndex(dir: string): string {
+  const root = realRoot(dir);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(root).isDirectory();
+  } catch {
+    throw new KgError('not_a_workspace', `not a workspace: ${root} does not exist`);
+  }
+  if (!isDirectory) throw new KgError('not_a_workspace', `not a workspace: ${root} is not a directory`);
+  return root;
+}
+
 /** For writes: the workspace is `dir` itself. */
 export function locateForIndex(dir: string, db?: string): Located {
   const root = realRoot(dir);

@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCodeIndex } from '../../graph/code-writer.js';
 import { KgError } from '../../graph/errors.js';
+import { writeManifest } from '../../graph/manifest-writer.js';
 import { SCHEMA_VERSION } from '../../graph/schema.js';
 import { GraphStore, sqlStringList } from '../../graph/store.js';
+import { openGraph } from '../../src/api.js';
+import { workspaceStatus } from '../../src/status.js';
 import { codeRows } from '../support/code-graph.js';
 import { holdDatabaseLock } from '../support/kg-process.js';
 import { tempDir } from '../support/temp.js';
@@ -16,6 +19,7 @@ describe('GraphStore', () => {
     const path = join(dir, 'fresh', 'graph.duckdb');
     const store = await GraphStore.open({ path });
     expect(await store.schemaVersion()).toBe(SCHEMA_VERSION);
+    await writeCodeIndex(store, { root: '/ws', indexedAt: '2026-01-01T00:00:00.000Z', gitHead: null, ...codeRows({ 'src/a.ts': {} }) });
     store.close();
     const again = await GraphStore.open({ path, readOnly: true });
     expect(await again.schemaVersion()).toBe(SCHEMA_VERSION);
@@ -112,6 +116,7 @@ describe('schema migrations', () => {
   it('brings a version 1 graph up to version 2 (the enrichments table) on a writable open', async () => {
     const path = join(tempDir(), 'v1.duckdb');
     const first = await GraphStore.open({ path });
+    await writeCodeIndex(first, { root: '/ws', indexedAt: '2026-01-01T00:00:00.000Z', gitHead: null, ...codeRows({ 'src/a.ts': {} }) });
     await first.write(async (tx) => {
       await tx.run(`DROP TABLE enrichments`);
       await tx.run(`UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
@@ -125,5 +130,58 @@ describe('schema migrations', () => {
     } finally {
       upgraded.close();
     }
+  });
+});
+
+describe('a graph no index of which completed', () => {
+  const indexed = { root: '/ws', indexedAt: '2026-01-01T00:00:00.000Z', gitHead: null, ...codeRows({ 'src/a.ts': { imports: ['src/b.ts'] }, 'src/b.ts': {} }) };
+
+  it('does not open for reading, whether it has the schema or no tables at all', async () => {
+    const path = join(tempDir(), 'unindexed.duckdb');
+    (await GraphStore.open({ path })).close();
+    await expect(GraphStore.open({ path, readOnly: true })).rejects.toMatchObject({ code: 'no_graph', message: expect.stringMatching(/^no graph at .*no index of it completed/) });
+    // What DuckDB leaves of a first index killed before kg wrote the schema: a database with no tables.
+    const bare = join(tempDir(), 'bare.duckdb');
+    const holder = await holdDatabaseLock(bare, 60_000);
+    await holder.release();
+    await expect(GraphStore.open({ path: bare, readOnly: true })).rejects.toMatchObject({ code: 'no_graph' });
+  });
+
+  it("answers no_graph from a writable graph until an index commits (a server's kept-open graph), then answers", async () => {
+    const workspace = tempDir();
+    const db = join(tempDir(), 'kept-open.duckdb');
+    const graph = await openGraph({ workspace, db, writable: true, cacheAnswers: true });
+    try {
+      expect(graph.store.isIndexed).toBe(false);
+      await expect(graph.query({ kind: 'hotspots' })).rejects.toMatchObject({ code: 'no_graph' });
+      await expect(workspaceStatus(graph)).rejects.toMatchObject({ code: 'no_graph' });
+      const manifest = { id: 'm1', createdAt: '2026-01-01T00:00:00.000Z', sessionId: null, goal: 'g', budgetTokens: 10, renderedTokens: 0 };
+      await expect(writeManifest(graph.store, manifest)).rejects.toMatchObject({ code: 'no_graph' });
+      // A write that is not an index does not make a graph.
+      await graph.store.write((tx) => tx.run(`INSERT INTO meta VALUES ('other', 'x')`));
+      await expect(graph.query({ kind: 'hotspots' })).rejects.toMatchObject({ code: 'no_graph' });
+      await writeCodeIndex(graph.store, indexed);
+      expect(graph.store.isIndexed).toBe(true);
+      expect((await graph.query({ kind: 'hotspots' })).items).toHaveLength(1);
+      expect((await workspaceStatus(graph)).tables.files).toBe(2);
+      await writeManifest(graph.store, manifest);
+    } finally {
+      graph.close();
+    }
+    const reader = await GraphStore.open({ path: db, readOnly: true });
+    expect(reader.isIndexed).toBe(true);
+    reader.close();
+  });
+
+  it('is opened afresh for writing when it is an empty file', async () => {
+    const path = join(tempDir(), 'empty.duckdb');
+    writeFileSync(path, '');
+    await expect(GraphStore.open({ path, readOnly: true })).rejects.toMatchObject({ code: 'no_graph' });
+    const store = await GraphStore.open({ path });
+    await writeCodeIndex(store, indexed);
+    store.close();
+    const reader = await GraphStore.open({ path, readOnly: true });
+    expect(await reader.all(`SELECT path FROM files ORDER BY path`)).toEqual([{ path: 'src/a.ts' }, { path: 'src/b.ts' }]);
+    reader.close();
   });
 });

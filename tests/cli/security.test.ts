@@ -1,0 +1,166 @@
+// What the CLI promises about a user's data: a graph is there only once an index of it completed.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { workspaceId } from '../../graph/location.js';
+import { writeLargeWorkspace } from '../fixtures/edits.js';
+import { SMALL_APP, writeWorkspace } from '../fixtures/workspace.js';
+import { kgRunner, type KgResult } from '../support/kg-process.js';
+import { tempDir } from '../support/temp.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const noData = join(tempDir(), 'no-data');
+
+/** A kg whose graphs live under a fresh KG_HOME (made by kg itself) and that reads no agent data dir. */
+function freshKg(): { home: string; kg: (args: string[], cwd?: string) => Promise<KgResult> } {
+  const home = join(tempDir('kg-home-'), 'kg');
+  const run = kgRunner(home);
+  return { home, kg: (args, cwd) => run(args, { ...(cwd ? { cwd } : {}), env: { WORKRAIL_DATA_DIR: noData, KG_NO_SERVER: '1' } }) };
+}
+
+const graphFolder = (home: string, workspace: string) => join(home, workspaceId(workspace));
+const graphFile = (home: string, workspace: string) => join(graphFolder(home, workspace), 'graph.duckdb');
+const NO_GRAPH = /^kg: no graph [^\n]*\n$/;
+
+/**
+ * Runs `script` (an ES module, in the repo so it resolves kg's packages) in a child process that prints a line once it
+ * is where the test wants it, then kills it with SIGKILL there. Resolves to what it printed.
+ */
+async function killWhenReady(script: string, home: string): Promise<string> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: REPO,
+    env: { ...process.env, KG_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const printed = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+    void exited.then(() => reject(new Error(`the child exited before it was ready: ${stderr}`)));
+  });
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+  return printed;
+}
+
+const dist = (path: string) => JSON.stringify(pathToFileURL(join(REPO, 'dist', path)).href);
+
+/** Every read command says there is no graph of `workspace`, in one line, exit 1 (from the workspace and with -w). */
+async function expectNoGraph(kg: (args: string[], cwd?: string) => Promise<KgResult>, workspace: string): Promise<void> {
+  for (const args of [
+    ['status', '--workspace', workspace],
+    ['status'],
+    ['query', 'hotspots', '--workspace', workspace],
+    ['query', 'hotspots'],
+    ['export', '--workspace', workspace],
+    ['enrich', '--workspace', workspace, '--goal', 'fix src/cli.ts', '--budget-tokens', '200'],
+    ['enrich', '--workspace', workspace, '--goal', 'fix src/cli.ts', '--budget-tokens', '200', '--no-record'],
+  ]) {
+    const result = await kg(args, workspace);
+    expect({ args, code: result.code, stderr: result.stderr, stdout: result.stdout }).toEqual({
+      args,
+      code: 1,
+      stderr: expect.stringMatching(NO_GRAPH),
+      stdout: '',
+    });
+  }
+}
+
+describe('a graph no index of which completed', () => {
+  it('is not left behind by `kg index` of a folder that does not exist', async () => {
+    const { home, kg } = freshKg();
+    const missing = join(tempDir(), 'missing', 'path');
+    const result = await kg(['index', missing]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^kg: not a workspace: .*missing\/path does not exist\n$/);
+    expect(existsSync(graphFolder(home, missing))).toBe(false);
+    // Nothing but start-up caches in KG_HOME, if kg made it at all.
+    expect(existsSync(home) ? readdirSync(home).filter((name) => name !== 'cache') : []).toEqual([]);
+    for (const args of [['status', '--workspace', missing], ['query', 'hotspots', '--workspace', missing]]) {
+      const after = await kg(args);
+      expect({ args, code: after.code, stderr: after.stderr }).toEqual({ args, code: 1, stderr: expect.stringMatching(NO_GRAPH) });
+    }
+    const reindexed = await kg(['reindex', '--workspace', missing]);
+    expect(reindexed.code).toBe(1);
+    expect(reindexed.stderr).toMatch(/^kg: not a workspace: [^\n]*\n$/);
+    expect(existsSync(graphFolder(home, missing))).toBe(false);
+  });
+
+  it('reads as no graph when a first index was killed once DuckDB had made the file, and the next index replaces it', async () => {
+    const { home, kg } = freshKg();
+    const workspace = writeWorkspace(join(tempDir(), 'small-app'), SMALL_APP);
+    const db = graphFile(home, workspace);
+    // What a first `kg index` killed right after DuckDB created its file leaves: a database with no tables.
+    await killWhenReady(
+      `import { mkdirSync } from 'node:fs';
+       import { DuckDBInstance } from '@duckdb/node-api';
+       mkdirSync(${JSON.stringify(dirname(db))}, { recursive: true });
+       const instance = await DuckDBInstance.create(${JSON.stringify(db)});
+       await instance.connect();
+       setInterval(() => undefined, 1000);
+       console.log('ready');`,
+      home,
+    );
+    expect(existsSync(db)).toBe(true);
+    await expectNoGraph(kg, workspace);
+    const indexed = await kg(['index', workspace, '--json']);
+    expect(indexed.code).toBe(0);
+    expect(JSON.parse(indexed.stdout)).toMatchObject({ files: 9 });
+    const status = await kg(['status', '--json'], workspace);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ indexedAt: expect.any(String), tables: { files: 9 } });
+  });
+
+  it('reads as no graph when a first index was killed (SIGKILL) inside its write, and the next index replaces it', async () => {
+    const { home, kg } = freshKg();
+    const workspace = join(tempDir(), 'large');
+    const count = 1000;
+    mkdirSync(workspace);
+    writeLargeWorkspace(workspace, count);
+    const files = count + 1; // and its tsconfig.json
+    const db = graphFile(home, workspace);
+    // The real index of the workspace, its every row appended in its transaction, held there until killed.
+    const printed = await killWhenReady(
+      `import { GraphStore } from ${dist('graph/store.js')};
+       import { indexWorkspaceInto } from ${dist('indexers/index.js')};
+       const store = await GraphStore.open({ path: ${JSON.stringify(db)} });
+       setInterval(() => undefined, 1000);
+       const held = Object.create(store);
+       held.write = (work) => store.write(async (tx) => {
+         const written = await work(tx);
+         console.log(JSON.stringify(written.code));
+         return new Promise(() => undefined);
+       });
+       await indexWorkspaceInto(held, ${JSON.stringify(workspace)}, { dataDir: ${JSON.stringify(noData)} });`,
+      home,
+    );
+    expect(JSON.parse(printed)).toMatchObject({ files });
+    expect(existsSync(db)).toBe(true);
+    await expectNoGraph(kg, workspace);
+    const indexed = await kg(['index', workspace, '--json']);
+    expect(indexed.code).toBe(0);
+    expect(JSON.parse(indexed.stdout)).toMatchObject({ files });
+    const status = await kg(['status', '--json'], workspace);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ indexedAt: expect.any(String), tables: { files } });
+    const hotspots = await kg(['query', 'hotspots', '--limit', '3', '--json'], workspace);
+    expect(hotspots.code).toBe(0);
+    expect(JSON.parse(hotspots.stdout).items).toHaveLength(3);
+  });
+
+  it('reads as no graph from an empty file, and the next index replaces it', async () => {
+    const { home, kg } = freshKg();
+    const workspace = writeWorkspace(join(tempDir(), 'small-app'), SMALL_APP);
+    const db = graphFile(home, workspace);
+    mkdirSync(dirname(db), { recursive: true });
+    writeFileSync(db, '');
+    await expectNoGraph(kg, workspace);
+    const indexed = await kg(['index', workspace, '--json']);
+    expect(indexed.code).toBe(0);
+    expect(JSON.parse(indexed.stdout)).toMatchObject({ files: 9 });
+  });
+});
