@@ -3,7 +3,8 @@
 // Documents are made of weighted fields (a title counts more than notes: BM25F-style, a field's term counts are
 // multiplied by its weight). Text is lower-cased, split on anything but letters and digits, stop words and
 // one-character tokens dropped, and plurals folded (`retries` -> `retry`, `webhooks` -> `webhook`); the query
-// text goes through the same steps.
+// text goes through the same steps. Only a bounded prefix of each field is tokenised, so one giant text (a graph an
+// older kg wrote, before session text had caps) costs a query no more than a capped one.
 
 /** Common English words that carry no topic; the query's words are matched without them. */
 export const STOP_WORDS: readonly string[] = [
@@ -14,6 +15,9 @@ export const STOP_WORDS: readonly string[] = [
   'there', 'these', 'they', 'this', 'those', 'to', 'too', 'under', 'up', 'use', 'was', 'we', 'were', 'what', 'when',
   'where', 'which', 'while', 'who', 'why', 'will', 'with', 'would', 'you', 'your',
 ];
+
+/** Each field of a document is tokenised up to this many characters (the indexer's largest text cap, all notes). */
+export const MAX_TOKENISED_CHARS = 128 * 1024;
 
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
@@ -40,9 +44,11 @@ WITH q AS (
 ),
 stop AS (SELECT ?::VARCHAR[] AS words),
 fields AS (${fields}),
+-- Materialised, so the unnest below never carries a whole giant text along (that alone took seconds at 50 MB).
+prefixes AS MATERIALIZED (SELECT id, w, left(body, ${MAX_TOKENISED_CHARS}) AS body FROM fields WHERE body IS NOT NULL),
 terms AS (
   SELECT id, w, ${stem('t')} AS term
-  FROM (SELECT id, w, unnest(${tokens('body')}) AS t FROM fields WHERE body IS NOT NULL), stop
+  FROM (SELECT id, w, unnest(${tokens('body')}) AS t FROM prefixes), stop
   WHERE length(t) > 1 AND NOT list_contains(stop.words, t)
 ),
 doclen AS (SELECT id, sum(w) AS len FROM terms GROUP BY id),

@@ -1,5 +1,6 @@
 // Folds a session's events (in eventIndex order) into the facts the graph keeps about it. Pure.
 
+import { capText, SESSION_TEXT_CAPS } from './text-caps.js';
 import { isRecord, str, strings } from './values.js';
 
 export interface SessionEvent {
@@ -71,11 +72,22 @@ export interface SessionFacts {
   commitShas: string[];
   /** The start and end sha the session recorded, for a `git diff` when nothing else says what changed. */
   diffRange: { start: string; end: string } | null;
+  /** Text fields longer than their cap (SESSION_TEXT_CAPS), with how long they were and how much was kept. */
+  truncated: TextCut[];
+}
+
+export interface TextCut {
+  field: 'title' | 'goal' | 'recap' | 'notes';
+  /** Characters the session recorded (for notes, all steps' notes joined). */
+  length: number;
+  kept: number;
 }
 
 interface Output {
   channel: string;
+  /** Cut to the cap of one step's notes; `notesLength` is how long it was. */
   notes: string | null;
+  notesLength: number;
   handoff: string[] | null;
   handoffBranch: string | null;
 }
@@ -106,6 +118,7 @@ export function foldSession(id: string, events: readonly SessionEvent[]): Sessio
     handoffFiles: null,
     commitShas: [],
     diffRange: null,
+    truncated: [],
   };
   let observedBranch: string | null = null;
   let completedBranch: string | null = null;
@@ -178,11 +191,23 @@ export function foldSession(id: string, events: readonly SessionEvent[]): Sessio
   }
   if (facts.startedAtMs === null && events.length > 0) facts.startedAtMs = events[0]!.timestampMs;
 
+  const caps = SESSION_TEXT_CAPS;
+  const cut = (field: TextCut['field'], length: number, kept: string | null) => {
+    if (kept !== null && length > kept.length) facts.truncated.push({ field, length, kept: kept.length });
+  };
   const surviving = [...outputs.values()];
-  const notes = surviving.filter((o) => o.notes !== null).map((o) => o.notes!);
-  const recaps = surviving.filter((o) => o.channel === 'recap' && o.notes !== null);
-  facts.recap = recaps.length > 0 ? recaps[recaps.length - 1]!.notes : null;
-  facts.notes = notes.length > 0 ? notes.join('\n\n') : null;
+  const withNotes = surviving.filter((o) => o.notes !== null);
+  const recaps = withNotes.filter((o) => o.channel === 'recap');
+  const lastRecap = recaps.at(-1);
+  if (lastRecap) {
+    facts.recap = capText(lastRecap.notes!, caps.recap);
+    cut('recap', lastRecap.notesLength, facts.recap);
+  }
+  if (withNotes.length > 0) {
+    const joined = joinCapped(withNotes.map((o) => o.notes!), '\n\n', caps.notes);
+    facts.notes = joined;
+    cut('notes', withNotes.reduce((n, o, i) => n + o.notesLength + (i > 0 ? 2 : 0), 0), joined);
+  }
   const handoffs = surviving.filter((o) => o.handoff !== null);
   if (handoffs.length > 0) facts.handoffFiles = [...new Set(handoffs.flatMap((o) => o.handoff!))];
   const handoffBranch = handoffs.map((o) => o.handoffBranch).find((b) => b !== null) ?? null;
@@ -191,12 +216,18 @@ export function foldSession(id: string, events: readonly SessionEvent[]): Sessio
     const context = contexts.get(run);
     const goal = context ? titleOf(context) : null;
     if (goal !== null) {
-      facts.goal = goal;
-      facts.title = goal;
+      facts.goal = capText(goal, caps.goal);
+      facts.title = capText(goal, caps.title);
+      cut('goal', goal.length, facts.goal);
+      cut('title', goal.length, facts.title);
       break;
     }
   }
-  if (facts.title === null && facts.recap !== null) facts.title = firstLine(facts.recap);
+  if (facts.title === null && facts.recap !== null) {
+    const line = firstLine(facts.recap);
+    facts.title = line === null ? null : capText(line, caps.title);
+    if (line !== null) cut('title', line.length, facts.title);
+  }
 
   facts.branch = observedBranch ?? completedBranch ?? handoffBranch;
   facts.startHead = observedHead ?? completedStart ?? metricsStart;
@@ -217,8 +248,12 @@ function appendOutput(outputs: Map<string, Output>, data: Record<string, unknown
   if (superseded !== null) outputs.delete(superseded);
   const channel = str(data.outputChannel) ?? 'artifact';
   const payload = isRecord(data.payload) ? data.payload : {};
-  const output: Output = { channel, notes: null, handoff: null, handoffBranch: null };
-  if (payload.payloadKind === 'notes') output.notes = str(payload.notesMarkdown);
+  const output: Output = { channel, notes: null, notesLength: 0, handoff: null, handoffBranch: null };
+  if (payload.payloadKind === 'notes') {
+    const notes = str(payload.notesMarkdown);
+    output.notes = notes === null ? null : capText(notes, SESSION_TEXT_CAPS.note);
+    output.notesLength = notes?.length ?? 0;
+  }
   if (payload.payloadKind === 'artifact_ref' && isRecord(payload.content) && payload.content.kind === 'wr.coding_handoff') {
     output.handoff = strings(payload.content.filesChanged);
     output.handoffBranch = str(payload.content.branchName);
@@ -233,6 +268,16 @@ export function titleOf(context: Record<string, unknown>): string | null {
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
   }
   return null;
+}
+
+/** `parts` joined by `separator`, cut to `max` characters; parts past the cap are never joined at all. */
+function joinCapped(parts: readonly string[], separator: string, max: number): string {
+  let joined = '';
+  for (const [i, part] of parts.entries()) {
+    joined += (i > 0 ? separator : '') + part;
+    if (joined.length >= max) return capText(joined, max);
+  }
+  return joined;
 }
 
 /** The first non-empty line, without markdown heading marks. */

@@ -8,6 +8,7 @@ import { firstLine, foldSession, type SessionFacts } from './events.js';
 import { gitHistoryAt, type ChangeKind, type GitHistory } from './git-changes.js';
 import { workspaceRelative } from './paths.js';
 import { readPipelineRuns, type RunPhase } from './pipeline-runs.js';
+import { capText, SESSION_TEXT_CAPS } from './text-caps.js';
 
 export { chooseDataDir, type DataDirChoice } from './location.js';
 export type { GitHistory } from './git-changes.js';
@@ -97,6 +98,10 @@ export async function indexSessions(root: string, options: SessionIndexOptions):
     const warn = (code: string, message: string) => warnings.push({ code, message: `session ${log.id}: ${message}`, session: log.id });
     const roots = [realRootPath, root, ...(facts.repoRoot ? [facts.repoRoot, realPath(facts.repoRoot)] : [])];
     for (const link of links) if (link.worktreePath) roots.push(link.worktreePath);
+    for (const cut of facts.truncated) {
+      const cap = cut.field === 'notes' ? `${SESSION_TEXT_CAPS.notes}-character cap on all notes (${SESSION_TEXT_CAPS.note} per step)` : `${SESSION_TEXT_CAPS[cut.field]}-character cap`;
+      warn('session_text_truncated', `its ${cut.field} is ${cut.length} characters, over the ${cap}: kept the first ${cut.kept}`);
+    }
     const changes = await changedFiles(facts, links, git, warn);
     const files = new Map<string, ChangeKind>();
     const rejected: string[] = [];
@@ -161,7 +166,8 @@ function sessionRow(
   changesSource: ChangesSource | null,
 ): SessionRow {
   const recap = facts.recap ?? links.map((link) => link.phase.recap).find((r) => r !== null) ?? null;
-  const title = facts.title ?? (recap === null ? null : firstLine(recap));
+  const line = facts.title ?? (recap === null ? null : firstLine(recap));
+  const title = line === null ? null : capText(line, SESSION_TEXT_CAPS.title);
   return {
     id: log.id,
     workflowId: facts.workflowId ?? stat?.workflowId ?? null,

@@ -1,8 +1,11 @@
 // Reads a workspace's pipeline runs (`.workrail/pipeline-runs/<runId>-context.json`) and the sessions of their phases.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineRunRow, Warning } from '../../graph/records.js';
+import { outsideWarning, readConfined, realPathOf } from '../confine.js';
+import { MAX_DATADIR_FILE_BYTES } from './datadir.js';
+import { capText, SESSION_TEXT_CAPS } from './text-caps.js';
 import { isRecord, str, strings } from './values.js';
 
 export const PIPELINE_RUNS_DIR = '.workrail/pipeline-runs';
@@ -20,6 +23,8 @@ export interface RunPhase {
 export interface PipelineRunRecord {
   row: PipelineRunRow;
   phases: RunPhase[];
+  /** Whether a text field (the goal, a string in the phases) was longer than its cap and cut. */
+  truncated: boolean;
 }
 
 export interface PipelineRunsRead {
@@ -37,21 +42,37 @@ export function readPipelineRuns(root: string): PipelineRunsRead {
   } catch {
     return { runs: [], warnings };
   }
-  const activeId = readActiveRunId(join(dir, 'active-run.json'));
+  // They are the workspace's files: read only inside its real path, and no larger than the data dir's cap.
+  const realRoot = realPathOf(root);
+  const activeId = readActiveRunId(realRoot, join(dir, 'active-run.json'));
   const runs: PipelineRunRecord[] = [];
   for (const name of names) {
     const path = `${PIPELINE_RUNS_DIR}/${name}`;
+    const read = readConfined(realRoot, join(dir, name), MAX_DATADIR_FILE_BYTES);
+    if (!read.ok && read.reason === 'outside') {
+      warnings.push(outsideWarning(path, 'leads out of the workspace'));
+      continue;
+    }
     let value: unknown;
     try {
-      value = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+      if (!read.ok) throw new Error(read.reason);
+      value = JSON.parse(read.bytes.toString('utf8'));
     } catch {
-      warnings.push({ code: 'run_invalid', message: `${path} is not valid JSON: run skipped`, path });
+      const why = !read.ok && read.reason === 'too_large' ? `is over the ${MAX_DATADIR_FILE_BYTES}-byte cap` : 'is not valid JSON';
+      warnings.push({ code: 'run_invalid', message: `${path} ${why}: run skipped`, path });
       continue;
     }
     const record = parseRun(value, name.slice(0, -'-context.json'.length), activeId);
     if (record === null) {
       warnings.push({ code: 'run_invalid', message: `${path} is not a pipeline run context: run skipped`, path });
       continue;
+    }
+    if (record.truncated) {
+      warnings.push({
+        code: 'run_text_truncated',
+        message: `${path}: text over its cap (goal ${SESSION_TEXT_CAPS.goal}, each string of its phases ${SESSION_TEXT_CAPS.recap} characters) was cut`,
+        path,
+      });
     }
     runs.push(record);
   }
@@ -62,7 +83,13 @@ export function readPipelineRuns(root: string): PipelineRunsRead {
 export function parseRun(value: unknown, fallbackId: string, activeId: string | null): PipelineRunRecord | null {
   if (!isRecord(value)) return null;
   const id = str(value.runId) ?? fallbackId;
-  const phasesValue = isRecord(value.phases) ? value.phases : null;
+  let truncated = false;
+  const capped = (text: string | null, max: number) => {
+    if (text === null || text.length <= max) return text;
+    truncated = true;
+    return capText(text, max);
+  };
+  const phasesValue = isRecord(value.phases) ? (capStrings(value.phases, SESSION_TEXT_CAPS.recap, () => (truncated = true)) as Record<string, unknown>) : null;
   const phases: RunPhase[] = [];
   for (const [phase, body] of Object.entries(phasesValue ?? {})) {
     if (!isRecord(body)) continue;
@@ -72,9 +99,10 @@ export function parseRun(value: unknown, fallbackId: string, activeId: string | 
     phases.push({ phase, sessionHandle: str(body.sessionHandle), handoffFiles: handoff, recap: str(result.recapMarkdown) });
   }
   return {
+    truncated,
     row: {
       id,
-      goal: str(value.goal),
+      goal: capped(str(value.goal), SESSION_TEXT_CAPS.goal),
       mode: str(value.pipelineMode),
       status: str(value.status),
       startedAt: isoOrNull(value.startedAt),
@@ -87,9 +115,23 @@ export function parseRun(value: unknown, fallbackId: string, activeId: string | 
   };
 }
 
-function readActiveRunId(path: string): string | null {
+/** A JSON value with every string in it cut to `max` characters; `onCut` hears of each cut. */
+function capStrings(value: unknown, max: number, onCut: () => void): unknown {
+  if (typeof value === 'string') {
+    if (value.length <= max) return value;
+    onCut();
+    return capText(value, max);
+  }
+  if (Array.isArray(value)) return value.map((item) => capStrings(item, max, onCut));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, capStrings(item, max, onCut)]));
+  return value;
+}
+
+function readActiveRunId(realRoot: string, path: string): string | null {
+  const read = readConfined(realRoot, path, MAX_DATADIR_FILE_BYTES);
+  if (!read.ok) return null;
   try {
-    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const value: unknown = JSON.parse(read.bytes.toString('utf8'));
     if (typeof value === 'string') return value;
     return isRecord(value) ? str(value.runId) : null;
   } catch {
