@@ -1,10 +1,12 @@
 // V8 code caches under $KG_HOME/cache: a large script compiled with its cache skips most of its compile, which every
-// short kg process would otherwise pay again. A cache that is missing, unreadable or rejected only costs time.
+// short kg process would otherwise pay again. A cache that is missing, unreadable or rejected only costs time. The
+// folder is 0700 and its files 0600, like the graphs.
 
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { kgHome } from './location.js';
+import { makePrivateFolder, narrowFolderAndFiles } from './private-files.js';
 
 /** The part of a cache's name that changes with V8 and with the file it was made from (its size and time). */
 export function codeCacheKey(file: string, ...more: string[]): string {
@@ -17,8 +19,19 @@ export function codeCachePath(name: string): string {
   return join(kgHome(), 'cache', name);
 }
 
+let narrowed = false;
+
 /** The cached data of `name`, if there is any. */
 export function readCodeCache(name: string): Buffer | undefined {
+  // Once a process (a stat): a cache folder an earlier kg left readable by all is narrowed, with its files.
+  if (!narrowed) {
+    narrowed = true;
+    try {
+      narrowFolderAndFiles(join(kgHome(), 'cache'));
+    } catch {
+      // A cache kg cannot narrow is still only a cache.
+    }
+  }
   try {
     return readFileSync(codeCachePath(name));
   } catch {
@@ -30,9 +43,9 @@ export function readCodeCache(name: string): Buffer | undefined {
 export function writeCodeCache(name: string, data: Buffer | string): void {
   const file = codeCachePath(name);
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makePrivateFolder(join(kgHome(), 'cache'));
     const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, data);
+    writeFileSync(temp, data, { mode: 0o600 });
     renameSync(temp, file);
   } catch {
     // A read-only home only costs start-up time.

@@ -1,10 +1,11 @@
 // Opens a workspace's DuckDB file, migrates it, and runs reads and queued, transactional writes.
 
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance as DuckDBInstanceType, DuckDBValue } from '@duckdb/node-api';
 import { loadDuckDB } from './duckdb.js';
 import { KgError } from './errors.js';
+import { makePrivateFolder, narrowToOwner } from './private-files.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 // Loaded as one packed script (./duckdb.ts), not imported: importing this CommonJS package from ESM makes Node lex
@@ -93,7 +94,8 @@ export class GraphStore implements GraphReader {
     }
     // An empty file is what a first index killed as DuckDB created it leaves (DuckDB cannot open it).
     if (readOnly && size === 0) throw notIndexed(options.path);
-    if (!readOnly) mkdirSync(dirname(options.path), { recursive: true });
+    // The graph's folder is the user's alone (0700) before DuckDB creates anything in it; the file is narrowed below.
+    if (!readOnly) makePrivateFolder(dirname(options.path));
     const maybeNew = !readOnly && (size === null || size === 0);
     const timeoutMs = options.lockTimeoutMs ?? lockTimeoutFromEnv();
     let instance: DuckDBInstanceType;
@@ -106,6 +108,7 @@ export class GraphStore implements GraphReader {
       for (const file of [options.path, `${options.path}.wal`]) rmSync(file, { force: true });
       instance = await openWithRetry(options.path, readOnly, timeoutMs);
     }
+    if (!readOnly) narrowToOwner(options.path);
     const connection = await instance.connect();
     const readers = readOnly ? [connection] : [];
     for (let i = readers.length; i < Math.max(1, options.readers ?? 1); i++) readers.push(await instance.connect());
@@ -174,8 +177,9 @@ export class GraphStore implements GraphReader {
     }
   }
 
-  /** Until an index completes, each commit may be the one that completes it. */
+  /** Until an index completes, each commit may be the one that completes it; DuckDB may just have made its WAL. */
   private async afterCommit(): Promise<void> {
+    narrowToOwner(`${this.path}.wal`);
     if (!this.indexed) this.indexed = (await readRows<{ n: number }>(this.connection, INDEXED_SQL))[0]!.n > 0;
   }
 
@@ -191,6 +195,7 @@ export class GraphStore implements GraphReader {
       return false;
     }
     this.empty = true;
+    narrowToOwner(`${this.path}.wal`);
     return true;
   }
 

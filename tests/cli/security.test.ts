@@ -1,7 +1,8 @@
-// What the CLI promises about a user's data: a graph is there only once an index of it completed.
+// What the CLI promises about a user's data: a graph is there only once an index of it completed, and the files
+// holding a user's data are the user's alone.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ function freshKg(): { home: string; kg: (args: string[], cwd?: string) => Promis
 
 const graphFolder = (home: string, workspace: string) => join(home, workspaceId(workspace));
 const graphFile = (home: string, workspace: string) => join(graphFolder(home, workspace), 'graph.duckdb');
+const modeOf = (path: string) => statSync(path).mode & 0o777;
 const NO_GRAPH = /^kg: no graph [^\n]*\n$/;
 
 /**
@@ -162,5 +164,58 @@ describe('a graph no index of which completed', () => {
     const indexed = await kg(['index', workspace, '--json']);
     expect(indexed.code).toBe(0);
     expect(JSON.parse(indexed.stdout)).toMatchObject({ files: 9 });
+  });
+});
+
+describe('file modes', () => {
+  it('makes KG_HOME, the graph folder and the cache 0700 and the graph and caches 0600', async () => {
+    const { home, kg } = freshKg();
+    const workspace = writeWorkspace(join(tempDir(), 'small-app'), SMALL_APP);
+    expect((await kg(['index', workspace])).code).toBe(0);
+    expect(modeOf(home)).toBe(0o700);
+    expect(modeOf(graphFolder(home, workspace))).toBe(0o700);
+    expect(modeOf(graphFile(home, workspace))).toBe(0o600);
+    const cache = join(home, 'cache');
+    expect(modeOf(cache)).toBe(0o700);
+    const cached = readdirSync(cache);
+    expect(cached.length).toBeGreaterThan(0);
+    for (const name of cached) expect({ name, mode: modeOf(join(cache, name)) }).toEqual({ name, mode: 0o600 });
+  });
+
+  it("narrows kg's own folders and files found wider, and leaves KG_HOME itself and the user's folders as they were", async () => {
+    const { home, kg } = freshKg();
+    const workspace = writeWorkspace(join(tempDir(), 'small-app'), SMALL_APP);
+    // As an earlier kg left them (umask 022): everything readable by all.
+    const folder = graphFolder(home, workspace);
+    const cache = join(home, 'cache');
+    for (const dir of [home, folder, cache]) {
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, 0o755);
+    }
+    const stale = join(cache, 'stale-cache.bin');
+    writeFileSync(stale, 'x');
+    chmodSync(stale, 0o644);
+    expect((await kg(['index', workspace])).code).toBe(0);
+    const db = graphFile(home, workspace);
+    chmodSync(db, 0o644);
+    expect((await kg(['index', workspace])).code).toBe(0);
+    expect(modeOf(folder)).toBe(0o700);
+    expect(modeOf(db)).toBe(0o600);
+    expect(modeOf(cache)).toBe(0o700);
+    expect(modeOf(stale)).toBe(0o600);
+    expect(modeOf(home)).toBe(0o755);
+  });
+
+  it('makes a --db file 0600 in a new folder 0700, without touching the folder the user gave it in', async () => {
+    const { kg } = freshKg();
+    const workspace = writeWorkspace(join(tempDir(), 'small-app'), SMALL_APP);
+    const mine = join(tempDir(), 'mine');
+    mkdirSync(mine);
+    chmodSync(mine, 0o755);
+    const db = join(mine, 'graphs', 'app.duckdb');
+    expect((await kg(['index', workspace, '--db', db])).code).toBe(0);
+    expect(modeOf(db)).toBe(0o600);
+    expect(modeOf(dirname(db))).toBe(0o700);
+    expect(modeOf(mine)).toBe(0o755);
   });
 });

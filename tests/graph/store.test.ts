@@ -1,5 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCodeIndex } from '../../graph/code-writer.js';
 import { KgError } from '../../graph/errors.js';
@@ -183,5 +183,24 @@ describe('a graph no index of which completed', () => {
     const reader = await GraphStore.open({ path, readOnly: true });
     expect(await reader.all(`SELECT path FROM files ORDER BY path`)).toEqual([{ path: 'src/a.ts' }, { path: 'src/b.ts' }]);
     reader.close();
+  });
+});
+
+describe('file modes', () => {
+  it('keeps a new graph, its WAL and its new folder to their owner (0600, 0700)', async () => {
+    const path = join(tempDir(), 'new', 'folder', 'graph.duckdb');
+    const store = await GraphStore.open({ path });
+    try {
+      await writeCodeIndex(store, { root: '/ws', indexedAt: '2026-01-01T00:00:00.000Z', gitHead: null, ...codeRows({ 'src/a.ts': {} }) });
+      const mode = (file: string) => statSync(file).mode & 0o777;
+      expect(mode(dirname(path))).toBe(0o700);
+      expect(mode(dirname(dirname(path)))).toBe(0o700);
+      expect(mode(path)).toBe(0o600);
+      // The commit is in the WAL until the store closes (and checkpoints).
+      expect(existsSync(`${path}.wal`)).toBe(true);
+      expect(mode(`${path}.wal`)).toBe(0o600);
+    } finally {
+      store.close();
+    }
   });
 });
