@@ -38,6 +38,8 @@ export interface Discovery {
 export interface OutsideLink {
   path: string;
   target: string;
+  /** A linked folder, not a file. */
+  folder?: boolean;
 }
 
 /** A folder's entries by name: a regular file, a folder, or anything else (a link: only a stat can tell). */
@@ -73,6 +75,8 @@ export interface WalkHandlers {
   onFile(path: string, abs: string): void;
   /** A wanted link whose real path leaves the workspace: never handed to `onFile`. */
   onOutside?(path: string, target: string): void;
+  /** A link to a folder outside the workspace (not ignored): not walked, as no linked folder is. */
+  onOutsideFolder?(path: string, target: string): void;
   onBuildOutput?(path: string): void;
   onUnreadable?(path: string): void;
   /** Every folder read, with all its entries, before any is filtered. */
@@ -119,6 +123,10 @@ export function walkWorkspace(root: string, handlers: WalkHandlers): void {
           }
         }
         handlers.onFile(path, file);
+      } else if (entry.isSymbolicLink() && handlers.onOutsideFolder && !ALWAYS_SKIPPED_DIRS.has(entry.name) && !isIgnored(active, path, true)) {
+        // Linked folders are never walked; one that leads out of the workspace is worth saying so.
+        const confined = confine((realRoot ??= realPathOf(root)), join(abs, entry.name));
+        if (!confined.ok && confined.reason === 'outside' && isDirectory(confined.real!)) handlers.onOutsideFolder(path, confined.real!);
       }
     }
   };
@@ -139,6 +147,7 @@ export function discoverFiles(root: string, maxFileBytes = DEFAULT_MAX_FILE_BYTE
     onBuildOutput: (path) => skipped.push({ path, reason: 'build_output' }),
     onUnreadable: (path) => skipped.push({ path, reason: 'unreadable' }),
     onOutside: (path, target) => outside.push({ path, target }),
+    onOutsideFolder: (path, target) => outside.push({ path, target, folder: true }),
     onFile(path, abs) {
       let stat;
       try {
@@ -212,6 +221,14 @@ export class DiscoveryFilter {
   private rulesOf(dir: string): Ignore | null {
     if (!this.ignoreFiles.has(dir)) this.ignoreFiles.set(dir, readIgnore(join(this.root, dir, '.gitignore')));
     return this.ignoreFiles.get(dir)!;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -76,7 +76,7 @@ async function indexCodeOnce(root: string, options: CodeIndexOptions): Promise<C
     ...env.projects.warnings,
     ...builder.warnings,
     ...skipped.map((skip) => skipWarning(skip, maxFileBytes)),
-    ...discovery.outside.map((link) => outsideWarning(link.path, `links to ${link.target}`)),
+    ...discovery.outside.map((link) => outsideWarning(link.path, `links to ${link.folder ? 'the folder ' : ''}${link.target}`)),
   ];
   return {
     rows: builder.rows(),
