@@ -18,9 +18,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return io.exitCode();
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version are not failures; anything else commander rejects is bad usage.
+      // Help and version are not failures; anything else commander rejects is bad usage, said in one line.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       if (error.code === 'commander.help') return EXIT.ok;
+      io.stderr(`kg: ${usageMessage(error.message)} (run kg --help for usage)\n`);
       return EXIT.usage;
     }
     return reportFailure(io, error);
@@ -31,10 +32,11 @@ function buildProgram(io: Io): Command {
   const program = new Command('kg')
     .description('A knowledge graph of a TypeScript workspace for AI coding agents.')
     .version('0.1.0')
-    .showHelpAfterError('(run kg --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout(text),
       writeErr: (text) => io.stderr(text),
+      // Commander's own error lines ("error: ...", a suggestion below) become main's one `kg:` line.
+      outputError: () => undefined,
     })
     .exitOverride();
 
@@ -49,7 +51,7 @@ function buildProgram(io: Io): Command {
     .argument('[dir]', 'the workspace folder', '.')
     .addOption(dbOption())
     .addOption(jsonOption())
-    .option('--max-file-kb <n>', 'skip (and report) files larger than this', parsePositiveInt, 1024)
+    .option('--max-file-kb <n>', `skip (and report) files larger than this (at most ${MAX_FILE_KB}: 64 MiB)`, parseFileKb, 1024)
     .option('--data-dir <dir>', 'the agent data dir to read sessions from (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
     .action(async (dir: string, options) => (await import('./index-command.js')).indexCommand(io, dir, options));
 
@@ -140,6 +142,8 @@ Examples:
     .option('--port <n>', 'port to listen on (0: any free port)', parsePort, 7411)
     .option('--token <token>', 'require Authorization: Bearer <token> on every request (default: $KG_TOKEN)')
     .option('--max-body-kb <n>', 'largest request body', parsePositiveInt, 1024)
+    .option('--allow-root <dir>', 'serve any workspace under this folder to any client (repeatable; default: only those indexed in KG_HOME)', collect, [])
+    .option('--allow-host <name>', 'a host name clients may reach a non-loopback bind by (repeatable)', collect, [])
     .addOption(jsonOption())
     .action(async (options) => (await import('./serve-command.js')).serveCommand(io, options));
 
@@ -150,6 +154,35 @@ Examples:
     .action(async () => (await import('../mcp/stdio.js')).serveMcpOverStdio());
 
   return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/**
+ * The largest --max-file-kb: 64 MiB, the bound of the HTTP API's `maxFileBytes` (src/tools.ts), so a file kg reads
+ * whole into memory stays a file of source, not a data dump.
+ */
+const MAX_FILE_KB = 65_536;
+
+function parseFileKb(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_FILE_KB) {
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_FILE_KB} (64 MiB).`);
+  }
+  return parsed;
+}
+
+/** Commander's message as part of one line: without its `error:` prefix, its lines joined. */
+function usageMessage(message: string): string {
+  return message
+    .replace(/^error: /, '')
+    .replace(/ is invalid\. /, ' is invalid: ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
 }
 
 function parseWholeNumber(value: string): number {

@@ -1,5 +1,5 @@
-// What the CLI promises about a user's data: a graph is there only once an index of it completed, and the files
-// holding a user's data are the user's alone.
+// What the CLI promises about a user's data and its own errors: a graph is there only once an index of it completed,
+// every usage error is one `kg:` line, the files holding a user's data are the user's alone, and inputs are bounded.
 
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -167,6 +167,30 @@ describe('a graph no index of which completed', () => {
   });
 });
 
+describe('usage errors', () => {
+  const { kg } = freshKg();
+  const cases: [what: string, args: string[], says: RegExp][] = [
+    ['a negative --limit', ['query', 'hotspots', '--limit', '-1'], /--limit .*-1.* is invalid: expected a positive whole number/],
+    ['a word for --limit', ['query', 'hotspots', '--limit', 'lots'], /expected a positive whole number/],
+    ['an unknown option', ['query', 'hotspots', '--limitt', '3'], /unknown option '--limitt'/],
+    ['an unknown command', ['indx', '.'], /unknown command 'indx'.*index/],
+    ['a missing argument', ['query'], /missing required argument 'kind'/],
+    ['a missing required option', ['enrich', '--goal', 'x'], /required option '--budget-tokens <n>' not specified/],
+    ['an option value not among the choices', ['export', '--format', 'xml'], /--format .*xml.* is invalid/],
+    ['too many arguments', ['status', 'extra'], /too many arguments/],
+    ['a bad port', ['serve', '--port', '70000'], /expected a port number/],
+  ];
+  for (const [what, args, says] of cases) {
+    it(`prints one kg: line for ${what} and exits 2`, async () => {
+      const result = await kg(args);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^kg: [^\n]*\n$/);
+      expect(result.stderr).toMatch(says);
+      expect(result.code).toBe(2);
+    });
+  }
+});
+
 describe('file modes', () => {
   it('makes KG_HOME, the graph folder and the cache 0700 and the graph and caches 0600', async () => {
     const { home, kg } = freshKg();
@@ -217,5 +241,22 @@ describe('file modes', () => {
     expect(modeOf(db)).toBe(0o600);
     expect(modeOf(dirname(db))).toBe(0o700);
     expect(modeOf(mine)).toBe(0o755);
+  });
+});
+
+describe('--max-file-kb', () => {
+  const { kg } = freshKg();
+  it('takes up to 65536 KiB (64 MiB)', async () => {
+    const workspace = writeWorkspace(join(tempDir(), 'small-app'), SMALL_APP);
+    const result = await kg(['index', workspace, '--max-file-kb', '65536', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ files: 9 });
+  });
+
+  it('refuses more, in one kg: line, exit 2', async () => {
+    const result = await kg(['index', writeWorkspace(join(tempDir(), 'small-app'), SMALL_APP), '--max-file-kb', '65537']);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^kg: option '--max-file-kb <n>' argument '65537' is invalid: [^\n]*65536[^\n]*\n$/);
+    expect(result.code).toBe(2);
   });
 });
