@@ -146,14 +146,19 @@ export class LocalBackend implements KgBackend {
     if (access !== 'create' && !existsSync(db)) {
       throw new KgError('no_graph', `no graph for ${root}: index it first (kg index, or POST /v1/reindex with "full": true)`);
     }
-    if (this.options.keepOpen) return this.track(this.pooled(root).then(work));
+    // A graph that no index completed is no graph: said before any work runs on it (enrich would run every slot).
+    const checked = (graph: Graph) => {
+      if (access !== 'create') graph.assertIndexed();
+      return work(graph);
+    };
+    if (this.options.keepOpen) return this.track(this.pooled(root).then(checked));
     const graph = await openGraph({
       workspace: root,
       writable: access !== 'read',
       ...(this.options.lockTimeoutMs !== undefined ? { lockTimeoutMs: this.options.lockTimeoutMs } : {}),
     });
     try {
-      return await work(graph);
+      return await checked(graph);
     } finally {
       graph.close();
     }

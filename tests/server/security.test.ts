@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDbPath } from '../../graph/location.js';
+import { GraphStore } from '../../graph/store.js';
 import { LOCAL_SECRET_HEADER } from '../../src/server/access.js';
 import { readServerRecord, recordPath } from '../../src/server/discovery.js';
 import { secretsEqual } from '../../src/server/guard.js';
@@ -220,6 +221,27 @@ describe('hostile request fields', () => {
     expect(secretsEqual('s3cret', 's3cret')).toBe(true);
     for (const guess of ['', 's', 's3cre', 's3creT', 's3crett', 's3cret\u0000']) expect(secretsEqual(guess, 's3cret'), guess).toBe(false);
     expect(secretsEqual('', '')).toBe(false);
+  });
+});
+
+describe('a graph that no index completed', () => {
+  it('is no graph (404) for query, enrich and status, and a full index replaces it', async () => {
+    const workspace = writeWorkspace(join(allowedRoot, 'half-written'), SMALL_APP);
+    // What a first index killed before its commit leaves: the schema, no index.
+    (await GraphStore.open({ path: defaultDbPath(workspace) })).close();
+    for (const [method, path, body] of [
+      ['POST', '/v1/query', { workspace, intent: { kind: 'hotspots' } }],
+      ['POST', '/v1/enrich', { workspace, goal: 'fix src/store.ts', budgetTokens: 200 }],
+      ['GET', `/v1/status?workspace=${encodeURIComponent(workspace)}`, undefined],
+    ] as const) {
+      const response = await raw(method, path, json(), body === undefined ? undefined : JSON.stringify(body));
+      expect(response.status, path).toBe(404);
+      expect(errorCode(response), path).toBe('no_graph');
+    }
+    const submitted = await raw('POST', '/v1/reindex', json(), JSON.stringify({ workspace, full: true }));
+    expect(await jobEnded(submitted.body.id as string)).toMatchObject({ status: 'done' });
+    const query = await raw('POST', '/v1/query', json(), JSON.stringify({ workspace, intent: { kind: 'hotspots' } }));
+    expect(query.status).toBe(200);
   });
 });
 
