@@ -70,14 +70,24 @@ export function processFile(file: DiscoveredFile, env: ResolutionEnv): FileResul
   const project = env.projects.ownerOf(file.abs);
   const resolver = env.resolverFor(project);
   const isJs = /\.[cm]?jsx?$/.test(file.path);
-  const { source, origin } = parseForFacts(file, text, isJs, resolver.impliedNodeFormat(file.abs));
-  const facts = extractFacts(source, isJs, origin);
+  const { source, facts } = readFacts(file, text, isJs, resolver.impliedNodeFormat(file.abs));
   const imports = facts.imports.map(({ literal: _literal, reference: _reference, ...plain }, i) => ({
     ...plain,
     mode: resolver.modeOf(source, facts.imports[i]!) ?? null,
   }));
   const targets = imports.map((fact) => resolver.resolve(file.abs, fact, fact.mode ?? undefined));
   return { ok: true, path: file.path, language, hash, lines, tsconfig: project.config, facts: { ...facts, imports }, targets };
+}
+
+/** What the index reads from one file's text: its parse (parseForFacts) and the facts extracted from it. */
+export function readFacts(
+  file: Pick<DiscoveredFile, 'abs' | 'path'>,
+  text: string,
+  isJs: boolean,
+  format: ts.ResolutionMode,
+): { source: ts.SourceFile; facts: FileFacts } {
+  const { source, origin } = parseForFacts(file, text, isJs, format);
+  return { source, facts: extractFacts(source, isJs, origin) };
 }
 
 /**

@@ -35,6 +35,15 @@ export function loadedCompiler(): typeof TypeScript {
   return loaded.ts;
 }
 
+/**
+ * Which compiler this process runs now: `trimmed` (./trim-compiler.ts, kept under $KG_HOME/cache) or `whole` (the
+ * trimmed one could not be made, its kg home holds the trim-failed mark, or a gap made this process switch). Only
+ * reads what was loaded, for tests and diagnostics; nothing decides on it.
+ */
+export function loadedCompilerKind(): 'trimmed' | 'whole' {
+  return loaded.trimmed ? 'trimmed' : 'whole';
+}
+
 /** Whether `error` is a call into the trimmed compiler reaching a module it left out. */
 export function isTrimmedCompilerGap(error: unknown): boolean {
   return loaded.trimmed && error instanceof ReferenceError && (error.stack ?? '').includes(loaded.filename);
