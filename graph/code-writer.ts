@@ -2,76 +2,25 @@
 
 import { workspaceId } from './location.js';
 import { nodeId, type CodeRows, type IndexedFileState, type IndexStateRow, type StoredImport } from './records.js';
-import { CODE_EDGE_KINDS, CODE_TABLES } from './schema.js';
-import { metaStatements, sqlLiteral, sqlStringList, type Columns, type GraphReader, type GraphStore, type WriteTx } from './store.js';
+import { metaStatements, sqlLiteral, sqlStringList, type GraphReader, type GraphStore, type WriteTx } from './store.js';
+import {
+  appendTo,
+  CLI_COMMANDS,
+  DIAGNOSTICS,
+  EDGES,
+  edgeKindsOf,
+  FILES,
+  INDEX_STATE,
+  META,
+  PACKAGES,
+  ROUTES,
+  SYMBOLS,
+  tablesOf,
+  WORKSPACES,
+} from './tables.js';
 
-const FILE_COLUMNS: Columns = [
-  ['path', 'varchar'],
-  ['language', 'varchar'],
-  ['size', 'bigint'],
-  ['hash', 'varchar'],
-  ['lines', 'integer'],
-  ['is_test', 'boolean'],
-  ['mtime_ms', 'double'],
-  ['tsconfig', 'varchar'],
-  ['parse_errors', 'integer'],
-];
-const SYMBOL_COLUMNS: Columns = [
-  ['id', 'varchar'],
-  ['file', 'varchar'],
-  ['name', 'varchar'],
-  ['kind', 'varchar'],
-  ['line', 'integer'],
-];
-const PACKAGE_COLUMNS: Columns = [
-  ['id', 'varchar'],
-  ['name', 'varchar'],
-];
-const CLI_COLUMNS: Columns = [
-  ['id', 'varchar'],
-  ['file', 'varchar'],
-  ['name', 'varchar'],
-  ['spec', 'varchar'],
-  ['description', 'varchar'],
-  ['line', 'integer'],
-];
-const ROUTE_COLUMNS: Columns = [
-  ['id', 'varchar'],
-  ['file', 'varchar'],
-  ['method', 'varchar'],
-  ['path', 'varchar'],
-  ['line', 'integer'],
-];
-const DIAGNOSTIC_COLUMNS: Columns = [
-  ['file', 'varchar'],
-  ['line', 'integer'],
-  ['message', 'varchar'],
-  ['kind', 'varchar'],
-];
-export const EDGE_COLUMNS: Columns = [
-  ['src', 'varchar'],
-  ['dst', 'varchar'],
-  ['kind', 'varchar'],
-  ['attrs', 'json'],
-];
-const WORKSPACE_COLUMNS: Columns = [
-  ['id', 'varchar'],
-  ['root', 'varchar'],
-  ['indexed_at', 'varchar'], // an ISO string: the appender casts it to TIMESTAMPTZ
-  ['git_head', 'varchar'],
-];
-const META_COLUMNS: Columns = [
-  ['key', 'varchar'],
-  ['value', 'varchar'],
-];
-const INDEX_STATE_COLUMNS: Columns = [
-  ['path', 'varchar'],
-  ['hash', 'varchar'],
-  ['size', 'bigint'],
-  ['mtime_ms', 'double'],
-  ['tsconfig', 'varchar'],
-  ['imports', 'json'],
-];
+const CODE_TABLES = tablesOf('code').map((spec) => spec.name);
+const CODE_EDGE_KINDS = edgeKindsOf('code');
 
 export interface WrittenCounts {
   files: number;
@@ -87,53 +36,21 @@ export interface WrittenCounts {
 export async function replaceCodeRows(tx: WriteTx, rows: CodeRows, indexState: IndexStateRow[]): Promise<WrittenCounts> {
   if (!tx.empty) await tx.run(deleteAllSql(CODE_TABLES, CODE_EDGE_KINDS));
   const counts = await appendCodeRows(tx, rows, indexState);
-  await tx.append(
-    'packages',
-    PACKAGE_COLUMNS,
-    rows.packages.map((p) => [nodeId.package(p.name), p.name]),
-  );
+  await appendTo(tx, PACKAGES, rows.packages);
   return { ...counts, packages: rows.packages.length };
 }
 
 async function appendCodeRows(tx: WriteTx, rows: CodeRows, indexState: IndexStateRow[]): Promise<WrittenCounts> {
   const counts: WrittenCounts = {
-    files: await tx.append(
-      'files',
-      FILE_COLUMNS,
-      rows.files.map((f) => [f.path, f.language, f.size, f.hash, f.lines, f.isTest, f.mtimeMs, f.tsconfig, f.parseErrors]),
-    ),
-    symbols: await tx.append(
-      'symbols',
-      SYMBOL_COLUMNS,
-      rows.symbols.map((s) => [nodeId.symbol(s.file, s.name), s.file, s.name, s.kind, s.line]),
-    ),
+    files: await appendTo(tx, FILES, rows.files),
+    symbols: await appendTo(tx, SYMBOLS, rows.symbols),
     packages: 0,
-    cliCommands: await tx.append(
-      'cli_commands',
-      CLI_COLUMNS,
-      rows.cliCommands.map((c) => [nodeId.cliCommand(c.file, c.name, c.line), c.file, c.name, c.spec, c.description, c.line]),
-    ),
-    routes: await tx.append(
-      'routes',
-      ROUTE_COLUMNS,
-      rows.routes.map((r) => [nodeId.route(r.file, r.method, r.path, r.line), r.file, r.method, r.path, r.line]),
-    ),
-    diagnostics: await tx.append(
-      'diagnostics',
-      DIAGNOSTIC_COLUMNS,
-      rows.diagnostics.map((d) => [d.file, d.line, d.message, d.kind]),
-    ),
-    edges: await tx.append(
-      'edges',
-      EDGE_COLUMNS,
-      rows.edges.map((e) => [e.src, e.dst, e.kind, e.attrs]),
-    ),
+    cliCommands: await appendTo(tx, CLI_COMMANDS, rows.cliCommands),
+    routes: await appendTo(tx, ROUTES, rows.routes),
+    diagnostics: await appendTo(tx, DIAGNOSTICS, rows.diagnostics),
+    edges: await appendTo(tx, EDGES, rows.edges),
   };
-  await tx.append(
-    'index_state',
-    INDEX_STATE_COLUMNS,
-    indexState.map((s) => [s.path, s.hash, s.size, s.mtimeMs, s.tsconfig, s.imports]),
-  );
+  await appendTo(tx, INDEX_STATE, indexState);
   return counts;
 }
 
@@ -164,8 +81,12 @@ export async function writeWorkspaceMeta(tx: WriteTx, write: WorkspaceMetaWrite)
     return;
   }
   // A new graph has no workspace row and none of these keys: two appends, not four statements to plan (~5 ms).
-  await tx.append('workspaces', WORKSPACE_COLUMNS, [[workspaceId(write.root), write.root, write.indexedAt, write.gitHead]]);
-  await tx.append('meta', META_COLUMNS, Object.entries(indexMeta(write)));
+  await appendTo(tx, WORKSPACES, [{ id: workspaceId(write.root), root: write.root, indexedAt: write.indexedAt, gitHead: write.gitHead }]);
+  await appendTo(
+    tx,
+    META,
+    Object.entries(indexMeta(write)).map(([key, value]) => ({ key, value })),
+  );
 }
 
 interface WorkspaceMetaWrite {
@@ -210,6 +131,16 @@ export interface CodeDeltaWrite {
 
 const IMPORT_EDGE_KINDS = ['imports', 'imports_package', 'imports_unresolved', 'tests'];
 
+// The code tables whose rows belong to one file, by the column that names it (packages are derived from the edges).
+const FILE_KEYED = [
+  [FILES.name, 'path'],
+  [SYMBOLS.name, 'file'],
+  [CLI_COMMANDS.name, 'file'],
+  [ROUTES.name, 'file'],
+  [DIAGNOSTICS.name, 'file'],
+  [INDEX_STATE.name, 'path'],
+] as const;
+
 /** Applies an incremental code update inside a write; the packages table is derived again from the edges. */
 export async function applyCodeDelta(tx: WriteTx, write: CodeDeltaWrite): Promise<WrittenCounts> {
   const removed = write.removedFiles;
@@ -217,16 +148,7 @@ export async function applyCodeDelta(tx: WriteTx, write: CodeDeltaWrite): Promis
   const deletes: string[] = [];
   if (removed.length > 0) {
     const paths = sqlStringList(removed);
-    for (const [table, column] of [
-      ['files', 'path'],
-      ['symbols', 'file'],
-      ['cli_commands', 'file'],
-      ['routes', 'file'],
-      ['diagnostics', 'file'],
-      ['index_state', 'path'],
-    ] as const) {
-      deletes.push(`DELETE FROM ${table} WHERE ${column} IN (${paths})`);
-    }
+    for (const [table, column] of FILE_KEYED) deletes.push(`DELETE FROM ${table} WHERE ${column} IN (${paths})`);
     deletes.push(deleteEdgesFromSql(removed, CODE_EDGE_KINDS));
   }
   if (write.reResolvedFiles.length > 0) deletes.push(deleteEdgesFromSql(write.reResolvedFiles, IMPORT_EDGE_KINDS));

@@ -4,19 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { filePathOf } from './records.js';
 import type { GraphReader, GraphStore } from './store.js';
+import { nodeTables, TABLES } from './tables.js';
 
-/** Node tables in export order, with the column that identifies a row. */
-const NODE_TABLES: readonly (readonly [table: string, idColumn: string])[] = [
-  ['files', 'path'],
-  ['symbols', 'id'],
-  ['packages', 'id'],
-  ['cli_commands', 'id'],
-  ['routes', 'id'],
-  ['diagnostics', 'file'],
-  ['sessions', 'id'],
-  ['pipeline_runs', 'id'],
-  ['conventions', 'id'],
-];
+/** Node tables in export order, with the column that identifies a row: the registry's node tables. */
+const NODE_TABLES: readonly (readonly [table: string, idColumn: string])[] = nodeTables().map((spec) => [spec.name, spec.nodeId!] as const);
 
 export interface NodeLine {
   type: 'node';
@@ -61,7 +52,7 @@ export async function* exportLines(reader: GraphReader): AsyncGenerator<NodeLine
 export async function exportParquet(store: GraphStore, dir: string): Promise<string[]> {
   const target = resolve(dir);
   mkdirSync(target, { recursive: true });
-  const tables = [...NODE_TABLES.map(([table]) => table), 'edges', 'meta'];
+  const tables = [...NODE_TABLES.map(([table]) => table), ...TABLES.filter((spec) => spec.parquet).map((spec) => spec.name)];
   const written: string[] = [];
   for (const table of tables) {
     const file = join(target, `${table}.parquet`);
@@ -72,10 +63,13 @@ export async function exportParquet(store: GraphStore, dir: string): Promise<str
   return written;
 }
 
+// JSON columns of node tables are exported as the values they hold, not as text.
+const JSON_NODE_COLUMNS = new Set(nodeTables().flatMap((spec) => spec.columns.filter((c) => c.type === 'JSON').map((c) => c.name)));
+
 function parseJsonColumns(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    out[key] = key === 'phases' && typeof value === 'string' ? JSON.parse(value) : value;
+    out[key] = JSON_NODE_COLUMNS.has(key) && typeof value === 'string' ? JSON.parse(value) : value;
   }
   return out;
 }

@@ -3,7 +3,6 @@
 import {
   applyCodeDelta,
   deleteAllSql,
-  EDGE_COLUMNS,
   replaceCodeRows,
   writeWorkspaceMeta,
   type CodeDeltaWrite,
@@ -11,55 +10,11 @@ import {
   type WrittenCounts,
 } from './code-writer.js';
 import type { ConventionRow, EdgeRow, PipelineRunRow, SessionRow } from './records.js';
-import { HISTORY_EDGE_KINDS, HISTORY_TABLES } from './schema.js';
-import type { Columns, GraphStore, WriteTx } from './store.js';
+import type { GraphStore, WriteTx } from './store.js';
+import { appendTo, CONVENTIONS, EDGES, edgeKindsOf, PIPELINE_RUNS, SESSIONS, tablesOf } from './tables.js';
 
-// Timestamps are appended as ISO strings: the appender casts them to TIMESTAMPTZ.
-const SESSION_COLUMNS: Columns = [
-  ['id', 'varchar'],
-  ['workflow_id', 'varchar'],
-  ['title', 'varchar'],
-  ['goal', 'varchar'],
-  ['status', 'varchar'],
-  ['outcome', 'varchar'],
-  ['branch', 'varchar'],
-  ['start_head', 'varchar'],
-  ['end_head', 'varchar'],
-  ['started_at', 'varchar'],
-  ['ended_at', 'varchar'],
-  ['updated_at', 'varchar'],
-  ['trigger_source', 'varchar'],
-  ['input_tokens', 'bigint'],
-  ['output_tokens', 'bigint'],
-  ['recap', 'varchar'],
-  ['notes', 'varchar'],
-  ['parent_id', 'varchar'],
-  ['changes_known', 'boolean'],
-  ['changes_source', 'varchar'],
-  ['repo_root', 'varchar'],
-  ['pr_url', 'varchar'],
-  ['duration_ms', 'bigint'],
-];
-const RUN_COLUMNS: Columns = [
-  ['id', 'varchar'],
-  ['goal', 'varchar'],
-  ['mode', 'varchar'],
-  ['status', 'varchar'],
-  ['started_at', 'varchar'],
-  ['phases', 'json'],
-  ['workspace', 'varchar'],
-  ['worktree_path', 'varchar'],
-  ['active', 'boolean'],
-];
-const CONVENTION_COLUMNS: Columns = [
-  ['id', 'varchar'],
-  ['source', 'varchar'],
-  ['heading_path', 'varchar'],
-  ['body', 'varchar'],
-  ['scope', 'varchar'],
-  ['ordinal', 'integer'],
-  ['priority', 'integer'],
-];
+const HISTORY_TABLES = [...tablesOf('sessions'), ...tablesOf('conventions')].map((spec) => spec.name);
+const HISTORY_EDGE_KINDS = [...edgeKindsOf('sessions'), ...edgeKindsOf('conventions')];
 
 /** Everything the history indexers derive; `applies_to` edges are not listed, they are derived from the files. */
 export interface HistoryRows {
@@ -81,50 +36,10 @@ export interface HistoryCounts {
 /** Deletes every history-owned row and appends `rows` in their place; call after the code rows, inside one `write`. */
 export async function replaceHistoryRows(tx: WriteTx, rows: HistoryRows): Promise<HistoryCounts> {
   if (!tx.empty) await tx.run(deleteAllSql(HISTORY_TABLES, HISTORY_EDGE_KINDS));
-  const sessions = await tx.append(
-    'sessions',
-    SESSION_COLUMNS,
-    rows.sessions.map((s) => [
-      s.id,
-      s.workflowId,
-      s.title,
-      s.goal,
-      s.status,
-      s.outcome,
-      s.branch,
-      s.startHead,
-      s.endHead,
-      s.startedAt,
-      s.endedAt,
-      s.updatedAt,
-      s.triggerSource,
-      s.inputTokens,
-      s.outputTokens,
-      s.recap,
-      s.notes,
-      s.parentId,
-      s.changesKnown,
-      s.changesSource,
-      s.repoRoot,
-      s.prUrl,
-      s.durationMs,
-    ]),
-  );
-  const pipelineRuns = await tx.append(
-    'pipeline_runs',
-    RUN_COLUMNS,
-    rows.pipelineRuns.map((r) => [r.id, r.goal, r.mode, r.status, r.startedAt, r.phases, r.workspace, r.worktreePath, r.active]),
-  );
-  const conventions = await tx.append(
-    'conventions',
-    CONVENTION_COLUMNS,
-    rows.conventions.map((c) => [c.id, c.source, c.headingPath, c.body, c.scope, c.ordinal, c.priority]),
-  );
-  await tx.append(
-    'edges',
-    EDGE_COLUMNS,
-    rows.edges.map((e) => [e.src, e.dst, e.kind, e.attrs]),
-  );
+  const sessions = await appendTo(tx, SESSIONS, rows.sessions);
+  const pipelineRuns = await appendTo(tx, PIPELINE_RUNS, rows.pipelineRuns);
+  const conventions = await appendTo(tx, CONVENTIONS, rows.conventions);
+  await appendTo(tx, EDGES, rows.edges);
   const producedBy = rows.edges.filter((e) => e.kind === 'produced_by').length;
   // With no conventions there is nothing to derive (three statements a fresh index without rule documents skips).
   const appliesTo = conventions > 0 || !tx.empty ? await refreshAppliesTo(tx) : 0;

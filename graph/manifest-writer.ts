@@ -1,7 +1,7 @@
 // Stores and reads the enricher's manifests: what context each session was given.
 
-import { ENRICHMENTS_TABLE } from './schema.js';
 import type { GraphReader, GraphStore } from './store.js';
+import { createTableSql, ENRICHMENTS, insertRow } from './tables.js';
 
 export interface StoredManifest {
   id: string;
@@ -19,16 +19,9 @@ export function writeManifest(store: GraphStore, manifest: StoredManifest): Prom
     // A manifest records what a session got from a graph: there is none until an index of it completed.
     store.assertIndexed();
     // Graphs created before the table joined the schema get it here.
-    await tx.run(ENRICHMENTS_TABLE);
-    await tx.run(`INSERT INTO enrichments VALUES (?, ?::TIMESTAMPTZ, ?, ?, ?, ?, ?::JSON)`, [
-      manifest.id,
-      manifest.createdAt,
-      manifest.sessionId,
-      manifest.goal,
-      manifest.budgetTokens,
-      manifest.renderedTokens,
-      JSON.stringify(manifest),
-    ]);
+    await tx.run(createTableSql(ENRICHMENTS));
+    const { sql, params } = insertRow(ENRICHMENTS, { ...manifest, manifest });
+    await tx.run(sql, params);
   }, { changesAnswers: false });
 }
 

@@ -6,7 +6,7 @@ import type { DuckDBConnection, DuckDBInstance as DuckDBInstanceType, DuckDBValu
 import { loadDuckDB } from './duckdb.js';
 import { KgError } from './errors.js';
 import { makePrivateFolder, narrowToOwner } from './private-files.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { migrationStatements, SCHEMA_VERSION } from './schema.js';
 
 // Loaded as one packed script (./duckdb.ts), not imported: importing this CommonJS package from ESM makes Node lex
 // every one of its modules for named exports, which doubles its load time.
@@ -245,8 +245,7 @@ function fileSize(path: string): number | null {
 
 /** The statements that bring a graph at schema version `current` to the current one. */
 function schemaStatements(current: number): string[] {
-  const statements = [`CREATE TABLE IF NOT EXISTS meta (key VARCHAR NOT NULL, value VARCHAR)`];
-  for (const migration of MIGRATIONS) if (migration.version > current) statements.push(...migration.statements);
+  const statements = migrationStatements(current);
   statements.push(`DELETE FROM meta WHERE key = 'schema_version'`, `INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}')`);
   return statements;
 }

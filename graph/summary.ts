@@ -1,6 +1,7 @@
 // A summary of what a graph holds: row counts per table, edge counts per kind, and the index's meta.
 
 import type { GraphReader } from './store.js';
+import { nodeTables } from './tables.js';
 
 export interface GraphSummary {
   schemaVersion: number;
@@ -11,7 +12,8 @@ export interface GraphSummary {
   edges: Record<string, number>;
 }
 
-const COUNTED_TABLES = ['files', 'symbols', 'packages', 'cli_commands', 'routes', 'diagnostics', 'sessions', 'pipeline_runs', 'conventions'];
+// Every node table of the registry, in its order.
+const COUNTED_TABLES = nodeTables().map((spec) => spec.name);
 
 export async function summarizeGraph(reader: GraphReader): Promise<GraphSummary> {
   const meta = new Map(
