@@ -1,13 +1,30 @@
+// First: it points KG_HOME at a fresh folder before the compiler loads (./index-parse.ts).
+import { indexCompiler, loadedCompilerKind, parseForFacts, parseHome, readFacts, TRIM_FAILED, TRIMMED } from './index-parse.js';
 import { describe, expect, it } from 'vitest';
+// ts-morph's whole compiler is only the oracle here (lines and token starts); what extraction reads is parsed as the
+// index parses it.
 import { ts } from 'ts-morph';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractFacts, linesOf } from '../../../indexers/code/extract.js';
+import { linesOf } from '../../../indexers/code/extract.js';
 import { isTestPath } from '../../../indexers/code/rows.js';
 
+/** The facts the index records of `text` as the file `name`: its parse (an outline where it has one), then extraction. */
 const facts = (text: string, name = 'file.ts') =>
-  extractFacts(ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true), name.endsWith('.js'));
+  readFacts({ abs: join('/workspace', name), path: name }, text, name.endsWith('.js'), undefined).facts;
+
+describe('the parse extraction reads', () => {
+  it('is the trimmed compiler the index loads, made in a fresh kg home, with no fallback', () => {
+    const { source } = readFacts({ abs: '/workspace/file.ts', path: 'file.ts' }, 'export function f() {}', false, undefined);
+    expect(loadedCompilerKind()).toBe('trimmed');
+    expect(existsSync(join(parseHome, 'cache', TRIMMED))).toBe(true);
+    expect(existsSync(join(parseHome, 'cache', TRIM_FAILED))).toBe(false);
+    // Its nodes have none of the language service's methods (the whole compiler's do).
+    expect('getStart' in source.statements[0]!).toBe(false);
+    expect('getStart' in ts.createSourceFile('file.ts', 'export function f() {}', ts.ScriptTarget.Latest).statements[0]!).toBe(true);
+  });
+});
 
 describe('exported symbols', () => {
   it('lists each exported declaration once, with its kind and line', () => {
@@ -126,15 +143,30 @@ describe('line of a node', () => {
     [`text ${i} LF`, text],
     [`text ${i} CRLF`, text.replace(/\n/g, '\r\n')],
   ]))('%s', (_name, text) => {
-    const file = ts.createSourceFile('file.ts', text, ts.ScriptTarget.Latest, true);
+    // The whole file's parse, as the index parses a file it has no outline of; the whole compiler's parse of the same
+    // text, walked alongside, gives each node's getStart.
+    const { source: file } = parseForFacts({ abs: '/workspace/file.ts', path: 'file.ts' }, text, false, undefined, false);
+    const oracle = ts.createSourceFile('file.ts', text, ts.ScriptTarget.Latest, true);
     const lines = linesOf(file, false);
+    const tsc = indexCompiler();
     const mismatches: string[] = [];
-    const visit = (node: ts.Node): void => {
-      const expected = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+    const unlike: string[] = [];
+    const visit = (node: ts.Node, twin: ts.Node): void => {
+      if (node.kind !== twin.kind || node.pos !== twin.pos || node.end !== twin.end) {
+        unlike.push(`${ts.SyntaxKind[node.kind]} at ${node.pos}: ${ts.SyntaxKind[twin.kind]} at ${twin.pos}`);
+        return;
+      }
+      const expected = oracle.getLineAndCharacterOfPosition(twin.getStart(oracle)).line + 1;
       if (lines.start(node) !== expected) mismatches.push(`${ts.SyntaxKind[node.kind]} at ${node.pos}`);
-      ts.forEachChild(node, visit);
+      const children: ts.Node[] = [];
+      const twins: ts.Node[] = [];
+      tsc.forEachChild(node, (child) => void children.push(child));
+      ts.forEachChild(twin, (child) => void twins.push(child));
+      if (children.length !== twins.length) unlike.push(`${ts.SyntaxKind[node.kind]} at ${node.pos}: ${children.length} children, ${twins.length}`);
+      else children.forEach((child, i) => visit(child, twins[i]!));
     };
-    visit(file);
+    visit(file, oracle);
+    expect(unlike).toEqual([]);
     expect(mismatches).toEqual([]);
   });
 });

@@ -1,3 +1,5 @@
+// First: it points KG_HOME at a fresh folder before the compiler loads, so the parses below are the trimmed compiler's.
+import { indexCompiler, loadedCompilerKind, parseForFacts } from './index-parse.js';
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -5,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { ts } from 'ts-morph';
 import { extractFacts } from '../../../indexers/code/extract.js';
 import { outline } from '../../../indexers/code/outline.js';
-import { parseForFacts } from '../../../indexers/code/process-file.js';
 import { resolutionModeOf } from '../../../indexers/code/resolve.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -19,7 +20,7 @@ function recorded(path: string, text: string, useOutline: boolean, format: ts.Re
   const facts = extractFacts(source, false, origin);
   return {
     outlined: origin !== undefined,
-    isModule: ts.isExternalModule(source),
+    isModule: indexCompiler().isExternalModule(source),
     imports: facts.imports.map(({ literal: _literal, reference: _reference, ...plain }, i) => ({
       ...plain,
       mode: resolutionModeOf(source, facts.imports[i]!, NODE_NEXT) ?? null,
@@ -68,6 +69,8 @@ describe('outline', () => {
     }
     // Nearly every file has an outline; the rest were parsed whole, which is always right.
     expect(outlined / files.length).toBeGreaterThan(0.9);
+    // Both parses were the trimmed compiler's: none of them fell back to the whole one.
+    expect(loadedCompilerKind()).toBe('trimmed');
   });
 
   const cases: Record<string, string> = {
