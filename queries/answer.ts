@@ -1,20 +1,34 @@
 // The shape of every query answer, and how its freshness is worked out.
 
+import { z } from 'zod';
 import type { GraphReader } from '../graph/store.js';
 import type { IntentKind } from './intents.js';
 import type { GraphSnapshot } from './snapshot.js';
 
-export interface Freshness {
-  /** When the graph was last indexed (ISO 8601), or null if never. */
-  indexedAt: string | null;
-  gitHeadAtIndex: string | null;
-  gitHeadNow: string | null;
-  /** True when HEAD moved or a file the answer names differs on disk from what was indexed. */
-  changedSinceIndex: boolean;
-  /** The files named in the answer that changed on disk since the index. */
-  changedFiles: string[];
+export const freshnessSchema = z.object({
+  indexedAt: z.string().nullable().describe('When the graph was last indexed (ISO 8601), or null if never.'),
+  gitHeadAtIndex: z.string().nullable(),
+  gitHeadNow: z.string().nullable(),
+  changedSinceIndex: z
+    .boolean()
+    .describe('True when HEAD moved or a file the answer names differs on disk from what was indexed.'),
+  changedFiles: z.array(z.string()).describe('The files named in the answer that changed on disk since the index.'),
+});
+export type Freshness = z.infer<typeof freshnessSchema>;
+
+/** The fields every answer of `kind` has around its items; a kind with more fields extends it. */
+export function answerSchema<K extends IntentKind, Item extends z.ZodType>(kind: K, item: Item) {
+  return z.object({
+    kind: z.literal(kind),
+    items: z.array(item),
+    text: z.string().describe('A short rendering of the items for a prompt or a terminal.'),
+    freshness: freshnessSchema,
+    truncated: z.boolean().describe('True when `items` was cut to the limit.'),
+    total: z.number().int().describe('How many items there were before the limit.'),
+  });
 }
 
+/** Any kind's answer, for code that only reads the common fields (a kind's own type is `AnswerOf<K>`). */
 export interface Answer<Item = unknown> {
   kind: IntentKind;
   items: Item[];

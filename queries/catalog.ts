@@ -1,25 +1,29 @@
 // cli_commands and routes: what the workspace offers to its users, found in its source.
 
-import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { z } from 'zod';
+import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
 
-export interface CliCommandItem {
-  name: string;
-  spec: string;
-  description: string | null;
-  path: string;
-  line: number;
-}
+export const cliCommandItemSchema = z.object({
+  name: z.string(),
+  spec: z.string(),
+  description: z.string().nullable(),
+  path: z.string(),
+  line: z.number().int(),
+});
+export type CliCommandItem = z.infer<typeof cliCommandItemSchema>;
 
-export interface RouteItem {
-  method: string;
-  route: string;
-  path: string;
-  line: number;
-}
+export const routeItemSchema = z.object({ method: z.string(), route: z.string(), path: z.string(), line: z.number().int() });
+export type RouteItem = z.infer<typeof routeItemSchema>;
 
-export async function cliCommands(context: QueryContext, intent: IntentOf<'cli_commands'>): Promise<Answer<CliCommandItem>> {
+export const cliCommandsAnswerSchema = answerSchema('cli_commands', cliCommandItemSchema);
+export type CliCommandsAnswer = z.infer<typeof cliCommandsAnswerSchema>;
+
+export const routesAnswerSchema = answerSchema('routes', routeItemSchema);
+export type RoutesAnswer = z.infer<typeof routesAnswerSchema>;
+
+export async function cliCommands(context: QueryContext, intent: IntentOf<'cli_commands'>): Promise<CliCommandsAnswer> {
   const rows = await context.reader.all<CliCommandItem>(
     `SELECT name, spec, description, file AS path, line FROM cli_commands
      WHERE ? IS NULL OR contains(lower(spec), lower(?)) OR contains(lower(file), lower(?))
@@ -38,7 +42,7 @@ export async function cliCommands(context: QueryContext, intent: IntentOf<'cli_c
   };
 }
 
-export async function routes(context: QueryContext, intent: IntentOf<'routes'>): Promise<Answer<RouteItem>> {
+export async function routes(context: QueryContext, intent: IntentOf<'routes'>): Promise<RoutesAnswer> {
   const rows = await context.reader.all<RouteItem>(
     `SELECT method, path AS route, file AS path, line FROM routes
      WHERE ? IS NULL OR contains(lower(path), lower(?)) OR contains(lower(file), lower(?)) OR lower(method) = lower(?)

@@ -1,23 +1,24 @@
 // conventions: the sections of the workspace's agent instructions that apply to a path, or are about a topic.
 
-import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { z } from 'zod';
+import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { bm25Params, bm25Sql } from './bm25.js';
 import { normalizePath } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
 
-export interface ConventionItem {
-  id: string;
-  /** The document, workspace-relative. */
-  source: string;
-  /** The headings above the section, outermost first, joined by ' > '. */
-  headingPath: string;
-  /** The folder the section applies to ('' for the whole workspace). */
-  scope: string;
-  body: string;
-  /** BM25 relevance to the topic, when one was given. */
-  score?: number;
-}
+export const conventionItemSchema = z.object({
+  id: z.string(),
+  source: z.string().describe('The document, workspace-relative.'),
+  headingPath: z.string().describe("The headings above the section, outermost first, joined by ' > '."),
+  scope: z.string().describe("The folder the section applies to ('' for the whole workspace)."),
+  body: z.string(),
+  score: z.number().optional().describe('BM25 relevance to the topic, when one was given.'),
+});
+export type ConventionItem = z.infer<typeof conventionItemSchema>;
+
+export const conventionsAnswerSchema = answerSchema('conventions', conventionItemSchema);
+export type ConventionsAnswer = z.infer<typeof conventionsAnswerSchema>;
 
 /** Sections that apply to a path: their folder is the whole workspace, the path itself, or a folder above it. */
 export const APPLIES_TO_PATH = `(c.scope = '' OR c.scope = ? OR starts_with(?, c.scope || '/'))`;
@@ -29,7 +30,7 @@ const CONVENTION_FIELDS = `
   SELECT id, 2.0 AS w, heading_path AS body FROM conventions
   UNION ALL SELECT id, 1.0, body FROM conventions`;
 
-export async function conventions(context: QueryContext, intent: IntentOf<'conventions'>): Promise<Answer<ConventionItem>> {
+export async function conventions(context: QueryContext, intent: IntentOf<'conventions'>): Promise<ConventionsAnswer> {
   const path = intent.file === undefined ? null : normalizePath(context.root, intent.file);
   const columns = `c.id, c.source, c.heading_path AS "headingPath", c.scope, c.body`;
   let rows: ConventionItem[];

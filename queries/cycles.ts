@@ -1,19 +1,22 @@
 // cycles: groups of files that import each other (strongly connected components of the import graph).
 
-import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { z } from 'zod';
+import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
 import { compare } from './walk.js';
 
-export interface CycleItem {
-  /** The files of the cycle, sorted. */
-  files: string[];
-  size: number;
-  /** One concrete loop through the group, starting and ending at its first file. */
-  example: string[];
-}
+export const cycleItemSchema = z.object({
+  files: z.array(z.string()).describe('The files of the cycle, sorted.'),
+  size: z.number().int(),
+  example: z.array(z.string()).describe('One concrete loop through the group, starting and ending at its first file.'),
+});
+export type CycleItem = z.infer<typeof cycleItemSchema>;
 
-export async function cycles(context: QueryContext, intent: IntentOf<'cycles'>): Promise<Answer<CycleItem>> {
+export const cyclesAnswerSchema = answerSchema('cycles', cycleItemSchema);
+export type CyclesAnswer = z.infer<typeof cyclesAnswerSchema>;
+
+export async function cycles(context: QueryContext, intent: IntentOf<'cycles'>): Promise<CyclesAnswer> {
   const edges = await context.reader.all<{ src: string; dst: string }>(
     `SELECT DISTINCT substr(src, 6) AS src, substr(dst, 6) AS dst FROM edges WHERE kind = 'imports'`,
   );

@@ -1,16 +1,20 @@
 // hotspots: the files most other files import.
 
-import { freshnessOf, type Answer, type QueryContext } from './answer.js';
+import { z } from 'zod';
+import { answerSchema, freshnessOf, type QueryContext } from './answer.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
 
-export interface HotspotItem {
-  path: string;
-  /** How many distinct files import it directly. */
-  importers: number;
-}
+export const hotspotItemSchema = z.object({
+  path: z.string(),
+  importers: z.number().int().describe('How many distinct files import it directly.'),
+});
+export type HotspotItem = z.infer<typeof hotspotItemSchema>;
 
-export async function hotspots(context: QueryContext, intent: IntentOf<'hotspots'>): Promise<Answer<HotspotItem>> {
+export const hotspotsAnswerSchema = answerSchema('hotspots', hotspotItemSchema);
+export type HotspotsAnswer = z.infer<typeof hotspotsAnswerSchema>;
+
+export async function hotspots(context: QueryContext, intent: IntentOf<'hotspots'>): Promise<HotspotsAnswer> {
   const limit = intent.limit ?? DEFAULT_LIMIT;
   const rows = await context.reader.all<HotspotItem & { total: number }>(
     `SELECT substr(dst, 6) AS path, count(DISTINCT src) AS importers, count(*) OVER () AS total

@@ -1,44 +1,43 @@
 // impact: what transitively imports the changed files, which tests reach them, which sessions changed them and
 // which conventions apply to them.
 
-import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { z } from 'zod';
+import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { NEAREST_FIRST } from './conventions.js';
 import { knownFiles } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
-import { NEWEST_FIRST, SESSION_ITEM_COLUMNS, type SessionItem } from './sessions.js';
+import { NEWEST_FIRST, SESSION_ITEM_COLUMNS, sessionItemSchema } from './sessions.js';
 import { byDepthThenPath, walkImports } from './walk.js';
 
-export interface ImpactItem {
-  path: string;
-  /** Import hops from the nearest changed file. */
-  depth: number;
-  isTest: boolean;
-}
+export const impactItemSchema = z.object({
+  path: z.string(),
+  depth: z.number().int().describe('Import hops from the nearest changed file.'),
+  isTest: z.boolean(),
+});
+export type ImpactItem = z.infer<typeof impactItemSchema>;
 
-export interface ImpactAnswer extends Answer<ImpactItem> {
-  /** The changed files, as the graph names them. */
-  files: string[];
-  /** Test files that reach a changed file (never cut by the limit). */
-  tests: string[];
-  /** Sessions that changed a changed or impacted file, newest first, up to the limit. */
-  sessions: ImpactSession[];
-  /** Convention sections that apply to a changed or impacted file, nearest folder first, up to the limit. */
-  conventions: ImpactConvention[];
-}
+export const impactSessionSchema = sessionItemSchema.extend({
+  files: z.array(z.string()).describe('The changed or impacted files this session changed.'),
+});
+export type ImpactSession = z.infer<typeof impactSessionSchema>;
 
-export interface ImpactSession extends SessionItem {
-  /** The changed or impacted files this session changed. */
-  files: string[];
-}
+export const impactConventionSchema = z
+  .object({ id: z.string(), source: z.string(), headingPath: z.string(), scope: z.string() })
+  .describe('A convention section, without its body (ask `conventions` with a file for the text).');
+export type ImpactConvention = z.infer<typeof impactConventionSchema>;
 
-/** A convention section, without its body (ask `conventions` with a file for the text). */
-export interface ImpactConvention {
-  id: string;
-  source: string;
-  headingPath: string;
-  scope: string;
-}
+export const impactAnswerSchema = answerSchema('impact', impactItemSchema).extend({
+  files: z.array(z.string()).describe('The changed files, as the graph names them.'),
+  tests: z.array(z.string()).describe('Test files that reach a changed file (never cut by the limit).'),
+  sessions: z
+    .array(impactSessionSchema)
+    .describe('Sessions that changed a changed or impacted file, newest first, up to the limit.'),
+  conventions: z
+    .array(impactConventionSchema)
+    .describe('Convention sections that apply to a changed or impacted file, nearest folder first, up to the limit.'),
+});
+export type ImpactAnswer = z.infer<typeof impactAnswerSchema>;
 
 export async function impact(context: QueryContext, intent: IntentOf<'impact'>): Promise<ImpactAnswer> {
   const files = await knownFiles(context, intent.files);

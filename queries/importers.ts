@@ -1,28 +1,35 @@
 // importers and dependencies: who imports a file, and what a file imports, directly or transitively.
 
+import { z } from 'zod';
 import { nodeId } from '../graph/records.js';
-import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { knownFiles } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { byDepthThenPath, walkImports, type Direction } from './walk.js';
 import { renderList } from './render.js';
 
-export interface ImportItem {
-  path: string;
-  /** 1 for a direct import, n for n hops away. */
-  depth: number;
-  /** For direct imports: the specifiers and lines of the import statements. */
-  imports?: { specifier: string; line: number; typeOnly: boolean }[];
-}
+export const importItemSchema = z.object({
+  path: z.string(),
+  depth: z.number().int().describe('1 for a direct import, n for n hops away.'),
+  imports: z
+    .array(z.object({ specifier: z.string(), line: z.number().int(), typeOnly: z.boolean() }))
+    .optional()
+    .describe('For direct imports: the specifiers and lines of the import statements.'),
+});
+export type ImportItem = z.infer<typeof importItemSchema>;
 
-export interface DependenciesAnswer extends Answer<ImportItem> {
-  /** External packages FILE imports directly. */
-  packages: string[];
-  /** Specifiers the compiler could not resolve. */
-  unresolved: { specifier: string; line: number }[];
-}
+export const importersAnswerSchema = answerSchema('importers', importItemSchema);
+export type ImportersAnswer = z.infer<typeof importersAnswerSchema>;
 
-export async function importers(context: QueryContext, intent: IntentOf<'importers'>): Promise<Answer<ImportItem>> {
+export const dependenciesAnswerSchema = answerSchema('dependencies', importItemSchema).extend({
+  packages: z.array(z.string()).describe('External packages FILE imports directly.'),
+  unresolved: z
+    .array(z.object({ specifier: z.string(), line: z.number().int() }))
+    .describe('Specifiers the compiler could not resolve.'),
+});
+export type DependenciesAnswer = z.infer<typeof dependenciesAnswerSchema>;
+
+export async function importers(context: QueryContext, intent: IntentOf<'importers'>): Promise<ImportersAnswer> {
   const [file] = await knownFiles(context, [intent.file]);
   const items = await neighbours(context, file!, 'importers', intent);
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);

@@ -1,47 +1,91 @@
 // Answers a query_knowledge intent against a graph: one module per intent kind, dispatched here.
 
-import type { Answer, QueryContext } from './answer.js';
+import type { QueryContext } from './answer.js';
+import type { AnswerOf } from './answer-schemas.js';
 import { cliCommands, routes } from './catalog.js';
 import { conventions } from './conventions.js';
 import { cycles } from './cycles.js';
 import { hotspots } from './hotspots.js';
 import { impact } from './impact.js';
 import { dependencies, importers } from './importers.js';
-import type { Intent } from './intents.js';
+import type { IntentKind, IntentOf } from './intents.js';
 import { filesTouched, recentSessions, sessionsByGoal, sessionsTouching } from './sessions.js';
 import { symbol } from './symbol.js';
 
-export function runQuery(context: QueryContext, intent: Intent): Promise<Answer> {
-  switch (intent.kind) {
-    case 'importers':
-      return importers(context, intent);
-    case 'dependencies':
-      return dependencies(context, intent);
-    case 'impact':
-      return impact(context, intent);
-    case 'symbol':
-      return symbol(context, intent);
-    case 'cli_commands':
-      return cliCommands(context, intent);
-    case 'routes':
-      return routes(context, intent);
-    case 'cycles':
-      return cycles(context, intent);
-    case 'hotspots':
-      return hotspots(context, intent);
-    case 'recent_sessions':
-      return recentSessions(context, intent);
-    case 'files_touched':
-      return filesTouched(context, intent);
-    case 'sessions_touching':
-      return sessionsTouching(context, intent);
-    case 'sessions_by_goal':
-      return sessionsByGoal(context, intent);
-    case 'conventions':
-      return conventions(context, intent);
-  }
+type QueryOf<K extends IntentKind> = (context: QueryContext, intent: IntentOf<K>) => Promise<AnswerOf<K>>;
+
+// One entry per kind, each checked at compile time to answer its own kind's intent with its own kind's answer.
+const QUERIES: { [K in IntentKind]: QueryOf<K> } = {
+  importers,
+  dependencies,
+  impact,
+  symbol,
+  cli_commands: cliCommands,
+  routes,
+  cycles,
+  hotspots,
+  recent_sessions: recentSessions,
+  files_touched: filesTouched,
+  sessions_touching: sessionsTouching,
+  sessions_by_goal: sessionsByGoal,
+  conventions,
+};
+
+/** The answer to `intent`: typed by its kind when the kind is known, else `AnyAnswer`. */
+export function runQuery<K extends IntentKind>(context: QueryContext, intent: IntentOf<K> & { kind: K }): Promise<AnswerOf<K>> {
+  return answerWith(QUERIES[intent.kind], context, intent);
+}
+
+function answerWith<K extends IntentKind>(query: QueryOf<K>, context: QueryContext, intent: IntentOf<K>): Promise<AnswerOf<K>> {
+  return query(context, intent);
 }
 
 export type { Answer, Freshness, FreshnessProbe, QueryContext } from './answer.js';
 export { loadSnapshot, type GraphSnapshot } from './snapshot.js';
-export { INTENT_KINDS, intentSchema, parseIntent, queryRequestSchema, type Intent, type IntentKind } from './intents.js';
+export {
+  INTENT_KINDS,
+  intentSchema,
+  parseIntent,
+  queryRequestSchema,
+  type Intent,
+  type IntentKind,
+  type IntentOf,
+} from './intents.js';
+export { answerSchemas, anyAnswerSchema, isAnswerOf, type AnswerOf, type AnyAnswer } from './answer-schemas.js';
+export { freshnessSchema } from './answer.js';
+export { importItemSchema, type ImportItem, type ImportersAnswer, type DependenciesAnswer } from './importers.js';
+export {
+  impactItemSchema,
+  impactSessionSchema,
+  impactConventionSchema,
+  type ImpactItem,
+  type ImpactSession,
+  type ImpactConvention,
+  type ImpactAnswer,
+} from './impact.js';
+export { symbolItemSchema, type SymbolItem, type SymbolAnswer } from './symbol.js';
+export {
+  cliCommandItemSchema,
+  routeItemSchema,
+  type CliCommandItem,
+  type RouteItem,
+  type CliCommandsAnswer,
+  type RoutesAnswer,
+} from './catalog.js';
+export { cycleItemSchema, type CycleItem, type CyclesAnswer } from './cycles.js';
+export { hotspotItemSchema, type HotspotItem, type HotspotsAnswer } from './hotspots.js';
+export {
+  sessionItemSchema,
+  touchingItemSchema,
+  goalItemSchema,
+  touchedFileItemSchema,
+  type SessionItem,
+  type TouchingItem,
+  type GoalItem,
+  type TouchedFileItem,
+  type RecentSessionsAnswer,
+  type FilesTouchedAnswer,
+  type SessionsTouchingAnswer,
+  type SessionsByGoalAnswer,
+} from './sessions.js';
+export { conventionItemSchema, type ConventionItem, type ConventionsAnswer } from './conventions.js';

@@ -2,51 +2,53 @@
 
 import { KgError } from '../graph/errors.js';
 import { nodeId } from '../graph/records.js';
-import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { z } from 'zod';
+import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { bm25Params, bm25Sql } from './bm25.js';
 import { knownFiles, normalizePath } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
 
-export interface SessionItem {
-  id: string;
-  title: string | null;
-  /** ISO 8601; null while the session has not completed. */
-  endedAt: string | null;
-  startedAt: string | null;
-  /** completed, in_progress or incomplete. */
-  status: string | null;
-  /** The daemon's outcome (success, error, ...), when it recorded one. */
-  outcome: string | null;
-  branch: string | null;
-  workflowId: string | null;
-  parentId: string | null;
-  /** False when no source said which files the session changed. */
-  changesKnown: boolean;
-}
+export const sessionItemSchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  endedAt: z.string().nullable().describe('ISO 8601; null while the session has not completed.'),
+  startedAt: z.string().nullable(),
+  status: z.string().nullable().describe('completed, in_progress or incomplete.'),
+  outcome: z.string().nullable().describe("The daemon's outcome (success, error, ...), when it recorded one."),
+  branch: z.string().nullable(),
+  workflowId: z.string().nullable(),
+  parentId: z.string().nullable(),
+  changesKnown: z.boolean().describe('False when no source said which files the session changed.'),
+});
+export type SessionItem = z.infer<typeof sessionItemSchema>;
 
-export interface TouchingItem extends SessionItem {
-  /** How the session changed the file: added, modified, deleted or unknown. */
-  change: string;
-  /** Which source said so: git_metrics, coding_handoff or git. */
-  source: string;
-}
+export const touchingItemSchema = sessionItemSchema.extend({
+  change: z.string().describe('How the session changed the file: added, modified, deleted or unknown.'),
+  source: z.string().describe('Which source said so: git_metrics, coding_handoff or git.'),
+});
+export type TouchingItem = z.infer<typeof touchingItemSchema>;
 
-export interface GoalItem extends SessionItem {
-  /** BM25 relevance; higher is better. */
-  score: number;
-}
+export const goalItemSchema = sessionItemSchema.extend({ score: z.number().describe('BM25 relevance; higher is better.') });
+export type GoalItem = z.infer<typeof goalItemSchema>;
 
-export interface TouchedFileItem {
-  path: string;
-  change: string;
-  source: string;
-}
+export const touchedFileItemSchema = z.object({ path: z.string(), change: z.string(), source: z.string() });
+export type TouchedFileItem = z.infer<typeof touchedFileItemSchema>;
 
-export interface FilesTouchedAnswer extends Answer<TouchedFileItem> {
-  session: SessionItem & { recap: string | null; changesSource: string | null };
-  changesKnown: boolean;
-}
+export const recentSessionsAnswerSchema = answerSchema('recent_sessions', sessionItemSchema);
+export type RecentSessionsAnswer = z.infer<typeof recentSessionsAnswerSchema>;
+
+export const filesTouchedAnswerSchema = answerSchema('files_touched', touchedFileItemSchema).extend({
+  session: sessionItemSchema.extend({ recap: z.string().nullable(), changesSource: z.string().nullable() }),
+  changesKnown: z.boolean(),
+});
+export type FilesTouchedAnswer = z.infer<typeof filesTouchedAnswerSchema>;
+
+export const sessionsTouchingAnswerSchema = answerSchema('sessions_touching', touchingItemSchema);
+export type SessionsTouchingAnswer = z.infer<typeof sessionsTouchingAnswerSchema>;
+
+export const sessionsByGoalAnswerSchema = answerSchema('sessions_by_goal', goalItemSchema);
+export type SessionsByGoalAnswer = z.infer<typeof sessionsByGoalAnswerSchema>;
 
 /** Columns of a SessionItem from `sessions s`. */
 export const SESSION_ITEM_COLUMNS = `s.id, s.title, s.ended_at AS "endedAt", s.started_at AS "startedAt", s.status, s.outcome,
@@ -55,7 +57,7 @@ export const SESSION_ITEM_COLUMNS = `s.id, s.title, s.ended_at AS "endedAt", s.s
 /** Newest first: by end time, else the last event's time for sessions still running or cut short. */
 export const NEWEST_FIRST = `coalesce(s.ended_at, s.updated_at, s.started_at) DESC NULLS LAST, s.id`;
 
-export async function recentSessions(context: QueryContext, intent: IntentOf<'recent_sessions'>): Promise<Answer<SessionItem>> {
+export async function recentSessions(context: QueryContext, intent: IntentOf<'recent_sessions'>): Promise<RecentSessionsAnswer> {
   const limit = intent.limit ?? DEFAULT_LIMIT;
   const rows = await context.reader.all<SessionItem & { total: number }>(
     `SELECT ${SESSION_ITEM_COLUMNS}, count(*) OVER () AS total FROM sessions s ORDER BY ${NEWEST_FIRST} LIMIT ?`,
@@ -101,7 +103,7 @@ export async function filesTouched(context: QueryContext, intent: IntentOf<'file
   };
 }
 
-export async function sessionsTouching(context: QueryContext, intent: IntentOf<'sessions_touching'>): Promise<Answer<TouchingItem>> {
+export async function sessionsTouching(context: QueryContext, intent: IntentOf<'sessions_touching'>): Promise<SessionsTouchingAnswer> {
   const path = normalizePath(context.root, intent.file);
   const rows = await context.reader.all<TouchingItem>(
     `SELECT ${SESSION_ITEM_COLUMNS}, e.attrs->>'change' AS change, e.attrs->>'source' AS source
@@ -132,7 +134,7 @@ const SESSION_FIELDS = `
   UNION ALL SELECT id, 1.0, recap FROM sessions
   UNION ALL SELECT id, 1.0, notes FROM sessions`;
 
-export async function sessionsByGoal(context: QueryContext, intent: IntentOf<'sessions_by_goal'>): Promise<Answer<GoalItem>> {
+export async function sessionsByGoal(context: QueryContext, intent: IntentOf<'sessions_by_goal'>): Promise<SessionsByGoalAnswer> {
   const limit = intent.limit ?? DEFAULT_LIMIT;
   const rows = await context.reader.all<GoalItem & { total: number }>(
     `WITH ranked AS (${bm25Sql(SESSION_FIELDS)})

@@ -1,21 +1,25 @@
 // symbol: where an exported name is defined, and which files import its defining file.
 
-import { freshnessOf, limitItems, type Answer, type QueryContext } from './answer.js';
+import { z } from 'zod';
+import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
 import type { GraphSnapshot } from './snapshot.js';
 import { compare } from './walk.js';
 
-export interface SymbolItem {
-  name: string;
-  kind: string;
-  path: string;
-  line: number;
-  /** Files importing the defining file (direct). */
-  importers: string[];
-}
+export const symbolItemSchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  path: z.string(),
+  line: z.number().int(),
+  importers: z.array(z.string()).describe('Files importing the defining file (direct).'),
+});
+export type SymbolItem = z.infer<typeof symbolItemSchema>;
 
-export async function symbol(context: QueryContext, intent: IntentOf<'symbol'>): Promise<Answer<SymbolItem>> {
+export const symbolAnswerSchema = answerSchema('symbol', symbolItemSchema);
+export type SymbolAnswer = z.infer<typeof symbolAnswerSchema>;
+
+export async function symbol(context: QueryContext, intent: IntentOf<'symbol'>): Promise<SymbolAnswer> {
   const items = context.snapshot ? definitionsInMemory(context.snapshot, intent.name) : await definitions(context, intent.name);
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
   const lines = cut.items.map(
