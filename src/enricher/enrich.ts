@@ -2,7 +2,7 @@
 // rules (child sessions, the coordinator's summary), renders within the budget and writes the manifest.
 
 import { randomUUID } from 'node:crypto';
-import type { Answer } from '../../queries/index.js';
+import type { Answer, Intent } from '../../queries/index.js';
 import { hasIntentKind } from '../tools.js';
 import { runWithDeadline } from './deadline.js';
 import { pathsInGoal } from './goal.js';
@@ -19,13 +19,14 @@ import {
   type WorkflowContextSlots,
 } from './schema.js';
 import { defaultSources, type SlotSource, type SourceOptions } from './sources.js';
+import { typedQuery } from './typed-query.js';
 import { estimateTokens, wellFormed } from './text.js';
 
 export interface EnrichEnvironment extends SourceOptions {
   /** Absolute workspace root, as the graph knows it. */
   root: string;
   /** Answers one query_knowledge intent against the workspace's graph. */
-  query(intent: Record<string, unknown>): Promise<Answer>;
+  query(intent: Intent): Promise<Answer>;
   /** The sources to run; default `defaultSources()`. */
   sources?: readonly SlotSource[];
   /** Whether the intent schema has a kind; default: the schema as it is now. */
@@ -57,6 +58,7 @@ export async function enrichContext(env: EnrichEnvironment, request: Omit<Enrich
     coordinatorSummary: summary === null ? { outcome: 'absent', reason: 'no summary given', latencyMs: 0 } : { outcome: 'given', reason: null, latencyMs: 0 },
   };
   const sources = env.sources ?? defaultSources(env);
+  const query = typedQuery((intent) => env.query(intent));
   await Promise.all(
     sources.map(async (source) => {
       if (isChild) {
@@ -74,7 +76,7 @@ export async function enrichContext(env: EnrichEnvironment, request: Omit<Enrich
         return;
       }
       const run = await runWithDeadline<unknown>(
-        (work) => source.run({ ...work, root: env.root, goal, goalPaths, query: env.query } as Parameters<typeof source.run>[0]),
+        (work) => source.run({ ...work, root: env.root, goal, goalPaths, query } as Parameters<typeof source.run>[0]),
         deadlineMs,
       );
       if (run.value !== undefined) (slots as Record<SlotName, unknown>)[source.slot] = run.value;

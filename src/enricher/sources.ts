@@ -3,9 +3,10 @@
 
 import { execFile } from 'node:child_process';
 import { isKgError } from '../../graph/errors.js';
-import type { Answer } from '../../queries/index.js';
+import type { ConventionItem } from '../../queries/index.js';
 import type { DeadlineWork } from './deadline.js';
 import type { ConventionSlotItem, FileFact, PriorNote, SlotName, WorkflowContextSlots } from './schema.js';
+import type { TypedQuery } from './typed-query.js';
 
 export type SourceSlot = Exclude<SlotName, 'coordinatorSummary'>;
 export type SlotValue<K extends SourceSlot> = WorkflowContextSlots[K];
@@ -15,8 +16,8 @@ export interface SourceInput<V> extends DeadlineWork<V> {
   goal: string;
   /** Workspace-relative paths named in the goal. */
   goalPaths: readonly string[];
-  /** Answers one query_knowledge intent; rejects (KgError) for files or sessions the graph does not know. */
-  query(intent: Record<string, unknown>): Promise<Answer>;
+  /** Answers one query_knowledge intent with its kind's answer; rejects (KgError) for files or sessions the graph does not know. */
+  query: TypedQuery;
 }
 
 /** One source of one slot; the hono-style single interface every source (and every test fake) implements. */
@@ -43,15 +44,6 @@ export function defaultSources(options: SourceOptions = {}): SlotSource[] {
   ] as SlotSource[];
 }
 
-interface RecentSession {
-  id: string;
-  title: string | null;
-  branch: string | null;
-  endedAt: string | null;
-  startedAt: string | null;
-  parentId: string | null;
-}
-
 /** The newest root sessions of the workspace, each with its recap. */
 export function priorNotesSource(count: number): SlotSource<'priorNotes'> {
   return {
@@ -59,7 +51,7 @@ export function priorNotesSource(count: number): SlotSource<'priorNotes'> {
     needs: ['recent_sessions', 'files_touched'],
     async run(input) {
       const recent = await input.query({ kind: 'recent_sessions', limit: Math.max(20, count * 4) });
-      const roots = (recent.items as RecentSession[]).filter((s) => s.parentId === null).slice(0, count);
+      const roots = recent.items.filter((s) => s.parentId === null).slice(0, count);
       const notes: PriorNote[] = roots.map((s) => ({
         id: s.id,
         title: s.title,
@@ -70,24 +62,14 @@ export function priorNotesSource(count: number): SlotSource<'priorNotes'> {
       input.partial([...notes]);
       await Promise.all(
         notes.map(async (note, i) => {
-          const touched = (await input.query({ kind: 'files_touched', session: note.id, limit: 1 })) as Answer & {
-            session?: { recap?: string | null };
-          };
-          notes[i] = { ...note, recap: touched.session?.recap ?? null };
+          const touched = await input.query({ kind: 'files_touched', session: note.id, limit: 1 });
+          notes[i] = { ...note, recap: touched.session.recap };
           input.partial([...notes]);
         }),
       );
       return notes;
     },
   };
-}
-
-interface ConventionAnswerItem {
-  id: string;
-  source: string;
-  headingPath: string;
-  scope: string;
-  body: string;
 }
 
 /**
@@ -102,8 +84,8 @@ export function conventionsSource(): SlotSource<'conventions'> {
       // The workspace root, as an absolute path, is where workspace-wide sections apply.
       const targets = input.goalPaths.length > 0 ? input.goalPaths : [input.root];
       const found = new Map<string, ConventionSlotItem>();
-      const add = (items: unknown[]) => {
-        for (const item of items as ConventionAnswerItem[]) {
+      const add = (items: readonly ConventionItem[]) => {
+        for (const item of items) {
           if (!found.has(item.id)) {
             found.set(item.id, { id: item.id, source: item.source, headingPath: item.headingPath, scope: item.scope, body: item.body });
           }
@@ -116,23 +98,12 @@ export function conventionsSource(): SlotSource<'conventions'> {
         input.query({ kind: 'conventions', text: input.goal, limit: 200 }).catch(() => null),
         ...targets.map((file) => input.query({ kind: 'conventions', file, limit: 200 })),
       ]);
-      const applies = new Set(applying.flatMap((answer) => (answer!.items as ConventionAnswerItem[]).map((item) => item.id)));
-      add(((about?.items ?? []) as ConventionAnswerItem[]).filter((item) => applies.has(item.id)));
-      for (const answer of applying) add(answer!.items);
+      const applies = new Set(applying.flatMap((answer) => answer.items.map((item) => item.id)));
+      add((about?.items ?? []).filter((item) => applies.has(item.id)));
+      for (const answer of applying) add(answer.items);
       return [...found.values()];
     },
   };
-}
-
-interface ImportersItem {
-  path: string;
-}
-interface TouchingSession {
-  id: string;
-  title: string | null;
-  endedAt: string | null;
-  startedAt: string | null;
-  change: string;
 }
 
 /** For each file the goal names: who imports it, what a change reaches, which sessions changed it. */
@@ -148,16 +119,16 @@ export function fileFactsSource(): SlotSource<'fileFacts'> {
           try {
             const [importers, impact, sessions] = await Promise.all([
               input.query({ kind: 'importers', file: path, limit: 10 }),
-              input.query({ kind: 'impact', files: [path], limit: 1 }) as Promise<Answer & { tests?: string[] }>,
+              input.query({ kind: 'impact', files: [path], limit: 1 }),
               input.query({ kind: 'sessions_touching', file: path, limit: 5 }),
             ]);
             facts[i] = {
               path,
-              importers: (importers.items as ImportersItem[]).map((item) => item.path),
+              importers: importers.items.map((item) => item.path),
               importersTotal: importers.total,
               impactTotal: impact.total,
-              tests: impact.tests ?? [],
-              sessions: (sessions.items as TouchingSession[]).map((s) => ({
+              tests: impact.tests,
+              sessions: sessions.items.map((s) => ({
                 id: s.id,
                 title: s.title,
                 endedAt: s.endedAt ?? s.startedAt,
