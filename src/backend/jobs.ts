@@ -1,23 +1,28 @@
 // Index and reindex jobs: queued one after another per workspace (the graph has a single writer), looked up by id.
 
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { isKgError } from '../../graph/errors.js';
+import { jobResultSchema, type JobResult } from '../reports.js';
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
-export type JobKind = 'index' | 'reindex';
+const jobStatus = z.enum(['queued', 'running', 'done', 'failed']);
+const jobKind = z.enum(['index', 'reindex']).describe('`index` for a full index (`full: true`), else `reindex`.');
+export type JobStatus = z.infer<typeof jobStatus>;
+export type JobKind = z.infer<typeof jobKind>;
 
 /** What a client sees of a job; `result` is the index or reindex report once it is done. */
-export interface JobView {
-  id: string;
-  kind: JobKind;
-  workspace: string;
-  status: JobStatus;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  result: unknown;
-  error: { code: string; message: string } | null;
-}
+export const jobViewSchema = z.object({
+  id: z.string(),
+  kind: jobKind,
+  workspace: z.string(),
+  status: jobStatus,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  result: jobResultSchema.nullable().describe('The index or reindex report once the job is done, else null.'),
+  error: z.object({ code: z.string(), message: z.string() }).nullable().describe('Why the job failed, else null.'),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
 
 // Finished jobs are kept for lookups; the oldest go first past this many.
 const KEPT_JOBS = 1000;
@@ -35,7 +40,7 @@ export class JobQueue {
     return [...this.jobs.values()].filter((job) => job.status === 'queued').length;
   }
 
-  submit(kind: JobKind, workspace: string, work: () => Promise<unknown>): JobView {
+  submit(kind: JobKind, workspace: string, work: () => Promise<JobResult>): JobView {
     const job: JobView = {
       id: randomUUID(),
       kind,

@@ -1,0 +1,86 @@
+// The index and reindex reports as zod schemas, for the HTTP API's job views and its OpenAPI document. The reports
+// are made in indexers/; the assertions below make a change there that is not made here fail to compile.
+
+import { z } from 'zod';
+import type { IndexReport } from '../indexers/index.js';
+import type { ReindexReport } from '../indexers/reindex.js';
+
+const writtenCounts = z
+  .object({
+    files: z.number().int(),
+    symbols: z.number().int(),
+    packages: z.number().int(),
+    cliCommands: z.number().int(),
+    routes: z.number().int(),
+    diagnostics: z.number().int(),
+    edges: z.number().int(),
+  })
+  .describe('Rows the index wrote, by kind.');
+
+const historyCounts = z.object({
+  sessions: z.number().int(),
+  pipelineRuns: z.number().int(),
+  conventions: z.number().int(),
+  producedBy: z.number().int(),
+  appliesTo: z.number().int(),
+});
+
+const skippedFile = z.object({
+  path: z.string(),
+  reason: z
+    .enum(['too_large', 'binary', 'unreadable', 'build_output'])
+    .describe('`build_output` names a whole folder (a package\'s dist/, a framework\'s cache) left out.'),
+  size: z.number().int().optional(),
+});
+
+const warning = z
+  .object({ code: z.string(), message: z.string(), path: z.string().optional(), session: z.string().optional() })
+  .describe('A problem worth telling the user about that did not stop the work.');
+
+export const indexReportSchema = z.object({
+  workspace: z.string(),
+  indexedAt: z.string(),
+  gitHead: z.string().nullable(),
+  durationMs: z.number(),
+  counts: writtenCounts,
+  history: historyCounts.extend({
+    dataDir: z.string().describe('The agent data dir read (absolute), whether or not it exists.'),
+    sessionsInDataDir: z.number().int().describe("Sessions in the data dir, of every workspace; `sessions` counts this workspace's."),
+  }),
+  tsconfigs: z.array(z.string()),
+  skipped: z.array(skippedFile),
+  warnings: z.array(warning),
+});
+
+export const reindexReportSchema = z.object({
+  workspace: z.string(),
+  mode: z.enum(['incremental', 'full']).describe('`incremental` when only the changes were redone, `full` when a change called for a full index.'),
+  reason: z.string().describe('Why a full index was done, or how the changes were found.'),
+  indexedAt: z.string(),
+  gitHead: z.string().nullable(),
+  durationMs: z.number(),
+  added: z.array(z.string()),
+  modified: z.array(z.string()),
+  deleted: z.array(z.string()),
+  reResolved: z.number().int().describe('Files whose imports were resolved again because files appeared or disappeared.'),
+  historyRefreshed: z
+    .boolean()
+    .describe('Whether sessions, pipeline runs and conventions were read again (their inputs changed, or --session).'),
+  counts: writtenCounts.nullable(),
+  history: historyCounts.nullable(),
+  skipped: z.array(skippedFile),
+  warnings: z.array(warning),
+});
+
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+// Each fails to compile when the schema and the indexers' report type drift apart, in either direction.
+export type _IndexReportMatches = Holds<MutuallyAssignable<z.infer<typeof indexReportSchema>, IndexReport>>;
+export type _ReindexReportMatches = Holds<MutuallyAssignable<z.infer<typeof reindexReportSchema>, ReindexReport>>;
+
+/** What a done job holds: its report and the graph file it wrote. */
+export const jobResultSchema = z.union([
+  indexReportSchema.extend({ db: z.string() }),
+  reindexReportSchema.extend({ db: z.string() }),
+]);
+export type JobResult = z.infer<typeof jobResultSchema>;

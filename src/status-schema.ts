@@ -1,0 +1,22 @@
+// What `kg status --json` and `GET /v1/status` answer, as a zod schema for the OpenAPI document. The type is made in
+// status.ts; the assertion below makes a change there that is not made here fail to compile.
+
+import { z } from 'zod';
+import type { WorkspaceStatus } from './status.js';
+
+export const workspaceStatusSchema = z.object({
+  workspace: z.string(),
+  db: z.string(),
+  schemaVersion: z.number().int(),
+  indexedAt: z.string().nullable(),
+  gitHead: z.string().nullable().describe('HEAD when the graph was indexed.'),
+  workspaceRoot: z.string().nullable(),
+  tables: z.record(z.string(), z.number().int()).describe('Rows per table.'),
+  edges: z.record(z.string(), z.number().int()).describe('Edges per kind.'),
+  gitHeadNow: z.string().nullable(),
+  headMovedSinceIndex: z.boolean(),
+});
+
+type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type _WorkspaceStatusMatches = Holds<MutuallyAssignable<z.infer<typeof workspaceStatusSchema>, WorkspaceStatus>>;
