@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { CodeRows, IndexedFileState, IndexStateRow, StoredImport, Warning } from '../../graph/records.js';
 import { outsideWarning } from '../confine.js';
+import { AffectedImports } from './affected-imports.js';
 import { DEFAULT_MAX_FILE_BYTES, DiscoveryFilter, type DiscoveredFile, type SkippedFile } from './discover.js';
 import { indexStateOf, processFile, ResolutionEnv } from './process-file.js';
 import { CodeRowsBuilder } from './rows.js';
@@ -91,6 +92,7 @@ async function reindexCodeOnce(
   const indexState: IndexStateRow[] = [];
   const added: string[] = [];
   const modified: string[] = [];
+  const addedHashes: string[] = [];
   for (const file of toProcess) {
     const result = processFile(file, env);
     if (!result.ok) {
@@ -98,21 +100,30 @@ async function reindexCodeOnce(
       if (previous.has(file.path)) deleted.push(file.path);
       continue;
     }
-    (previous.has(file.path) ? modified : added).push(file.path);
+    if (previous.has(file.path)) modified.push(file.path);
+    else {
+      added.push(file.path);
+      addedHashes.push(result.hash);
+    }
     builder.addFile(file, result);
     indexState.push(indexStateOf(file, result));
   }
 
-  // A file appearing or disappearing can change how any other import resolves (a new `foo.ts` shadows
-  // `foo/index.ts`, a missing module appears): then every unchanged file's imports are resolved again.
+  // A file appearing or disappearing can change how other imports resolve (a new `foo.ts` shadows `foo/index.ts`, a
+  // missing module appears): the unchanged files with an import that could name one of them are resolved again.
   const reResolvedFiles: string[] = [];
   const fileSetChanged = added.length > 0 || deleted.length > 0;
   if (fileSetChanged) {
     const redone = new Set([...added, ...modified, ...deleted]);
+    const affected = new AffectedImports(root, {
+      names: changedNames(previous, [...added, ...deleted, ...skipped.map((s) => s.path)], [...addedHashes, ...deleted.map((path) => previous.get(path)!.hash)]),
+      known: [...previous.keys(), ...added],
+    });
     for (const [path, imports] of await storedImports()) {
       if (redone.has(path) || !previous.has(path)) continue;
       const abs = join(root, path);
       const resolver = env.resolverFor(env.projects.ownerOf(abs));
+      if (!affected.anyCouldChange(path, imports, resolver.project.options)) continue;
       builder.addImportEdges(path, imports, imports.map((fact) => resolver.resolve(abs, fact, fact.mode ?? undefined)));
       reResolvedFiles.push(path);
     }
@@ -128,4 +139,15 @@ async function reindexCodeOnce(
     warnings: [...outside, ...env.projects.warnings, ...builder.warnings],
     skipped,
   };
+}
+
+/**
+ * The paths that appeared or disappeared, and the indexed files with the same content as one of them: a link names its
+ * target's content, and an import of the link resolves to the target's real path.
+ */
+function changedNames(previous: ReadonlyMap<string, IndexedFileState>, paths: readonly string[], hashes: readonly string[]): string[] {
+  const wanted = new Set(hashes);
+  const names = [...paths];
+  for (const [path, state] of previous) if (wanted.has(state.hash)) names.push(path);
+  return names;
 }
