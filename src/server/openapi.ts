@@ -1,8 +1,34 @@
-// The OpenAPI document of the HTTP API, its request schemas generated from the same zod schemas that validate.
+// The OpenAPI document of the HTTP API: its request schemas generated from the same zod schemas that validate, its
+// response schemas from the zod schemas of what each route answers.
 
-import { enrichRequestSchema } from '../enricher/schema.js';
+import { z } from 'zod';
+import { anyAnswerSchema } from '../../queries/index.js';
+import { jobViewSchema } from '../backend/jobs.js';
+import { enrichRequestSchema, enrichResultSchema } from '../enricher/schema.js';
+import { workspaceStatusSchema } from '../status-schema.js';
 import { queryKnowledgeSchema, reindexRequestSchema, toolInputSchema } from '../tools.js';
 import { KG_VERSION } from '../version.js';
+
+/** What `GET /v1/health` answers. */
+export const healthSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  pid: z.number().int(),
+  uptimeS: z.number().int().describe('Seconds since the server started.'),
+  answers: z
+    .object({ hits: z.number().int(), misses: z.number().int() })
+    .nullable()
+    .describe("Answers served from the graphs' caches and computed, since the start; null for a backend without a cache."),
+});
+
+/**
+ * A zod schema as the JSON Schema of a response body: what the server sends (`io: 'output'`), in OpenAPI 3.1's own
+ * dialect, every part inlined (a `$ref` inside it would be read against this document's root).
+ */
+export function responseSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return rest;
+}
 
 const errorSchema = {
   type: 'object',
@@ -50,38 +76,46 @@ export function openApiDocument(): unknown {
         post: {
           summary: 'Answer one query_knowledge intent',
           requestBody: { required: true, ...json(toolInputSchema(queryKnowledgeSchema)) },
-          responses: { '200': { description: 'The answer: items, text, freshness, truncated, total.' }, ...failures },
+          responses: {
+            '200': {
+              description: "The answer: its kind, items, text, freshness, truncated, total, and the fields only its kind has.",
+              ...json(responseSchema(anyAnswerSchema)),
+            },
+            ...failures,
+          },
         },
       },
       '/v1/enrich': {
         post: {
           summary: "Build a session's context slots within a token budget",
           requestBody: { required: true, ...json(toolInputSchema(enrichRequestSchema)) },
-          responses: { '200': { description: '{ slots, rendered, manifest }' }, ...failures },
+          responses: { '200': { description: '{ slots, rendered, manifest }', ...json(responseSchema(enrichResultSchema)) }, ...failures },
         },
       },
       '/v1/reindex': {
         post: {
           summary: 'Queue a reindex (or with `full`, an index) through the single writer',
           requestBody: { required: true, ...json(toolInputSchema(reindexRequestSchema)) },
-          responses: { '202': { description: 'The job: id, status; poll GET /v1/jobs/{id}.' }, ...failures },
+          responses: { '202': { description: 'The job: id, status; poll GET /v1/jobs/{id}.', ...json(responseSchema(jobViewSchema)) }, ...failures },
         },
       },
       '/v1/jobs/{id}': {
         get: {
           summary: 'A reindex job: queued, running, done (with its report) or failed (with its error)',
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'The job.' }, ...failures },
+          responses: { '200': { description: 'The job.', ...json(responseSchema(jobViewSchema)) }, ...failures },
         },
       },
       '/v1/status': {
         get: {
           summary: "What a workspace's graph holds and whether it is stale",
           parameters: [{ name: 'workspace', in: 'query', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'The status.' }, ...failures },
+          responses: { '200': { description: 'The status.', ...json(responseSchema(workspaceStatusSchema)) }, ...failures },
         },
       },
-      '/v1/health': { get: { summary: 'Liveness', responses: { '200': { description: '{ ok, version, pid, uptimeS }' } } } },
+      '/v1/health': {
+        get: { summary: 'Liveness', responses: { '200': { description: '{ ok, version, pid, uptimeS, answers }', ...json(responseSchema(healthSchema)) } } },
+      },
       '/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
       '/mcp': {
         post: {
