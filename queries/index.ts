@@ -33,10 +33,7 @@ const QUERIES: { [K in IntentKind]: QueryOf<K> } = {
 
 /** The answer to `intent`: typed by its kind when the kind is known, else `AnyAnswer`. */
 export function runQuery<K extends IntentKind>(context: QueryContext, intent: IntentOf<K> & { kind: K }): Promise<AnswerOf<K>> {
-  return answerWith(QUERIES[intent.kind], context, intent);
-}
-
-function answerWith<K extends IntentKind>(query: QueryOf<K>, context: QueryContext, intent: IntentOf<K>): Promise<AnswerOf<K>> {
+  const query: QueryOf<K> = QUERIES[intent.kind];
   return query(context, intent);
 }
 
