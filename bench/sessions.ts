@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { replaceHistoryRows } from '../graph/history-writer.js';
+import { ownedTable, replaceOwned } from '../graph/owned-rows.js';
+import { PIPELINE_RUNS, SESSIONS as SESSIONS_TABLE } from '../graph/tables.js';
 import { GraphStore } from '../graph/store.js';
 import { indexSessions } from '../indexers/sessions/index.js';
 import { runQuery, type QueryContext } from '../queries/index.js';
@@ -41,7 +42,9 @@ export async function runSessionsBench(options: { sessions?: number; runs?: numb
       const result = await indexSessions(root, { dataDir: data.dataDir, git: null });
       const readMs = performance.now() - readStarted;
       const writeStarted = performance.now();
-      await store.write((tx) => replaceHistoryRows(tx, { sessions: result.sessions, pipelineRuns: result.pipelineRuns, conventions: [], edges: result.edges }));
+      await store.write((tx) =>
+        replaceOwned(tx, { owner: 'sessions', tables: [ownedTable(SESSIONS_TABLE, result.sessions), ownedTable(PIPELINE_RUNS, result.pipelineRuns)], edges: result.edges }),
+      );
       const writeMs = performance.now() - writeStarted;
 
       const context: QueryContext = { reader: store, root, probe: { gitHead: () => null, changedFiles: () => [] } };

@@ -15,11 +15,10 @@ import {
   PACKAGES,
   ROUTES,
   SYMBOLS,
-  tablesOf,
   WORKSPACES,
 } from './tables.js';
+import { ownedTable, replaceOwned, type OwnedRows } from './owned-rows.js';
 
-const CODE_TABLES = tablesOf('code').map((spec) => spec.name);
 const CODE_EDGE_KINDS = edgeKindsOf('code');
 
 export interface WrittenCounts {
@@ -32,12 +31,34 @@ export interface WrittenCounts {
   edges: number;
 }
 
-/** Deletes every code-owned row and appends `rows` in their place (call inside one `write`). */
-export async function replaceCodeRows(tx: WriteTx, rows: CodeRows, indexState: IndexStateRow[]): Promise<WrittenCounts> {
-  if (!tx.empty) await tx.run(deleteAllSql(CODE_TABLES, CODE_EDGE_KINDS));
-  const counts = await appendCodeRows(tx, rows, indexState);
-  await appendTo(tx, PACKAGES, rows.packages);
-  return { ...counts, packages: rows.packages.length };
+/** The code rows as what the code index owns, for the writer to replace all it had with. */
+export function codeOwnedRows(rows: CodeRows, indexState: IndexStateRow[]): OwnedRows {
+  return {
+    owner: 'code',
+    tables: [
+      ownedTable(FILES, rows.files),
+      ownedTable(SYMBOLS, rows.symbols),
+      ownedTable(CLI_COMMANDS, rows.cliCommands),
+      ownedTable(ROUTES, rows.routes),
+      ownedTable(DIAGNOSTICS, rows.diagnostics),
+      ownedTable(INDEX_STATE, indexState),
+      ownedTable(PACKAGES, rows.packages),
+    ],
+    edges: rows.edges,
+  };
+}
+
+/** What a full code index wrote, from the rows appended per table and the code edges. */
+export function codeCounts(appended: Readonly<Record<string, number>>, edges: number): WrittenCounts {
+  return {
+    files: appended[FILES.name] ?? 0,
+    symbols: appended[SYMBOLS.name] ?? 0,
+    packages: appended[PACKAGES.name] ?? 0,
+    cliCommands: appended[CLI_COMMANDS.name] ?? 0,
+    routes: appended[ROUTES.name] ?? 0,
+    diagnostics: appended[DIAGNOSTICS.name] ?? 0,
+    edges,
+  };
 }
 
 async function appendCodeRows(tx: WriteTx, rows: CodeRows, indexState: IndexStateRow[]): Promise<WrittenCounts> {
@@ -65,12 +86,12 @@ export interface CodeIndexWrite {
   indexState: IndexStateRow[];
 }
 
-/** The one transaction of a full code index: code rows, the workspace row and the index's meta together. */
+/** A code-only index in one transaction: code rows, the workspace row and the index's meta together (for tests and tools). */
 export function writeCodeIndex(store: GraphStore, write: CodeIndexWrite): Promise<WrittenCounts> {
   return store.write(async (tx) => {
-    const counts = await replaceCodeRows(tx, write.rows, write.indexState);
+    const appended = await replaceOwned(tx, codeOwnedRows(write.rows, write.indexState));
     await writeWorkspaceMeta(tx, write);
-    return counts;
+    return codeCounts(appended, write.rows.edges.length);
   });
 }
 
@@ -89,14 +110,22 @@ export async function writeWorkspaceMeta(tx: WriteTx, write: WorkspaceMetaWrite)
   );
 }
 
-interface WorkspaceMetaWrite {
+export interface WorkspaceMetaWrite {
   root: string;
   indexedAt: string;
   gitHead: string | null;
+  /** The fingerprint of a code-only index's history inputs, as the caller worked it out (kept as `history_fingerprint`). */
   historyFingerprint?: string | null;
+  /** The input fingerprints of the indexers that ran, by indexer name (kept as `fingerprint:<name>`). */
+  fingerprints?: Readonly<Record<string, string>>;
 }
 
-function workspaceMetaStatements(write: WorkspaceMetaWrite): string[] {
+/** The meta key of an indexer's input fingerprint. */
+export function fingerprintKey(indexer: string): string {
+  return `fingerprint:${indexer}`;
+}
+
+export function workspaceMetaStatements(write: WorkspaceMetaWrite): string[] {
   return [
     `DELETE FROM workspaces`,
     `INSERT INTO workspaces VALUES (${sqlLiteral(workspaceId(write.root))}, ${sqlLiteral(write.root)}, ${sqlLiteral(write.indexedAt)}::TIMESTAMPTZ, ${sqlLiteral(write.gitHead)})`,
@@ -110,14 +139,12 @@ function indexMeta(write: WorkspaceMetaWrite): Record<string, string | null> {
     git_head: write.gitHead,
     workspace_root: write.root,
     ...(write.historyFingerprint !== undefined ? { history_fingerprint: write.historyFingerprint } : {}),
+    ...Object.fromEntries(Object.entries(write.fingerprints ?? {}).map(([name, value]) => [fingerprintKey(name), value])),
   };
 }
 
 /** Incremental changes to the code rows (see indexers/code/reindex.ts for how they are worked out). */
-export interface CodeDeltaWrite {
-  root: string;
-  indexedAt: string;
-  gitHead: string | null;
+export interface CodeDelta {
   /** Files whose every code row and outgoing code edge is removed before `rows` are appended. */
   removedFiles: string[];
   /** Files whose outgoing import and `tests` edges are removed before `rows` are appended. */
@@ -126,7 +153,6 @@ export interface CodeDeltaWrite {
   fileSetChanged: boolean;
   rows: CodeRows;
   indexState: IndexStateRow[];
-  historyFingerprint?: string | null;
 }
 
 const IMPORT_EDGE_KINDS = ['imports', 'imports_package', 'imports_unresolved', 'tests'];
@@ -141,8 +167,11 @@ const FILE_KEYED = [
   [INDEX_STATE.name, 'path'],
 ] as const;
 
-/** Applies an incremental code update inside a write; the packages table is derived again from the edges. */
-export async function applyCodeDelta(tx: WriteTx, write: CodeDeltaWrite): Promise<WrittenCounts> {
+/**
+ * Applies an incremental code update inside a write; the packages table is derived again from the edges. `trailing`
+ * statements (the index meta) run in the same batch, one round trip to DuckDB.
+ */
+export async function applyCodeDelta(tx: WriteTx, write: CodeDelta, trailing: readonly string[] = []): Promise<WrittenCounts> {
   const removed = write.removedFiles;
   // Every delete in one batch: one round trip to DuckDB instead of one per table.
   const deletes: string[] = [];
@@ -159,7 +188,7 @@ export async function applyCodeDelta(tx: WriteTx, write: CodeDeltaWrite): Promis
     [
       `DELETE FROM packages`,
       `INSERT INTO packages SELECT DISTINCT dst, substr(dst, 5) FROM edges WHERE kind = 'imports_package' ORDER BY 1`,
-      ...workspaceMetaStatements(write),
+      ...trailing,
     ].join(';\n'),
   );
   return counts;
@@ -180,15 +209,6 @@ export async function readStoredImports(reader: GraphReader): Promise<Map<string
     `SELECT path, CAST(imports AS VARCHAR) AS "importsJson" FROM index_state WHERE imports IS NOT NULL`,
   );
   return new Map(rows.map(({ path, importsJson }) => [path, JSON.parse(importsJson) as StoredImport[]]));
-}
-
-/**
- * One batch (one round trip to DuckDB) that empties `tables`, names from the schema's constants, and deletes the
- * edges of `edgeKinds`.
- */
-export function deleteAllSql(tables: readonly string[], edgeKinds: readonly string[]): string {
-  for (const table of tables) if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-  return [...tables.map((table) => `DELETE FROM ${table}`), `DELETE FROM edges WHERE kind IN (${sqlStringList(edgeKinds)})`].join(';\n');
 }
 
 function deleteEdgesFromSql(paths: readonly string[], kinds: readonly string[]): string {

@@ -1,25 +1,32 @@
-// Runs the indexers over a workspace and writes what they found to its graph in one transaction.
+// A full index: runs every indexer over the workspace and writes what they found to its graph in one transaction.
 
 import { statSync } from 'node:fs';
-import { indexCode, type CodeIndexOptions, type SkippedFile } from './code/index.js';
-import { readGitHead } from './git/head.js';
-import { indexHistory } from './history.js';
-import type { GitHistory } from './sessions/index.js';
+import { codeCounts, type WrittenCounts } from '../graph/code-writer.js';
 import { KgError } from '../graph/errors.js';
+import { writeIndex, type IndexWriteResult } from '../graph/index-writer.js';
+import type { OwnedRows } from '../graph/owned-rows.js';
 import type { Warning } from '../graph/records.js';
 import type { GraphStore } from '../graph/store.js';
-import type { WrittenCounts } from '../graph/code-writer.js';
-import { writeFullIndex, type HistoryCounts } from '../graph/history-writer.js';
+import { codeIndexer } from './code/indexer.js';
+import type { SkippedFile } from './code/index.js';
+import { readGitHead } from './git/head.js';
+import { fingerprintsOf, IndexInputs, runIndexers, type IndexerOptions } from './indexer.js';
+import { FINGERPRINTED_INDEXERS } from './list.js';
 
-export interface IndexOptions {
-  onProgress?: CodeIndexOptions['onProgress'];
-  maxFileBytes?: number;
-  /** The agent data dir to read sessions from; default `$WORKRAIL_DATA_DIR`, else `~/.workrail/data`. */
-  dataDir?: string;
-  /** git for sessions whose changed files only git can tell; default git in the workspace. For tests. */
-  git?: GitHistory | null;
+export interface IndexOptions extends IndexerOptions {
   /** The clock, for tests. */
   now?: () => Date;
+}
+
+/** Every indexer, in the order a full index runs them (see ./list.ts). */
+export const INDEXERS = [codeIndexer, ...FINGERPRINTED_INDEXERS] as const;
+
+export interface HistoryCounts {
+  sessions: number;
+  pipelineRuns: number;
+  conventions: number;
+  producedBy: number;
+  appliesTo: number;
 }
 
 export interface HistoryReport extends HistoryCounts {
@@ -53,35 +60,45 @@ export async function indexWorkspaceInto(
   assertDirectory(root);
   const started = performance.now();
   const now = options.now ?? (() => new Date());
-  const code = await indexCode(root, {
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.maxFileBytes !== undefined ? { maxFileBytes: options.maxFileBytes } : {}),
-  });
+  const inputs = new IndexInputs(root, options);
+  // Fingerprinted before they are read: a change made while they are read shows at the next reindex.
+  const fingerprints = fingerprintsOf(INDEXERS, inputs);
+  const [code] = await runIndexers([codeIndexer], inputs);
   options.onProgress?.('sessions', 0, 1);
-  const history = await indexHistory(root, {
-    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-    ...(options.git !== undefined ? { git: options.git } : {}),
-  });
+  const [sessions, conventions] = await runIndexers(FINGERPRINTED_INDEXERS, inputs);
   options.onProgress?.('sessions', 1, 1);
   const indexedAt = now().toISOString();
   const gitHead = readGitHead(root);
   options.onProgress?.('write', 0, 1);
-  const written = await writeFullIndex(
-    await store,
-    { root, indexedAt, gitHead, historyFingerprint: history.fingerprint, rows: code.rows, indexState: code.indexState },
-    history.rows,
-  );
+  const written = await writeIndex(await store, {
+    root,
+    indexedAt,
+    gitHead,
+    fingerprints,
+    replaced: [code.rows, sessions.rows, conventions.rows],
+  });
   options.onProgress?.('write', 1, 1);
   return {
     workspace: root,
     indexedAt,
     gitHead,
     durationMs: Math.round(performance.now() - started),
-    counts: written.code,
-    history: { ...written.history, dataDir: history.dataDir, sessionsInDataDir: history.sessionsInDataDir },
-    tsconfigs: code.tsconfigs,
-    skipped: code.skipped,
-    warnings: [...code.warnings, ...history.warnings],
+    counts: codeCounts(written.appended, code.rows.edges.length),
+    history: { ...historyCounts(written, sessions.rows), dataDir: sessions.facts.dataDir, sessionsInDataDir: sessions.facts.sessionsInDataDir },
+    tsconfigs: code.facts.tsconfigs,
+    skipped: code.facts.skipped,
+    warnings: [...code.warnings, ...sessions.warnings, ...conventions.warnings],
+  };
+}
+
+/** What a full index wrote of the history: every sessions and conventions row is new. */
+function historyCounts(written: IndexWriteResult, sessions: OwnedRows): HistoryCounts {
+  return {
+    sessions: written.appended.sessions ?? 0,
+    pipelineRuns: written.appended.pipeline_runs ?? 0,
+    conventions: written.appended.conventions ?? 0,
+    producedBy: sessions.edges.filter((edge) => edge.kind === 'produced_by').length,
+    appliesTo: written.appliesTo ?? 0,
   };
 }
 

@@ -1,18 +1,19 @@
 // Brings a workspace's graph up to date by redoing only what changed, in one transaction.
 
-import { readIndexState, readStoredImports, type WrittenCounts } from '../graph/code-writer.js';
+import { fingerprintKey, readIndexState, readStoredImports, type WrittenCounts } from '../graph/code-writer.js';
 import { KgError } from '../graph/errors.js';
-import { writeReindex, type HistoryCounts } from '../graph/history-writer.js';
+import { writeIndex } from '../graph/index-writer.js';
 import { filePathOf, nodeId, type StoredImport, type Warning } from '../graph/records.js';
-import { readMeta, readMetaValues, type GraphStore } from '../graph/store.js';
+import { readMeta, readMetaValues, type GraphReader, type GraphStore } from '../graph/store.js';
 import { changedSinceIndex, mayBeIndexed, statMoved } from './changes.js';
 import { lexicalWorkspacePath, outsideWarning } from './confine.js';
 import type { SkippedFile } from './code/discover.js';
 import type { CodeUpdate } from './code/reindex.js';
 import { readGitHead } from './git/head.js';
-import { historyFingerprint, indexHistory, type HistoryIndex } from './history.js';
-import type { IndexOptions } from './index.js';
-import { chooseDataDir } from './sessions/location.js';
+import type { HistoryCounts, IndexOptions } from './index.js';
+import { IndexInputs, type IndexerRun } from './indexer.js';
+import { FINGERPRINTED_INDEXERS } from './list.js';
+import type { SessionFacts } from './sessions/indexer.js';
 
 export interface ReindexOptions extends IndexOptions {
   /**
@@ -49,27 +50,32 @@ export interface ReindexReport {
 export async function reindexWorkspaceInto(store: GraphStore, root: string, options: ReindexOptions = {}): Promise<ReindexReport> {
   const started = performance.now();
   const now = options.now ?? (() => new Date());
+  const inputs = new IndexInputs(root, options);
   const previous = await readIndexState(store);
-  const meta = await readMetaValues(store, ['git_head', 'history_fingerprint']);
-  const gitHeadAtIndex = meta.git_head;
-  const historyOptions = {
-    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-    ...(options.git !== undefined ? { git: options.git } : {}),
-  };
-  // History is read again when any of its inputs moved, and always for --session (whose record is the point).
-  const fingerprint = historyFingerprint(root, chooseDataDir(options.dataDir).path);
-  const history =
-    options.session !== undefined || fingerprint !== meta.history_fingerprint
-      ? await indexHistory(root, historyOptions)
-      : null;
+  const meta = await readMetaValues(store, ['git_head', ...FINGERPRINTED_INDEXERS.map((indexer) => fingerprintKey(indexer.name))]);
+  const gitHeadAtIndex = meta.git_head ?? null;
+
+  // What each indexer must redo, decided here: an indexer whose inputs' fingerprint moved runs again whole (and
+  // always the sessions indexer for --session, whose record is the point); the code gets the changed files.
+  const fingerprints: Record<string, string> = {};
+  const runs = new Map<string, IndexerRun>();
+  for (const indexer of FINGERPRINTED_INDEXERS) {
+    const fingerprint = indexer.fingerprint(inputs);
+    const forced = indexer.name === 'sessions' && options.session !== undefined;
+    if (!forced && fingerprint === meta[fingerprintKey(indexer.name)]) continue;
+    fingerprints[indexer.name] = fingerprint;
+    runs.set(indexer.name, await indexer.index(inputs));
+  }
+  const sessions = runs.get('sessions') as IndexerRun<SessionFacts> | undefined;
   const given = options.files ? givenPaths(root, options.files) : null;
   const changes = options.session !== undefined
-    ? await sessionChanges(root, options.session, history!, previous, gitHeadAtIndex)
+    ? await sessionChanges(root, options.session, sessions!, previous, gitHeadAtIndex)
     : given
       ? { paths: given.paths, method: 'files' }
       : await changedSinceIndex(root, previous, gitHeadAtIndex);
   const update = await codeUpdate(root, previous, changes.paths, () => readStoredImports(store), options.maxFileBytes);
   const dropped = given?.warnings ?? [];
+  const redoneWarnings = [...runs.values()].flatMap((run) => run.warnings);
 
   if (update.kind === 'full') {
     const { indexWorkspaceInto } = await import('./index.js');
@@ -96,12 +102,11 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
   const gitHead = readGitHead(root);
   const { delta } = update;
   // Nothing to redo and HEAD where it was: leave the graph (and the database lock) alone.
-  const upToDate =
-    delta.removedFiles.length === 0 && delta.reResolvedFiles.length === 0 && gitHead === gitHeadAtIndex && history === null;
+  const upToDate = delta.removedFiles.length === 0 && delta.reResolvedFiles.length === 0 && gitHead === gitHeadAtIndex && runs.size === 0;
   const indexedAt = upToDate ? ((await readMeta(store, 'indexed_at')) ?? now().toISOString()) : now().toISOString();
   const written = upToDate
     ? null
-    : await writeReindex(store, { root, indexedAt, gitHead, historyFingerprint: history?.fingerprint, ...delta }, history?.rows ?? null);
+    : await writeIndex(store, { root, indexedAt, gitHead, fingerprints, replaced: [...runs.values()].map((run) => run.rows), codeDelta: delta });
   return {
     workspace: root,
     mode: 'incremental',
@@ -113,12 +118,24 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
     modified: update.modified,
     deleted: update.deleted,
     reResolved: delta.reResolvedFiles.length,
-    historyRefreshed: history !== null,
-    counts: written?.code ?? null,
-    history: written?.history ?? null,
+    historyRefreshed: runs.size > 0,
+    counts: written?.codeDelta ?? null,
+    // The history's counts after the write: what was redone, and what stood.
+    history: written && runs.size > 0 ? await historyTotals(store) : null,
     skipped: update.skipped,
-    warnings: [...dropped, ...update.warnings, ...(history?.warnings ?? [])],
+    warnings: [...dropped, ...update.warnings, ...redoneWarnings],
   };
+}
+
+/** How many sessions, pipeline runs, convention sections, produced_by and applies_to edges the graph holds. */
+async function historyTotals(reader: GraphReader): Promise<HistoryCounts> {
+  const [row] = await reader.all<HistoryCounts>(
+    `SELECT (SELECT count(*) FROM sessions)::INTEGER AS sessions, (SELECT count(*) FROM pipeline_runs)::INTEGER AS "pipelineRuns",
+       (SELECT count(*) FROM conventions)::INTEGER AS conventions,
+       (SELECT count(*) FROM edges WHERE kind = 'produced_by')::INTEGER AS "producedBy",
+       (SELECT count(*) FROM edges WHERE kind = 'applies_to')::INTEGER AS "appliesTo"`,
+  );
+  return row!;
 }
 
 /**
@@ -140,20 +157,20 @@ function givenPaths(root: string, files: readonly string[]): { paths: string[]; 
 async function sessionChanges(
   root: string,
   sessionId: string,
-  history: HistoryIndex,
+  sessions: IndexerRun<SessionFacts>,
   previous: Awaited<ReturnType<typeof readIndexState>>,
   gitHeadAtIndex: string | null,
 ): Promise<{ paths: string[]; method: string; note?: string }> {
-  const session = history.rows.sessions.find((s) => s.id === sessionId);
+  const session = sessions.facts.sessions.find((s) => s.id === sessionId);
   if (!session) {
-    throw new KgError('unknown_session', `unknown session: ${sessionId} is not a session of ${root} in ${history.dataDir}`);
+    throw new KgError('unknown_session', `unknown session: ${sessionId} is not a session of ${root} in ${sessions.facts.dataDir}`);
   }
   if (!session.changesKnown) {
     const fromGit = await changedSinceIndex(root, previous, gitHeadAtIndex);
     return { ...fromGit, method: `session ${sessionId} (its changes unknown, so ${fromGit.method})` };
   }
   const source = nodeId.session(sessionId);
-  const paths = history.rows.edges.filter((e) => e.kind === 'produced_by' && e.src === source).map((e) => filePathOf(e.dst)!);
+  const paths = sessions.rows.edges.filter((e) => e.kind === 'produced_by' && e.src === source).map((e) => filePathOf(e.dst)!);
   return { paths, method: `session ${sessionId} (${session.changesSource})` };
 }
 
