@@ -4,7 +4,13 @@ import type { Io } from './io.js';
 
 export type ProgressFn = (phase: string, done: number, total: number) => void;
 
-export function terminalProgress(io: Io, enabled: boolean): { update: ProgressFn; done(): void } {
+export interface Progress {
+  update: ProgressFn;
+  /** Clears the line, once the work has ended. */
+  done(): void;
+}
+
+export function terminalProgress(io: Io, enabled: boolean): Progress {
   if (!enabled || !io.stderrIsTTY) return { update: () => undefined, done: () => undefined };
   let last = 0;
   let shown = false;

@@ -1,0 +1,18 @@
+// The graph a read command is about: `--workspace`, else the nearest indexed folder from here up; `--db` names its file.
+
+import { KgError } from '../../graph/errors.js';
+import { locateForRead, type Located } from '../workspace.js';
+
+export interface ReadTarget {
+  workspace?: string;
+  db?: string;
+}
+
+/** Where the graph is; `no_graph` when no folder from here up has one. */
+export function locateGraph(target: ReadTarget): Located {
+  const located = locateForRead(target);
+  if (located === null) {
+    throw new KgError('no_graph', `no graph for ${process.cwd()} or its parent folders: run \`kg index\` in the workspace first`);
+  }
+  return located;
+}
