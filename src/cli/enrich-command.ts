@@ -3,11 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import { KgError } from '../../graph/errors.js';
-import { LocalBackend } from '../backend/local.js';
 import { enrichRequestSchema, type EnrichResult } from '../enricher/schema.js';
 import { parseWith } from '../tools.js';
 import { locateForRead, workspaceRoot } from '../workspace.js';
-import { runningServer } from './handoff.js';
+import { backendFor } from './backend.js';
 import { type Io, printJson } from './io.js';
 
 export interface EnrichCommandOptions {
@@ -53,16 +52,12 @@ export async function enrichCommand(io: Io, options: EnrichCommandOptions): Prom
     record: options.record,
   });
   if (!parsed.ok) throw new KgError('bad_input', parsed.message.replace(parsed.field, FLAG_OF[parsed.field] ?? parsed.field));
-  const server = await runningServer({});
+  const backend = await backendFor(io, {});
   let result: EnrichResult;
-  if (server) result = await server.enrich(parsed.value);
-  else {
-    const local = new LocalBackend({ keepOpen: false });
-    try {
-      result = await local.enrich(parsed.value);
-    } finally {
-      await local.close();
-    }
+  try {
+    result = await backend.enrich(parsed.value);
+  } finally {
+    await backend.close();
   }
   if (options.json) {
     printJson(io, result);

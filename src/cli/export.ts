@@ -2,9 +2,9 @@
 
 import { KgError } from '../../graph/errors.js';
 import { exportLines, exportParquet, type EdgeLine, type NodeLine } from '../../graph/export.js';
+import { graphToItself } from './backend.js';
 import type { Io } from './io.js';
-import { runningServer } from './handoff.js';
-import { openForRead, type ReadTarget } from './open.js';
+import type { ReadTarget } from './read-target.js';
 
 export interface ExportCommandOptions extends ReadTarget {
   format: 'jsonl' | 'json' | 'parquet';
@@ -13,12 +13,7 @@ export interface ExportCommandOptions extends ReadTarget {
 
 export async function exportCommand(io: Io, options: ExportCommandOptions): Promise<void> {
   if (options.format === 'parquet' && !options.out) throw new KgError('bad_input', '--format parquet needs --out DIR');
-  const server = await runningServer(options);
-  if (server) {
-    // The server keeps the graphs it serves open; waiting for its lock would only time out.
-    throw new KgError('locked', `kg serve at ${server.url} may hold this graph open: stop it (Ctrl-C) to export, or set KG_NO_SERVER=1 to try anyway`);
-  }
-  const graph = await openForRead(options);
+  const graph = await graphToItself(options);
   try {
     if (options.format === 'parquet') {
       const files = await exportParquet(graph.store, options.out!);

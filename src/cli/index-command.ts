@@ -2,10 +2,9 @@
 
 import { chooseDataDir } from '../../indexers/sessions/location.js';
 import type { IndexReport } from '../../indexers/index.js';
-import { workspaceRoot } from '../workspace.js';
-import { awaitServerJob, runningServer } from './handoff.js';
+import { workspaceFolderToIndex } from '../workspace.js';
+import { backendFor, jobReport } from './backend.js';
 import { type Io, printJson } from './io.js';
-import { terminalProgress } from './progress.js';
 
 export interface IndexCommandOptions {
   db?: string;
@@ -15,33 +14,22 @@ export interface IndexCommandOptions {
 }
 
 export async function indexCommand(io: Io, dir: string, options: IndexCommandOptions): Promise<void> {
-  const server = await runningServer(options);
-  if (server) {
-    const dataDir = chooseDataDir(options.dataDir);
-    const job = await server.reindex({
-      workspace: workspaceRoot(dir),
+  // A folder that does not exist is said before anything opens, so it leaves no graph behind.
+  const workspace = workspaceFolderToIndex(dir);
+  const dataDir = chooseDataDir(options.dataDir);
+  const backend = await backendFor(io, { ...(options.db ? { db: options.db } : {}), quiet: Boolean(options.json) });
+  try {
+    const job = await backend.reindex({
+      workspace,
       full: true,
       maxFileBytes: options.maxFileKb * 1024,
-      // The server reads its own default data dir unless this shell names one.
+      // A server reads its own default data dir unless this shell names one.
       ...(dataDir.explicit ? { dataDir: dataDir.path } : {}),
     });
-    printIndexReport(io, await awaitServerJob<IndexReport & { db: string }>(io, server, job, Boolean(options.json)), options);
-    return;
-  }
-  const { indexWorkspace } = await import('../api.js');
-  const progress = terminalProgress(io, !options.json);
-  let report;
-  try {
-    report = await indexWorkspace(dir, {
-      ...(options.db ? { db: options.db } : {}),
-      maxFileBytes: options.maxFileKb * 1024,
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      onProgress: progress.update,
-    });
+    printIndexReport(io, await jobReport<IndexReport & { db: string }>(backend, job), options);
   } finally {
-    progress.done();
+    await backend.close();
   }
-  printIndexReport(io, report, options);
 }
 
 function printIndexReport(io: Io, report: IndexReport & { db: string }, options: IndexCommandOptions): void {

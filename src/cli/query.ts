@@ -6,11 +6,9 @@ import { KgError } from '../../graph/errors.js';
 import type { Answer } from '../../queries/index.js';
 import { INTENT_KINDS, type IntentKindName as IntentKind } from '../../queries/kinds.js';
 import { QUERY_KINDS } from './query-kinds.js';
-import { locateForRead } from '../workspace.js';
-import { runningServer } from './handoff.js';
+import { readerFor } from './backend.js';
 import { type Io, printJson } from './io.js';
-import type { ReadTarget } from './open.js';
-
+import type { ReadTarget } from './read-target.js';
 
 export interface QueryCommandOptions extends ReadTarget {
   transitive?: boolean;
@@ -34,25 +32,17 @@ export async function queryCommand(io: Io, kindWord: string, args: string[], opt
 }
 
 async function ask(kind: IntentKind, args: string[], options: QueryCommandOptions): Promise<Answer> {
-  const server = await runningServer(options);
-  const located = server ? locateForRead(options) : null;
-  if (server && located) {
-    const intent = buildIntent(kind, args, options, (arg) => graphPath(located.root, arg));
-    // The intent schema (zod) loads only when a query goes to the server; locally Graph.query validates.
+  // The query modules (the intent schema among them) load while DuckDB opens a graph here on a thread of its own.
+  const { backend, workspace } = await readerFor(options, () => import('../../queries/index.js'));
+  try {
+    const intent = buildIntent(kind, args, options, (arg) => graphPath(workspace, arg));
+    // Checked here, so a bad intent is said alike whichever backend answers (the schema loaded with the graph's opening).
     const { parseIntent } = await import('../../queries/intents.js');
     const parsed = parseIntent(intent);
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
-    return server.query({ workspace: located.root, intent: parsed.intent });
-  }
-  // The query modules (the intent schema among them) load while DuckDB opens the file on a thread of its own.
-  const loadingQueries = import('../../queries/index.js');
-  loadingQueries.catch(() => undefined); // a failure to load surfaces from graph.query
-  const { openForRead } = await import('./open.js');
-  const graph = await openForRead(options);
-  try {
-    return await graph.query(buildIntent(kind, args, options, (arg) => graphPath(graph.workspace, arg)));
+    return await backend.query({ workspace, intent: parsed.intent });
   } finally {
-    graph.close();
+    await backend.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { realRoot } from '../../graph/location.js';
 import { chooseDataDir } from '../../indexers/sessions/location.js';
 import type { ReindexReport } from '../../indexers/reindex.js';
 import { locateForRead } from '../workspace.js';
-import { awaitServerJob, runningServer } from './handoff.js';
+import { backendFor, jobReport } from './backend.js';
 import { type Io, printJson } from './io.js';
 
 export interface ReindexCommandOptions {
@@ -24,25 +24,19 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
   const root = located?.root ?? realRoot(process.cwd());
   if (options.files && options.session) throw new KgError('bad_input', '--files and --session cannot be used together');
   const files = options.files?.map((file) => workspacePath(root, file));
-  const server = await runningServer(options);
+  const dataDir = chooseDataDir(options.dataDir);
+  const backend = await backendFor(io, { ...(options.db ? { db: options.db } : {}), quiet: Boolean(options.json) });
   let report: ReindexReport & { db: string };
-  if (server) {
-    const dataDir = chooseDataDir(options.dataDir);
-    const job = await server.reindex({
+  try {
+    const job = await backend.reindex({
       workspace: root,
       ...(files ? { files } : {}),
       ...(options.session ? { session: options.session } : {}),
       ...(dataDir.explicit ? { dataDir: dataDir.path } : {}),
     });
-    report = await awaitServerJob(io, server, job, Boolean(options.json));
-  } else {
-    const { reindexWorkspace } = await import('../api.js');
-    report = await reindexWorkspace(root, {
-      ...(options.db ? { db: options.db } : located ? { db: located.db } : {}),
-      ...(files ? { files } : {}),
-      ...(options.session ? { session: options.session } : {}),
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    });
+    report = await jobReport(backend, job);
+  } finally {
+    await backend.close();
   }
   if (options.json) {
     printJson(io, report);

@@ -1,10 +1,9 @@
 // `kg status`: where the graph is, when it was indexed, what it holds, and whether it is stale.
 
 import type { WorkspaceStatus } from '../status.js';
-import { locateForRead } from '../workspace.js';
-import { runningServer } from './handoff.js';
+import { readerFor } from './backend.js';
 import { type Io, printJson } from './io.js';
-import type { ReadTarget } from './open.js';
+import type { ReadTarget } from './read-target.js';
 
 export interface StatusCommandOptions extends ReadTarget {
   json?: boolean;
@@ -30,14 +29,10 @@ export async function statusCommand(io: Io, options: StatusCommandOptions): Prom
 }
 
 async function readStatus(options: StatusCommandOptions): Promise<WorkspaceStatus> {
-  const server = await runningServer(options);
-  const located = server ? locateForRead(options) : null;
-  if (server && located) return server.status(located.root);
-  const [{ openForRead }, { workspaceStatus }] = await Promise.all([import('./open.js'), import('../status.js')]);
-  const graph = await openForRead(options);
+  const { backend, workspace } = await readerFor(options, () => import('../status.js'));
   try {
-    return await workspaceStatus(graph);
+    return await backend.status(workspace);
   } finally {
-    graph.close();
+    await backend.close();
   }
 }
