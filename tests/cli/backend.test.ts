@@ -128,6 +128,13 @@ describe('with kg serve running', () => {
     for (const request of asked.slice(1)) expect(request).toMatchObject({ authorization: `Bearer ${TOKEN}`, secret: SECRET });
   });
 
+  it('says a folder kg index cannot index is no workspace before asking it anything', async () => {
+    const result = await kg(['index', 'nope']);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^kg: not a workspace: .*nope does not exist\n$/);
+    expect(asked).toEqual([]);
+  });
+
   it('hands kg reindex to it, files made workspace-relative', async () => {
     const result = await kg(['reindex', '--files', 'schema.ts', '--json'], { cwd: join(workspace, 'src') });
     expect(result.code, result.stderr).toBe(0);
