@@ -125,7 +125,8 @@ describe('a graph no index of which completed', () => {
     writeLargeWorkspace(workspace, count);
     const files = count + 1; // and its tsconfig.json
     const db = graphFile(home, workspace);
-    // The real index of the workspace, its every row appended in its transaction, held there until killed.
+    // The real index of the workspace, its every row appended in its transaction (it prints the rows appended per
+    // table), held there until killed.
     const printed = await killWhenReady(
       `import { GraphStore } from ${dist('graph/store.js')};
        import { indexWorkspaceInto } from ${dist('indexers/index.js')};
@@ -134,7 +135,7 @@ describe('a graph no index of which completed', () => {
        const held = Object.create(store);
        held.write = (work) => store.write(async (tx) => {
          const written = await work(tx);
-         console.log(JSON.stringify(written.code));
+         console.log(JSON.stringify(written.appended));
          return new Promise(() => undefined);
        });
        await indexWorkspaceInto(held, ${JSON.stringify(workspace)}, { dataDir: ${JSON.stringify(noData)} });`,
