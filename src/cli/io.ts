@@ -47,7 +47,8 @@ const EXIT_BY_CODE: Record<KgErrorCode, number> = {
 export function reportFailure(io: Io, error: unknown): number {
   if (isKgError(error)) {
     io.stderr(`kg: ${error.message}\n`);
-    return EXIT_BY_CODE[error.code];
+    // A code from elsewhere (a server's job failed as `internal`) is still a failure, never exit 0.
+    return EXIT_BY_CODE[error.code] ?? EXIT.failure;
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`kg: internal error: ${message.split('\n')[0]}${process.env.KG_DEBUG ? '' : ' (set KG_DEBUG=1 for details)'}\n`);
