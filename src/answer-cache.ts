@@ -2,11 +2,11 @@
 // so the same intent gets the same items. Freshness is not cached: each hit looks at the disk again. Misses run
 // against an in-memory snapshot of the graph's files and imports, loaded once per generation.
 
-import type { Answer, FreshnessProbe, GraphSnapshot } from '../queries/index.js';
+import type { AnyAnswer, FreshnessProbe, GraphSnapshot } from '../queries/index.js';
 import type { IndexedFileStat } from '../queries/answer.js';
 
 interface Cached {
-  answer: Answer;
+  answer: AnyAnswer;
   /** The indexed stats of the files the answer named, as its freshness check was given them. */
   stats: readonly IndexedFileStat[];
 }
@@ -37,9 +37,9 @@ export class AnswerCache {
     generation: number,
     root: string,
     probe: FreshnessProbe,
-    compute: (probe: FreshnessProbe, snapshot: GraphSnapshot) => Promise<Answer>,
+    compute: (probe: FreshnessProbe, snapshot: GraphSnapshot) => Promise<AnyAnswer>,
     loadSnapshot: () => Promise<GraphSnapshot>,
-  ): Promise<Answer> {
+  ): Promise<AnyAnswer> {
     if (generation !== this.generation) {
       this.answers.clear();
       this.pending.clear();
@@ -71,7 +71,7 @@ export class AnswerCache {
     }
   }
 
-  private async compute(key: string, generation: number, probe: FreshnessProbe, compute: (probe: FreshnessProbe) => Promise<Answer>): Promise<Cached> {
+  private async compute(key: string, generation: number, probe: FreshnessProbe, compute: (probe: FreshnessProbe) => Promise<AnyAnswer>): Promise<Cached> {
     let stats: readonly IndexedFileStat[] = [];
     const recording: FreshnessProbe = {
       gitHead: (root) => probe.gitHead(root),
@@ -90,7 +90,7 @@ export class AnswerCache {
   }
 }
 
-function refreshed({ answer, stats }: Cached, root: string, probe: FreshnessProbe): Answer {
+function refreshed({ answer, stats }: Cached, root: string, probe: FreshnessProbe): AnyAnswer {
   const gitHeadNow = probe.gitHead(root);
   const changedFiles = probe.changedFiles(root, stats).sort();
   return {

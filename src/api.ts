@@ -6,7 +6,7 @@ import type * as IndexersModule from '../indexers/index.js';
 import type * as QueriesModule from '../queries/index.js';
 import type { IndexOptions, IndexReport } from '../indexers/index.js';
 import type { ReindexOptions, ReindexReport } from '../indexers/reindex.js';
-import type { Answer, GraphSnapshot, Intent } from '../queries/index.js';
+import type { AnyAnswer, GraphSnapshot, Intent } from '../queries/index.js';
 import { AnswerCache } from './answer-cache.js';
 import { diskProbe } from './freshness.js';
 import { locateForIndex, workspaceFolderToIndex } from './workspace.js';
@@ -48,7 +48,7 @@ export class Graph {
   }
 
   /** Answers one intent; the intent is validated first. */
-  async query(intent: Intent | unknown): Promise<Answer> {
+  async query(intent: Intent | unknown): Promise<AnyAnswer> {
     this.assertIndexed();
     const { parseIntent, runQuery, loadSnapshot } = await loadQueries();
     const parsed = parseIntent(intent);
@@ -155,7 +155,7 @@ export interface QueryKnowledgeRequest {
 }
 
 /** `query_knowledge({ workspace, intent })`: opens the workspace's graph read-only, answers, closes. */
-export async function queryKnowledge(request: QueryKnowledgeRequest): Promise<Answer> {
+export async function queryKnowledge(request: QueryKnowledgeRequest): Promise<AnyAnswer> {
   const graph = await openGraph({ workspace: request.workspace, ...(request.db ? { db: request.db } : {}) });
   try {
     return await graph.query(request.intent);

@@ -1,7 +1,7 @@
 // The backend for processes that come and go (`kg mcp`, the CLI): a running `kg serve` of this KG_HOME when there is
 // one (it holds the graphs open, so opening them here would wait for its lock), else kg in this process.
 
-import type { Answer } from '../../queries/index.js';
+import type { AnyAnswer } from '../../queries/index.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { findServer } from '../server/discovery.js';
 import type { WorkspaceStatus } from '../status.js';
@@ -30,7 +30,7 @@ export class AutoBackend implements KgBackend {
     return this.remote ?? this.local;
   }
 
-  async query(request: QueryKnowledgeInput): Promise<Answer> {
+  async query(request: QueryKnowledgeInput): Promise<AnyAnswer> {
     return (await this.current()).query(request);
   }
 

@@ -1,6 +1,6 @@
 // What every surface (HTTP, MCP, the CLI) asks of kg, whether kg runs in this process or in a `kg serve`.
 
-import type { Answer } from '../../queries/index.js';
+import type { AnyAnswer } from '../../queries/index.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import type { WorkspaceStatus } from '../status.js';
 import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
@@ -8,7 +8,7 @@ import type { JobView } from './jobs.js';
 
 export interface KgBackend {
   /** Answers one validated query_knowledge request. */
-  query(request: QueryKnowledgeInput): Promise<Answer>;
+  query(request: QueryKnowledgeInput): Promise<AnyAnswer>;
   /** Builds a session's context slots, rendered section and manifest. */
   enrich(request: EnrichRequest): Promise<EnrichResult>;
   /** Queues a reindex (or, with `full`, an index) of the workspace; the job runs after the ones before it. */

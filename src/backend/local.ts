@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KgError } from '../../graph/errors.js';
-import type { Answer } from '../../queries/index.js';
+import type { AnyAnswer } from '../../queries/index.js';
 import { openGraph, type Graph } from '../api.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { workspaceStatus, type WorkspaceStatus } from '../status.js';
@@ -36,7 +36,7 @@ export class LocalBackend implements KgBackend {
 
   constructor(private readonly options: LocalBackendOptions) {}
 
-  query(request: QueryKnowledgeInput): Promise<Answer> {
+  query(request: QueryKnowledgeInput): Promise<AnyAnswer> {
     return this.withGraph(request.workspace, 'read', (graph) => graph.query(request.intent));
   }
 

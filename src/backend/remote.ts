@@ -1,7 +1,7 @@
 // kg in a running `kg serve`, over its HTTP API: the CLI and `kg mcp` hand their work to it.
 
 import { KgError, type KgErrorCode } from '../../graph/errors.js';
-import type { Answer } from '../../queries/index.js';
+import type { AnyAnswer } from '../../queries/index.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { LOCAL_SECRET_HEADER } from '../server/access.js';
 import type { ServerRecord } from '../server/discovery.js';
@@ -27,7 +27,7 @@ export class RemoteBackend implements KgBackend {
     return new RemoteBackend(record.url, record.token, record.localSecret);
   }
 
-  query(request: QueryKnowledgeInput): Promise<Answer> {
+  query(request: QueryKnowledgeInput): Promise<AnyAnswer> {
     return this.call('POST', '/v1/query', request);
   }
 

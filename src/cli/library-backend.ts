@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { KgError } from '../../graph/errors.js';
-import type { Answer } from '../../queries/index.js';
+import type { AnyAnswer } from '../../queries/index.js';
 import type { Graph } from '../api.js';
 import type { KgBackend } from '../backend/backend.js';
 import type { JobView } from '../backend/jobs.js';
@@ -42,7 +42,7 @@ export class LibraryBackend implements KgBackend {
     return root;
   }
 
-  async query(request: QueryKnowledgeInput): Promise<Answer> {
+  async query(request: QueryKnowledgeInput): Promise<AnyAnswer> {
     return (await this.readGraph(request.workspace)).query(request.intent);
   }
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import { defaultDbPath, kgHome, realRoot } from '../../graph/location.js';
-import type { Answer } from '../../queries/index.js';
+import type { AnyAnswer } from '../../queries/index.js';
 import type { KgBackend } from '../backend/backend.js';
 import type { JobView } from '../backend/jobs.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
@@ -54,7 +54,7 @@ export function confinedBackend(backend: KgBackend, access: WorkspaceAccess, loc
     return request;
   };
   return {
-    query: (request: QueryKnowledgeInput): Promise<Answer> => Promise.resolve().then(() => backend.query(checked(request))),
+    query: (request: QueryKnowledgeInput): Promise<AnyAnswer> => Promise.resolve().then(() => backend.query(checked(request))),
     enrich: (request: EnrichRequest): Promise<EnrichResult> => Promise.resolve().then(() => backend.enrich(checked(request))),
     reindex: (request: ReindexRequest): Promise<JobView> => Promise.resolve().then(() => backend.reindex(checked(request))),
     status: (workspace: string): Promise<WorkspaceStatus> => Promise.resolve().then(() => backend.status(checked({ workspace }).workspace)),

@@ -15,7 +15,7 @@ import { KG_VERSION } from '../version.js';
 import { confinedBackend, LOCAL_SECRET_HEADER, WorkspaceAccess } from './access.js';
 import { errorBody, failureOf, InputError, type Failure } from './errors.js';
 import { allowedHostNames, jsonBodyGuard, originGuard, secretsEqual, type HostRules } from './guard.js';
-import { openApiDocument } from './openapi.js';
+import { openApiDocument, type healthSchema } from './openapi.js';
 
 export interface AppOptions {
   /** Required as `Authorization: Bearer <token>` on every route when set. */
@@ -31,6 +31,8 @@ export interface AppOptions {
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+type Health = z.infer<typeof healthSchema>;
 
 export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hits: number; misses: number }> }, options: AppOptions = {}): Hono {
   const app = new Hono();
@@ -63,16 +65,18 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
     }),
   );
 
-  app.get('/v1/health', async (c) =>
-    c.json({
+  app.get('/v1/health', async (c) => {
+    // Typed by the schema the OpenAPI document gives for it, so the two cannot drift apart.
+    const health: Health = {
       ok: true,
       version: KG_VERSION,
       pid: process.pid,
       uptimeS: Math.round((Date.now() - started) / 1000),
       // Answers served from the graphs' caches and computed, since the start.
       answers: (await backend.cacheCounters?.()) ?? null,
-    }),
-  );
+    };
+    return c.json(health);
+  });
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
 
   app.post('/v1/query', async (c) => {
