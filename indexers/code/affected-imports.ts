@@ -2,7 +2,7 @@
 // resolves only those again; whatever it cannot bound from the specifier, the options and the file set, it counts in.
 
 import { lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import { posix, relative, resolve as resolvePath, sep } from 'node:path';
+import { join, posix, relative, resolve as resolvePath, sep } from 'node:path';
 import type { ts } from 'ts-morph';
 import type { StoredImport } from '../../graph/records.js';
 import { packageName } from './resolve.js';
@@ -70,14 +70,17 @@ export interface FileSetChange {
   known: Iterable<string>;
 }
 
-/** What one project's options add to relative lookups. */
+/** What one project's options add to relative lookups, and the answers given under them. */
 interface Lookups {
+  answers: Map<string, boolean>;
   /** `rootDirs` merges folders: a relative specifier may name a file in any of them. */
   rootDirs: boolean;
   /** Classic resolution looks a bare specifier up in every folder above the importer. */
   classic: boolean;
-  baseUrl: string | undefined;
-  paths: { patterns: { prefix: string; suffix: string; exact: boolean; substitutions: string[] }[]; base: string | undefined } | null;
+  /** Workspace-relative; null when outside the workspace. */
+  baseUrl: string | null | undefined;
+  /** `base` is workspace-relative, null when outside the workspace or unknown. */
+  paths: { patterns: { prefix: string; suffix: string; exact: boolean; substitutions: string[] }[]; base: string | null } | null;
 }
 
 const CASE_SENSITIVE = tsc.sys.useCaseSensitiveFileNames;
@@ -94,13 +97,18 @@ export class AffectedImports {
   private readonly workspaceLinks = new Map<string, WorkspaceLinks>();
   private readonly nodeModulesAbove = new Map<string, string[]>();
   private workspacePackages: Set<string> | undefined;
+  /** Packages in a node_modules of the workspace that a changed name is in (never indexed, but resolved to). */
+  private readonly installedPackages = new Set<string>();
 
   constructor(
     private readonly root: string,
     change: FileSetChange,
     private readonly probe: PathProbe = fileSystemProbe(),
   ) {
-    for (const name of change.names) this.stems.add(stem(canonical(name)));
+    for (const name of change.names) {
+      this.stems.add(stem(canonical(name)));
+      if (name.includes('node_modules/')) for (const installed of installedPackagesOf(name)) this.installedPackages.add(installed);
+    }
     for (const path of change.known) {
       const key = canonical(path);
       this.knownFiles.add(key);
@@ -112,17 +120,25 @@ export class AffectedImports {
   /** Whether any import of the file at `path` (workspace-relative), under its project's options, could resolve differently. */
   anyCouldChange(path: string, imports: readonly StoredImport[], options: ts.CompilerOptions): boolean {
     const lookups = this.lookupsOf(options);
-    return imports.some((fact) => this.couldChange(path, fact, lookups));
+    const folder = parentOf(path);
+    return imports.some((fact) => {
+      // Type references look in typeRoots and every node_modules/@types; `#name` in the nearest package.json's imports.
+      if (fact.form === 'reference_types' || fact.specifier.startsWith('#')) return true;
+      // What a specifier can reach depends on the importer's folder only, as the compiler's own caches assume.
+      const key = `${folder}\0${fact.form === 'reference_path' ? 'r' : ''}\0${fact.specifier}`;
+      let could = lookups.answers.get(key);
+      if (could === undefined) {
+        could = this.couldChange(folder, fact.form === 'reference_path', fact.specifier.replaceAll('\\', '/'), lookups);
+        lookups.answers.set(key, could);
+      }
+      return could;
+    });
   }
 
-  private couldChange(importer: string, fact: StoredImport, lookups: Lookups): boolean {
-    // Type references look in typeRoots and every node_modules/@types; `#name` in the nearest package.json's imports.
-    if (fact.form === 'reference_types' || fact.specifier.startsWith('#')) return true;
-    const specifier = fact.specifier.replaceAll('\\', '/');
-    const folder = posix.dirname(importer);
-    if (fact.form === 'reference_path' || /^\.\.?(?:$|\/)/.test(specifier)) {
+  private couldChange(folder: string, referencePath: boolean, specifier: string, lookups: Lookups): boolean {
+    if (referencePath || /^\.\.?(?:$|\/)/.test(specifier)) {
       if (lookups.rootDirs) return true;
-      return specifier.startsWith('/') ? this.couldNameAbs(specifier) : this.couldName(posix.join(folder, specifier));
+      return specifier.startsWith('/') ? this.couldNameAbs(specifier) : this.couldNameIn(folder, specifier);
     }
     if (/^[A-Za-z]:\//.test(specifier)) return true;
     if (lookups.paths) {
@@ -130,22 +146,35 @@ export class AffectedImports {
       for (const pattern of patterns) {
         const star = matchStar(pattern, specifier);
         if (star === null) continue;
-        if (base === undefined) return true;
+        if (base === null) return true;
         for (const substitution of pattern.substitutions) {
-          if (this.couldNameAbs(resolvePath(base, pattern.exact ? substitution : substitution.replace('*', star)))) return true;
+          const path = pattern.exact ? substitution : substitution.replace('*', star);
+          if (path.startsWith('/') ? this.couldNameAbs(path) : this.couldNameIn(base, path)) return true;
         }
       }
     }
     if (specifier.startsWith('/')) return lookups.rootDirs || this.couldNameAbs(specifier);
-    if (lookups.baseUrl !== undefined && this.couldNameAbs(resolvePath(lookups.baseUrl, specifier))) return true;
+    if (lookups.baseUrl !== undefined && (lookups.baseUrl === null || this.couldNameIn(lookups.baseUrl, specifier))) return true;
     if (lookups.classic) return true;
     const name = packageName(specifier);
-    return this.isWorkspacePackage(name) || this.linkedIntoWorkspace(folder, name);
+    return this.installedPackages.has(name) || this.isWorkspacePackage(name) || this.linkedIntoWorkspace(folder, name);
   }
 
   private couldNameAbs(abs: string): boolean {
+    const rel = this.inside(abs);
+    return rel === null || this.couldName(rel);
+  }
+
+  /** `path` (relative, forward slashes) from the workspace folder `folder`. */
+  private couldNameIn(folder: string, path: string): boolean {
+    const target = joinInside(folder, path);
+    return target === null || this.couldName(target);
+  }
+
+  /** The workspace-relative form of an absolute path, null when it is outside the workspace. */
+  private inside(abs: string): string | null {
     const rel = relative(this.root, abs).split(sep).join('/');
-    return rel === '..' || rel.startsWith('../') || posix.isAbsolute(rel) || this.couldName(rel);
+    return rel === '..' || rel.startsWith('../') || posix.isAbsolute(rel) ? null : rel;
   }
 
   /**
@@ -153,9 +182,7 @@ export class AffectedImports {
    * the name without extensions, or the folder whose index or package.json it is, or a link on the way may lead to it.
    */
   private couldName(target: string): boolean {
-    const path = posix.normalize(target).replace(/\/$/, '');
-    if (path === '..' || path.startsWith('../')) return true;
-    const key = canonical(path === '.' ? '' : path);
+    const key = canonical(target);
     if (this.stems.has(stem(key)) || this.stems.has(key === '' ? 'index' : `${key}/index`)) return true;
     // A folder with a package.json: its `main`, `types` or `typesVersions` may name any file.
     if (this.knownFolders.has(key)) return this.hasPackageJson(key);
@@ -233,7 +260,8 @@ export class AffectedImports {
   private nodeModulesAt(abs: string): string[] {
     const out: string[] = [];
     for (let dir = abs; ; dir = resolvePath(dir, '..')) {
-      if (this.probe.kind(`${dir}/node_modules`) !== 'missing') out.push(`${dir}/node_modules`);
+      const nodeModules = join(dir, 'node_modules');
+      if (this.probe.kind(nodeModules) !== 'missing') out.push(nodeModules);
       if (resolvePath(dir, '..') === dir) return out;
     }
   }
@@ -266,17 +294,22 @@ export class AffectedImports {
             return [{ prefix: star === -1 ? key : key.slice(0, star), suffix: star === -1 ? '' : key.slice(star + 1), exact: star === -1, substitutions }];
           }),
           // As the compiler: baseUrl, else the folder of the tsconfig that set `paths`.
-          base: options.baseUrl ?? (options as { pathsBasePath?: string }).pathsBasePath,
+          base: this.insideOrNull(options.baseUrl ?? (options as { pathsBasePath?: string }).pathsBasePath),
         }
       : null;
     lookups = {
+      answers: new Map(),
       rootDirs: (options.rootDirs?.length ?? 0) > 0,
       classic: resolutionKindOf(options) === tsc.ModuleResolutionKind.Classic,
-      baseUrl: options.baseUrl,
+      baseUrl: options.baseUrl === undefined ? undefined : this.inside(resolvePath(options.baseUrl)),
       paths,
     };
     this.lookups.set(options, lookups);
     return lookups;
+  }
+
+  private insideOrNull(abs: string | undefined): string | null {
+    return abs === undefined ? null : this.inside(resolvePath(abs));
   }
 
   private abs(path: string): string {
@@ -290,6 +323,36 @@ type WorkspaceLinks = string[] | 'all';
 function resolutionKindOf(options: ts.CompilerOptions): ts.ModuleResolutionKind {
   const compiler = tsc as unknown as { getEmitModuleResolutionKind?: (options: ts.CompilerOptions) => ts.ModuleResolutionKind };
   return compiler.getEmitModuleResolutionKind?.(options) ?? tsc.ModuleResolutionKind.Classic;
+}
+
+/** The packages a path inside node_modules belongs to, as specifiers name them (`@types/scope__pkg` as `@scope/pkg`). */
+function installedPackagesOf(path: string): string[] {
+  const names: string[] = [];
+  const parts = path.split('/');
+  parts.forEach((part, at) => {
+    if (part !== 'node_modules' || at + 1 >= parts.length) return;
+    const first = parts[at + 1]!;
+    // A file right in node_modules (`foo.d.ts`) is found for `foo` too.
+    const name = at + 2 >= parts.length ? stem(first) : first.startsWith('@') ? `${first}/${parts[at + 2]}` : first;
+    const typed = name.startsWith('@types/') ? name.slice('@types/'.length) : null;
+    names.push(typed === null ? name : typed.includes('__') ? `@${typed.replace('__', '/')}` : typed);
+  });
+  return names;
+}
+
+/** `folder` (workspace-relative) joined with a relative path, `.` and `..` folded; null when it leaves the workspace. */
+function joinInside(folder: string, path: string): string | null {
+  // The usual `./name`, nothing to fold.
+  if (path.startsWith('./') && !path.includes('/.', 1) && !path.includes('//') && !path.endsWith('/')) {
+    return folder === '' ? path.slice(2) : `${folder}/${path.slice(2)}`;
+  }
+  const parts = folder === '' ? [] : folder.split('/');
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') parts.push(part);
+    else if (parts.pop() === undefined) return null;
+  }
+  return parts.join('/');
 }
 
 /** What `*` stands for when `specifier` matches the pattern (`''` for an exact one), else null. */

@@ -70,6 +70,9 @@ async function reindexCodeOnce(
   const deleted: string[] = [];
   const skipped: SkippedFile[] = [];
   const outside: Warning[] = [];
+  // Paths never indexed that may have appeared or disappeared all the same (.gitignored, in node_modules): imports
+  // still resolve to what is on disk there.
+  const unindexed: string[] = [];
   for (const path of paths) {
     const admission = filter.admit(path);
     const before = previous.get(path);
@@ -84,6 +87,7 @@ async function reindexCodeOnce(
     // A file that became a link out of the workspace is gone from it, as a full index sees it.
     if (admission.reason === 'outside') outside.push(outsideWarning(path, `leads to ${admission.target}`));
     if (before) deleted.push(path);
+    else unindexed.push(path);
   }
 
   const configPaths = [...previous.keys()].filter(isConfigPath).map((path) => join(root, path));
@@ -109,14 +113,34 @@ async function reindexCodeOnce(
     indexState.push(indexStateOf(file, result));
   }
 
+  const fileSetChanged = added.length > 0 || deleted.length > 0;
+  const redone = new Set([...added, ...modified, ...deleted]);
+  // A file appearing or disappearing can change which tsconfig owns another (the compiler lists `a.ts` and leaves out
+  // `a.tsx`, `a.d.ts` or `a.js` beside it): that file is redone whole, with its new owner's options.
+  const reowned: string[] = [];
+  if (fileSetChanged) {
+    for (const [path, state] of previous) {
+      if (redone.has(path) || path.endsWith('.json') || env.projects.ownerOf(join(root, path)).config === state.tsconfig) continue;
+      const admission = filter.admit(path);
+      const result = admission.ok ? processFile(admission.file, env) : null;
+      if (!admission.ok || !result?.ok) continue; // gone since: the next reindex that is told of it sees to it
+      builder.addFile(admission.file, result);
+      indexState.push(indexStateOf(admission.file, result));
+      reowned.push(path);
+      redone.add(path);
+    }
+  }
+
   // A file appearing or disappearing can change how other imports resolve (a new `foo.ts` shadows `foo/index.ts`, a
   // missing module appears): the unchanged files with an import that could name one of them are resolved again.
   const reResolvedFiles: string[] = [];
-  const fileSetChanged = added.length > 0 || deleted.length > 0;
-  if (fileSetChanged) {
-    const redone = new Set([...added, ...modified, ...deleted]);
+  if (fileSetChanged || unindexed.length > 0) {
     const affected = new AffectedImports(root, {
-      names: changedNames(previous, [...added, ...deleted, ...skipped.map((s) => s.path)], [...addedHashes, ...deleted.map((path) => previous.get(path)!.hash)]),
+      names: changedNames(
+        previous,
+        [...added, ...deleted, ...unindexed, ...skipped.map((s) => s.path)],
+        [...addedHashes, ...deleted.map((path) => previous.get(path)!.hash)],
+      ),
       known: [...previous.keys(), ...added],
     });
     for (const [path, imports] of await storedImports()) {
@@ -128,11 +152,11 @@ async function reindexCodeOnce(
       reResolvedFiles.push(path);
     }
   }
-  if (toProcess.length > 0) saveCompilerCache();
+  if (toProcess.length > 0 || reowned.length > 0) saveCompilerCache();
 
   return {
     kind: 'delta',
-    delta: { removedFiles: [...modified, ...deleted, ...added], reResolvedFiles, fileSetChanged, rows: builder.rows(), indexState },
+    delta: { removedFiles: [...modified, ...reowned, ...deleted, ...added], reResolvedFiles, fileSetChanged, rows: builder.rows(), indexState },
     added,
     modified,
     deleted,
