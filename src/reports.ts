@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { IndexReport } from '../indexers/index.js';
 import type { ReindexReport } from '../indexers/reindex.js';
+import type { Holds, SchemaMatches } from './schema-matches.js';
 
 const writtenCounts = z
   .object({
@@ -72,11 +73,9 @@ export const reindexReportSchema = z.object({
   warnings: z.array(warning),
 });
 
-type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Holds<T extends true> = T;
 // Each fails to compile when the schema and the indexers' report type drift apart, in either direction.
-export type _IndexReportMatches = Holds<MutuallyAssignable<z.infer<typeof indexReportSchema>, IndexReport>>;
-export type _ReindexReportMatches = Holds<MutuallyAssignable<z.infer<typeof reindexReportSchema>, ReindexReport>>;
+export type _IndexReportMatches = Holds<SchemaMatches<typeof indexReportSchema, IndexReport>>;
+export type _ReindexReportMatches = Holds<SchemaMatches<typeof reindexReportSchema, ReindexReport>>;
 
 /** What a done job holds: its report and the graph file it wrote. */
 export const jobResultSchema = z.union([

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import type { WorkspaceStatus } from './status.js';
+import type { Holds, SchemaMatches } from './schema-matches.js';
 
 export const workspaceStatusSchema = z.object({
   workspace: z.string(),
@@ -17,6 +18,4 @@ export const workspaceStatusSchema = z.object({
   headMovedSinceIndex: z.boolean(),
 });
 
-type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Holds<T extends true> = T;
-export type _WorkspaceStatusMatches = Holds<MutuallyAssignable<z.infer<typeof workspaceStatusSchema>, WorkspaceStatus>>;
+export type _WorkspaceStatusMatches = Holds<SchemaMatches<typeof workspaceStatusSchema, WorkspaceStatus>>;
