@@ -1,7 +1,7 @@
 // Incremental reindex against a full index of the same real corpus, all as whole `kg` processes.
 
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphStore } from '../graph/store.js';
@@ -17,6 +17,8 @@ export interface ReindexFigures {
   fullIndexSeconds: number;
   noOpSeconds: number;
   touched: { files: number; seconds: number; ratioToFull: number }[];
+  /** One file added, one deleted and one shadowing a folder's index.ts, each run on a fresh copy of the indexed state. */
+  fileSet: { paths: { added: string; deleted: string; shadowing: string }; seconds: number; ratioToFull: number; reResolved: number };
   /** The same reindexes inside one warm process (a daemon or `kg serve` after each session). */
   inProcess: { files: number; seconds: number; ratioToFull: number }[];
   inProcessNoOpSeconds: number;
@@ -39,6 +41,7 @@ export async function benchReindex(corpus: Corpus, runs: number): Promise<Reinde
       rmSync(db, { force: true });
       full.push((await kg('index', root)).wallMs);
     }
+    const fileSet = await benchFileSet(root, db, runs, median(full), kg);
     const sources = listSources(join(root, 'src')).map((path) => join(root, 'src', path));
     let next = 0;
     const touched: ReindexFigures['touched'] = [];
@@ -82,6 +85,7 @@ export async function benchReindex(corpus: Corpus, runs: number): Promise<Reinde
       fullIndexSeconds: median(full) / 1000,
       noOpSeconds: median(noOp) / 1000,
       touched,
+      fileSet,
       inProcess,
       inProcessNoOpSeconds: median(inProcessNoOp) / 1000,
     };
@@ -98,6 +102,8 @@ export function formatReindex(figures: ReindexFigures): string {
       (t) => `  ${`${t.files} file(s) touched`.padEnd(19)} ${t.seconds.toFixed(3)} s  (${(t.ratioToFull * 100).toFixed(1)} % of full)`,
     ),
     `  no-op reindex       ${figures.noOpSeconds.toFixed(3)} s  (${((figures.noOpSeconds / figures.fullIndexSeconds) * 100).toFixed(1)} % of full)`,
+    `  1 added, 1 deleted, 1 shadowing a folder index (${figures.fileSet.paths.added}, ${figures.fileSet.paths.deleted}, ${figures.fileSet.paths.shadowing}):`,
+    `                      ${figures.fileSet.seconds.toFixed(3)} s  (${(figures.fileSet.ratioToFull * 100).toFixed(1)} % of full), ${figures.fileSet.reResolved} files resolved again`,
     `  in one warm process (library reindexWorkspaceInto, as a daemon or kg serve runs it):`,
     ...figures.inProcess.map(
       (t) => `  ${`${t.files} file(s) touched`.padEnd(19)} ${t.seconds.toFixed(3)} s  (${(t.ratioToFull * 100).toFixed(1)} % of full)`,
@@ -105,6 +111,52 @@ export function formatReindex(figures: ReindexFigures): string {
     `  no-op reindex       ${figures.inProcessNoOpSeconds.toFixed(3)} s`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * `kg reindex --files` after one file is added, one deleted (one a few others import) and one added beside a folder's
+ * index.ts, which it shadows; each run starts from a copy of the indexed workspace and graph, which are put back after.
+ */
+async function benchFileSet(
+  root: string,
+  db: string,
+  runs: number,
+  fullMs: number,
+  kg: (...args: string[]) => Promise<{ wallMs: number; stdout: string }>,
+): Promise<ReindexFigures['fileSet']> {
+  const sources = listSources(join(root, 'src')).map((path) => `src/${path}`);
+  const texts = sources.map((path) => readFileSync(join(root, path), 'utf8'));
+  const stemOf = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\..*$/, '');
+  const namedBy = (path: string) => texts.filter((text) => [`/${stemOf(path)}.`, `/${stemOf(path)}'`, `/${stemOf(path)}"`].some((s) => text.includes(s))).length;
+  const deleted = sources.find((path) => !path.endsWith('/index.ts') && namedBy(path) >= 2 && namedBy(path) <= 5) ?? sources[0]!;
+  const folder = sources.find((path) => path.endsWith('/index.ts') && path.split('/').length > 2 && !existsSync(join(root, `${path.slice(0, -'/index.ts'.length)}.ts`)));
+  const shadowing = folder ? `${folder.slice(0, -'/index.ts'.length)}.ts` : 'src/kg-bench-shadow.ts';
+  const added = 'src/kg-bench-added.ts';
+  const importer = `./${sources[0]!.slice('src/'.length)}`;
+  const pristine = `${root}.pristine`;
+  cpSync(root, pristine, { recursive: true, preserveTimestamps: true });
+  const graphFiles = [db, `${db}.wal`].filter((path) => existsSync(path));
+  for (const path of graphFiles) cpSync(path, `${path}.pristine`, { preserveTimestamps: true });
+  const times: number[] = [];
+  let reResolved = 0;
+  try {
+    for (let i = 0; i < runs; i++) {
+      writeFileSync(join(root, added), `import * as first from '${importer}';\nexport const added = first;\n`);
+      rmSync(join(root, deleted));
+      writeFileSync(join(root, shadowing), 'export const shadowing = 1;\n');
+      const run = await kg('reindex', '--workspace', root, '--json', '--files', ...[added, deleted, shadowing].map((path) => join(root, path)));
+      times.push(run.wallMs);
+      reResolved = (JSON.parse(run.stdout) as { reResolved: number }).reResolved;
+      rmSync(root, { recursive: true, force: true });
+      cpSync(pristine, root, { recursive: true, preserveTimestamps: true });
+      rmSync(`${db}.wal`, { force: true });
+      for (const path of graphFiles) cpSync(`${path}.pristine`, path, { preserveTimestamps: true });
+    }
+  } finally {
+    rmSync(pristine, { recursive: true, force: true });
+    for (const path of graphFiles) rmSync(`${path}.pristine`, { force: true });
+  }
+  return { paths: { added, deleted, shadowing }, seconds: median(times) / 1000, ratioToFull: median(times) / fullMs, reResolved };
 }
 
 function git(cwd: string, ...args: string[]): void {
