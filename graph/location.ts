@@ -1,9 +1,10 @@
 // Where a workspace's graph lives: one DuckDB file per workspace under KG_HOME.
 
 import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { KgError } from './errors.js';
 
 /** The data directory: `$KG_HOME`, else `~/.workrail/kg`. */
 export function kgHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -29,4 +30,15 @@ export function realRoot(root: string): string {
   } catch {
     return resolve(root);
   }
+}
+
+/** Throws `not_a_workspace` unless `root` is an existing folder. */
+export function assertWorkspaceFolder(root: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(root).isDirectory();
+  } catch {
+    throw new KgError('not_a_workspace', `not a workspace: ${root} does not exist`);
+  }
+  if (!isDirectory) throw new KgError('not_a_workspace', `not a workspace: ${root} is not a directory`);
 }

@@ -1,16 +1,10 @@
 // Stores and reads the enricher's manifests: what context each session was given.
 
 import type { GraphReader, GraphStore } from './store.js';
-import { createTableSql, ENRICHMENTS, insertRow } from './tables.js';
+import { createTableSql, ENRICHMENTS, insertRow, type EnrichmentRow } from './tables.js';
 
-export interface StoredManifest {
-  id: string;
-  createdAt: string;
-  sessionId: string | null;
-  goal: string;
-  budgetTokens: number;
-  renderedTokens: number;
-}
+/** The fields of a manifest the enrichments table keeps in columns; the whole manifest goes in its JSON column. */
+export type StoredManifest = Omit<EnrichmentRow, 'manifest'>;
 
 /** Appends one manifest (a JSON-serializable object with the fields of StoredManifest) in its own transaction. */
 export function writeManifest(store: GraphStore, manifest: StoredManifest): Promise<void> {

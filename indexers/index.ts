@@ -1,8 +1,7 @@
 // A full index: runs every indexer over the workspace and writes what they found to its graph in one transaction.
 
-import { statSync } from 'node:fs';
 import { codeCounts, type WrittenCounts } from '../graph/code-writer.js';
-import { KgError } from '../graph/errors.js';
+import { assertWorkspaceFolder } from '../graph/location.js';
 import { writeIndex, type IndexWriteResult } from '../graph/index-writer.js';
 import type { OwnedRows } from '../graph/owned-rows.js';
 import type { Warning } from '../graph/records.js';
@@ -57,7 +56,7 @@ export async function indexWorkspaceInto(
   root: string,
   options: IndexOptions = {},
 ): Promise<IndexReport> {
-  assertDirectory(root);
+  assertWorkspaceFolder(root);
   const started = performance.now();
   const now = options.now ?? (() => new Date());
   const inputs = new IndexInputs(root, options);
@@ -100,14 +99,4 @@ function historyCounts(written: IndexWriteResult, sessions: OwnedRows): HistoryC
     producedBy: sessions.edges.filter((edge) => edge.kind === 'produced_by').length,
     appliesTo: written.appliesTo ?? 0,
   };
-}
-
-function assertDirectory(root: string): void {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(root).isDirectory();
-  } catch {
-    throw new KgError('not_a_workspace', `not a workspace: ${root} does not exist`);
-  }
-  if (!isDirectory) throw new KgError('not_a_workspace', `not a workspace: ${root} is not a directory`);
 }

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { KgError } from '../graph/errors.js';
 import { dirname, resolve } from 'node:path';
-import { defaultDbPath, realRoot } from '../graph/location.js';
+import { assertWorkspaceFolder, defaultDbPath, realRoot } from '../graph/location.js';
 
 export interface Located {
   /** Absolute, real path of the workspace root. */
@@ -18,13 +18,7 @@ export interface Located {
  */
 export function workspaceFolderToIndex(dir: string): string {
   const root = realRoot(dir);
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(root).isDirectory();
-  } catch {
-    throw new KgError('not_a_workspace', `not a workspace: ${root} does not exist`);
-  }
-  if (!isDirectory) throw new KgError('not_a_workspace', `not a workspace: ${root} is not a directory`);
+  assertWorkspaceFolder(root);
   return root;
 }
 
