@@ -39,7 +39,7 @@ export interface ReindexReport {
   deleted: string[];
   /** Files whose imports were resolved again because files appeared or disappeared. */
   reResolved: number;
-  /** Whether sessions, pipeline runs and conventions were read again (their inputs changed, or --session). */
+  /** Whether the sessions (with pipeline runs) or the conventions were read again (their inputs changed, or --session). */
   historyRefreshed: boolean;
   counts: WrittenCounts | null;
   history: HistoryCounts | null;
