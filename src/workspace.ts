@@ -55,3 +55,8 @@ export function workspaceRoot(workspace: string): string {
   if (!isDir) throw new KgError('not_a_workspace', `not a workspace folder: ${workspace}`);
   return root;
 }
+
+/** Throws `forbidden` for a file system root (`/`): an index of it would read the whole machine. */
+export function refuseFilesystemRoot(root: string): void {
+  if (dirname(root) === root) throw new KgError('forbidden', `${root} is never a workspace: name the project folder`);
+}

@@ -1,14 +1,13 @@
 // kg in this process: graphs opened per call (the CLI, `kg mcp`), or kept open for the life of a `kg serve`.
 
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import type { AnyAnswer } from '../../queries/index.js';
 import { openGraph, type Graph } from '../api.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { workspaceStatus, type WorkspaceStatus } from '../status.js';
 import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
-import { locateForIndex, workspaceRoot } from '../workspace.js';
+import { locateForIndex, refuseFilesystemRoot, workspaceRoot } from '../workspace.js';
 import type { KgBackend } from './backend.js';
 import { JobQueue, type JobView } from './jobs.js';
 
@@ -54,8 +53,7 @@ export class LocalBackend implements KgBackend {
 
   async reindex(request: ReindexRequest): Promise<JobView> {
     const root = workspaceRoot(request.workspace);
-    // An index of / would read the whole machine.
-    if (dirname(root) === root) throw new KgError('forbidden', `${root} is never a workspace: name the project folder`);
+    refuseFilesystemRoot(root);
     const { workspace: _given, full, ...options } = request;
     return this.jobs.submit(full ? 'index' : 'reindex', root, () =>
       this.withGraph(root, 'create', async (graph) => {

@@ -3,7 +3,7 @@
 // machine (it proves that with the secret in the server's 0600 serve.json) may also index new ones. `/` never.
 
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import { defaultDbPath, kgHome, realRoot } from '../../graph/location.js';
 import type { AnyAnswer } from '../../queries/index.js';
@@ -12,6 +12,7 @@ import type { JobView } from '../backend/jobs.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import type { WorkspaceStatus } from '../status.js';
 import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import { refuseFilesystemRoot } from '../workspace.js';
 
 /** The header a local kg process sends the secret of serve.json in. */
 export const LOCAL_SECRET_HEADER = 'x-kg-local-secret';
@@ -31,7 +32,7 @@ export class WorkspaceAccess {
   /** Throws `forbidden` unless a client (`local`: a kg process of this machine's user) may use `workspace`. */
   check(workspace: string, local: boolean): void {
     const root = realRoot(workspace);
-    if (dirname(root) === root) throw new KgError('forbidden', `${root} is never a workspace: name the project folder`);
+    refuseFilesystemRoot(root);
     if (local || this.roots.some((allowed) => isWithin(root, allowed))) return;
     if (existsSync(defaultDbPath(root))) return;
     throw new KgError(

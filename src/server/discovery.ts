@@ -1,6 +1,6 @@
 // How the CLI and `kg mcp` find a running `kg serve`: it leaves its address in $KG_HOME/serve.json while it runs.
 
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kgHome } from '../../graph/location.js';
 
@@ -26,7 +26,6 @@ export function writeServerRecord(record: ServerRecord): void {
   // older kg is replaced, not rewritten in place with its old mode.
   const temporary = `${recordPath()}.${process.pid}.tmp`;
   writeFileSync(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
   renameSync(temporary, recordPath());
 }
 
