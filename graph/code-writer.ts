@@ -16,6 +16,7 @@ import {
   ROUTES,
   SYMBOLS,
   WORKSPACES,
+  type TableSpec,
 } from './tables.js';
 import { ownedTable, replaceOwned, type OwnedRows } from './owned-rows.js';
 
@@ -61,18 +62,15 @@ export function codeCounts(appended: Readonly<Record<string, number>>, edges: nu
   };
 }
 
+/** Appends a delta's rows: the code tables but packages, which the delta derives again from the edges. */
 async function appendCodeRows(tx: WriteTx, rows: CodeRows, indexState: IndexStateRow[]): Promise<WrittenCounts> {
-  const counts: WrittenCounts = {
-    files: await appendTo(tx, FILES, rows.files),
-    symbols: await appendTo(tx, SYMBOLS, rows.symbols),
-    packages: 0,
-    cliCommands: await appendTo(tx, CLI_COMMANDS, rows.cliCommands),
-    routes: await appendTo(tx, ROUTES, rows.routes),
-    diagnostics: await appendTo(tx, DIAGNOSTICS, rows.diagnostics),
-    edges: await appendTo(tx, EDGES, rows.edges),
-  };
-  await appendTo(tx, INDEX_STATE, indexState);
-  return counts;
+  const owned = codeOwnedRows(rows, indexState);
+  const appended: Record<string, number> = {};
+  for (const { table, rows: tableRows } of owned.tables) {
+    if (table !== PACKAGES) appended[table.name] = await appendTo(tx, table as TableSpec<unknown>, tableRows as readonly unknown[]);
+  }
+  await appendTo(tx, EDGES, owned.edges);
+  return codeCounts(appended, owned.edges.length);
 }
 
 export interface CodeIndexWrite {
