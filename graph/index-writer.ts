@@ -4,8 +4,8 @@
 
 import { applyCodeDelta, workspaceMetaStatements, writeWorkspaceMeta, type CodeDelta, type WrittenCounts } from './code-writer.js';
 import { refreshAppliesTo } from './derived-edges.js';
-import { replaceOwned, type OwnedRows } from './owned-rows.js';
-import type { GraphStore } from './store.js';
+import { applyOwnedDelta, replaceOwned, type OwnedDelta, type OwnedRows } from './owned-rows.js';
+import { metaStatements, type GraphStore } from './store.js';
 
 export interface IndexWrite {
   root: string;
@@ -15,8 +15,17 @@ export interface IndexWrite {
   fingerprints: Readonly<Record<string, string>>;
   /** What each indexer that redid its work produced: it replaces everything that indexer owned. */
   replaced: readonly OwnedRows[];
+  /** What indexers that continued from their last run changed (not in `replaced`). */
+  continued?: readonly OwnedDelta[];
+  /** What indexers that continue from their last run need next time, by indexer name (kept as `state:<name>`). */
+  states?: Readonly<Record<string, string>>;
   /** The code's changes, when the code indexer did not redo everything (then it is not in `replaced`). */
   codeDelta?: CodeDelta;
+}
+
+/** The meta key of what an indexer keeps to continue from its last run. */
+export function stateKey(indexer: string): string {
+  return `state:${indexer}`;
 }
 
 export interface IndexWriteResult {
@@ -34,6 +43,9 @@ export function writeIndex(store: GraphStore, write: IndexWrite): Promise<IndexW
     const meta = { root: write.root, indexedAt: write.indexedAt, gitHead: write.gitHead, fingerprints: write.fingerprints };
     const appended: Record<string, number> = {};
     for (const owned of write.replaced) Object.assign(appended, await replaceOwned(tx, owned));
+    for (const delta of write.continued ?? []) Object.assign(appended, await applyOwnedDelta(tx, delta));
+    const states = Object.entries(write.states ?? {});
+    if (states.length > 0) await tx.run(metaStatements(Object.fromEntries(states.map(([name, value]) => [stateKey(name), value]))).join(';\n'));
     // The delta's last batch carries the meta (one round trip); otherwise the meta is written at the end.
     const delta = write.codeDelta;
     const codeDelta = delta ? await applyCodeDelta(tx, delta, workspaceMetaStatements(meta)) : null;

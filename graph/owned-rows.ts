@@ -37,6 +37,39 @@ export async function replaceOwned(tx: WriteTx, owned: OwnedRows): Promise<Recor
   return counts;
 }
 
+/** Rows of one of an owner's tables removed by a delta: those whose `column` is below `below`. */
+export interface RemovedRows {
+  table: TableSpec<never>;
+  /** An INTEGER column of the table. */
+  column: string;
+  below: number;
+}
+
+/**
+ * An owner's changes without redoing everything it owns: rows removed, then rows appended (an indexer that can
+ * continue from its last run, like the git history's new commits on top and the oldest ones past the depth).
+ */
+export interface OwnedDelta {
+  owner: Owner;
+  removed: readonly RemovedRows[];
+  added: readonly TableRows<never>[];
+}
+
+/** Applies `delta` inside a write; returns the rows appended per table. */
+export async function applyOwnedDelta(tx: WriteTx, delta: OwnedDelta): Promise<Record<string, number>> {
+  for (const { table } of [...delta.removed, ...delta.added]) {
+    if (table.owner !== delta.owner) throw new Error(`${delta.owner} does not own table ${table.name}`);
+  }
+  const deletes = delta.removed.map(({ table, column, below }) => {
+    if (!table.columns.some((c) => c.name === column && c.type === 'INTEGER')) throw new Error(`${table.name}.${column} is not an INTEGER column`);
+    return `DELETE FROM ${table.name} WHERE ${column} < ${Math.floor(below)}`;
+  });
+  if (deletes.length > 0 && !tx.empty) await tx.run(deletes.join(';\n'));
+  const counts: Record<string, number> = {};
+  for (const { table, rows } of delta.added) counts[table.name] = await appendTo(tx, table as TableSpec<unknown>, rows as readonly unknown[]);
+  return counts;
+}
+
 /** One batch (one round trip to DuckDB) that empties `tables` (names from the registry) and deletes the edges of `edgeKinds`. */
 function deleteAllSql(tables: readonly string[], edgeKinds: readonly string[]): string {
   for (const table of tables) if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);

@@ -11,6 +11,7 @@ export const nodeId = {
   session: (id: string) => `session:${id}`,
   pipelineRun: (id: string) => `run:${id}`,
   convention: (source: string, ordinal: number) => `conv:${source}#${ordinal}`,
+  commit: (sha: string) => `commit:${sha}`,
 } as const;
 
 /** The workspace-relative path of a file node id, or null for any other kind of node. */
@@ -192,6 +193,47 @@ export interface ConventionRow {
   priority: number;
 }
 
+/** One commit on HEAD's first-parent chain, as the git history indexer reads it. */
+export interface CommitRow {
+  sha: string;
+  /** Its place on the first-parent chain: 1 for the oldest commit git has, HEAD's count for HEAD; newer is larger. */
+  seq: number;
+  /** Author time, ISO 8601. */
+  authoredAt: string;
+  subject: string;
+  /** The message after the subject, capped; null when empty. */
+  body: string | null;
+  /**
+   * How many files of the workspace it changed against its first parent (also those beyond the rows kept); null for a
+   * shallow clone's boundary commit, whose changes git cannot tell.
+   */
+  filesChanged: number | null;
+  /** Whether it has more than one parent (its changes are those against the first). */
+  merge: boolean;
+}
+
+/** One file a commit changed, workspace-relative. */
+export interface CommitFileRow {
+  sha: string;
+  seq: number;
+  /** The path in that commit. */
+  path: string;
+  /** The path the same file has at HEAD (renames after the commit followed), or where it was deleted. */
+  current: string;
+  /** added, modified, deleted, renamed or type_changed. */
+  status: string;
+  /** The path before a rename. */
+  oldPath: string | null;
+}
+
+/** How often a term occurs in a file's text (identifiers split at camelCase and snake_case), for lexical search. */
+export interface FileTermRow {
+  file: string;
+  term: string;
+  /** Occurrences, weighted by where they occur (the path and declarations count more than the body). */
+  tf: number;
+}
+
 /** Everything the code indexer derives from a workspace's source files. */
 export interface CodeRows {
   files: FileRow[];
@@ -200,6 +242,7 @@ export interface CodeRows {
   cliCommands: CliCommandRow[];
   routes: RouteRow[];
   diagnostics: DiagnosticRow[];
+  terms: FileTermRow[];
   edges: EdgeRow[];
 }
 

@@ -4,7 +4,7 @@
 import { createTableSql, META, newTablesSql } from './tables.js';
 
 /** Bump with every migration: a table added with `since` = the new version, or an entry in CHANGES. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** What a migration does besides creating its new tables (an ALTER, a backfill), by version. None so far. */
 const CHANGES: Readonly<Record<number, readonly string[]>> = {};

@@ -6,10 +6,13 @@
 import {
   nodeId,
   type CliCommandRow,
+  type CommitFileRow,
+  type CommitRow,
   type ConventionRow,
   type DiagnosticRow,
   type EdgeRow,
   type FileRow,
+  type FileTermRow,
   type IndexStateRow,
   type PackageRow,
   type PipelineRunRow,
@@ -22,7 +25,7 @@ import type { ColumnType, Columns, SqlParam, WriteTx } from './store.js';
 export type SqlType = 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'JSON' | 'TIMESTAMPTZ';
 
 /** Who writes a table or an edge kind: an index replaces exactly what it owns. */
-export type Owner = 'graph' | 'code' | 'sessions' | 'conventions' | 'enricher';
+export type Owner = 'graph' | 'code' | 'sessions' | 'conventions' | 'git' | 'enricher';
 
 export interface ColumnSpec<Row> {
   readonly name: string;
@@ -296,6 +299,49 @@ export const ENRICHMENTS = table<EnrichmentRow>({
   ],
 });
 
+export const FILE_TERMS = table<FileTermRow>({
+  name: 'file_terms',
+  owner: 'code',
+  since: 3,
+  columns: [
+    column('file', 'VARCHAR', (r) => r.file, true),
+    column('term', 'VARCHAR', (r) => r.term, true),
+    column('tf', 'INTEGER', (r) => r.tf, true),
+  ],
+});
+
+export const COMMITS = table<CommitRow>({
+  name: 'commits',
+  owner: 'git',
+  since: 3,
+  nodeId: 'sha',
+  columns: [
+    column('sha', 'VARCHAR', (r) => r.sha, true),
+    column('seq', 'INTEGER', (r) => r.seq, true),
+    column('authored_at', 'TIMESTAMPTZ', (r) => r.authoredAt),
+    column('subject', 'VARCHAR', (r) => r.subject),
+    column('body', 'VARCHAR', (r) => r.body),
+    column('files_changed', 'INTEGER', (r) => r.filesChanged),
+    column('merge', 'BOOLEAN', (r) => r.merge),
+  ],
+});
+
+/** Which files each commit changed: the link table of commits and files (typed columns, for the co-change SQL). */
+export const COMMIT_FILES = table<CommitFileRow>({
+  name: 'commit_files',
+  owner: 'git',
+  since: 3,
+  parquet: true,
+  columns: [
+    column('sha', 'VARCHAR', (r) => r.sha, true),
+    column('seq', 'INTEGER', (r) => r.seq, true),
+    column('path', 'VARCHAR', (r) => r.path, true),
+    column('current', 'VARCHAR', (r) => r.current, true),
+    column('status', 'VARCHAR', (r) => r.status, true),
+    column('old_path', 'VARCHAR', (r) => r.oldPath),
+  ],
+});
+
 /** Every table, in the order they are created (meta before all), exported and counted. */
 export const TABLES: readonly TableSpec<never>[] = [
   WORKSPACES,
@@ -311,6 +357,9 @@ export const TABLES: readonly TableSpec<never>[] = [
   EDGES,
   INDEX_STATE,
   ENRICHMENTS,
+  FILE_TERMS,
+  COMMITS,
+  COMMIT_FILES,
   // Every migration creates it first, whatever the version (see ./schema.ts).
   META,
 ];

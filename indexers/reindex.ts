@@ -176,7 +176,7 @@ async function sessionChanges(
 
 const NO_CHANGES: CodeUpdate = {
   kind: 'delta',
-  delta: { removedFiles: [], reResolvedFiles: [], fileSetChanged: false, rows: { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], edges: [] }, indexState: [] },
+  delta: { removedFiles: [], reResolvedFiles: [], fileSetChanged: false, rows: { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], terms: [], edges: [] }, indexState: [] },
   added: [],
   modified: [],
   deleted: [],

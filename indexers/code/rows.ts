@@ -14,7 +14,7 @@ export function isTestPath(path: string): boolean {
 }
 
 export class CodeRowsBuilder {
-  private readonly out: CodeRows = { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], edges: [] };
+  private readonly out: CodeRows = { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], terms: [], edges: [] };
   private readonly packages = new Set<string>();
   readonly warnings: Warning[] = [];
 

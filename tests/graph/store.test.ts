@@ -113,20 +113,22 @@ describe('GraphStore', () => {
 
 
 describe('schema migrations', () => {
-  it('brings a version 1 graph up to version 2 (the enrichments table) on a writable open', async () => {
+  it('brings a version 1 graph up to the current version (the enrichments table, then the history and term tables) on a writable open', async () => {
     const path = join(tempDir(), 'v1.duckdb');
     const first = await GraphStore.open({ path });
     await writeCodeIndex(first, { root: '/ws', indexedAt: '2026-01-01T00:00:00.000Z', gitHead: null, ...codeRows({ 'src/a.ts': {} }) });
     await first.write(async (tx) => {
-      await tx.run(`DROP TABLE enrichments`);
+      await tx.run(`DROP TABLE enrichments; DROP TABLE commits; DROP TABLE commit_files; DROP TABLE file_terms`);
       await tx.run(`UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
     });
     first.close();
     await expect(GraphStore.open({ path, readOnly: true })).rejects.toThrow(/older graph schema \(1\)/);
     const upgraded = await GraphStore.open({ path });
     try {
-      expect(await upgraded.all(`SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: '2' }]);
+      expect(await upgraded.all(`SELECT value FROM meta WHERE key = 'schema_version'`)).toEqual([{ value: String(SCHEMA_VERSION) }]);
       expect(await upgraded.all(`SELECT count(*)::INTEGER AS n FROM enrichments`)).toEqual([{ n: 0 }]);
+      expect(await upgraded.all(`SELECT count(*)::INTEGER AS n FROM commits`)).toEqual([{ n: 0 }]);
+      expect(await upgraded.all(`SELECT count(*)::INTEGER AS n FROM commit_files`)).toEqual([{ n: 0 }]);
     } finally {
       upgraded.close();
     }

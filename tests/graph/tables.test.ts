@@ -82,7 +82,8 @@ describe('the table registry', () => {
       expect(kinds.filter((kind) => !known.includes(kind))).toEqual([]);
       expect(kinds).toEqual(expect.arrayContaining(['imports', 'defines', 'applies_to']));
       expect(new Set(known).size).toBe(known.length);
-      expect(tablesOf('code').map((t) => t.name)).toEqual(['files', 'symbols', 'packages', 'cli_commands', 'routes', 'diagnostics', 'index_state']);
+      expect(tablesOf('code').map((t) => t.name)).toEqual(['files', 'symbols', 'packages', 'cli_commands', 'routes', 'diagnostics', 'index_state', 'file_terms']);
+      expect(tablesOf('git').map((t) => t.name)).toEqual(['commits', 'commit_files']);
       expect(edgeKindsOf('conventions')).toEqual(['applies_to']);
     } finally {
       store.close();

@@ -15,7 +15,7 @@ export interface FileSpec {
 }
 
 export function codeRows(spec: Record<string, FileSpec>): { rows: CodeRows; indexState: IndexStateRow[] } {
-  const rows: CodeRows = { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], edges: [] };
+  const rows: CodeRows = { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], terms: [], edges: [] };
   const packages = new Set<string>();
   for (const [path, file] of Object.entries(spec)) {
     const isTest = /\.test\.|^tests\//.test(path);
