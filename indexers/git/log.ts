@@ -55,6 +55,7 @@ export function git(cwd: string, args: readonly string[], timeoutMs = GIT_TIMEOU
 
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 // A record starts with a separator followed by a full sha and a NUL: a message holds no NUL, so none can fake one.
+// eslint-disable-next-line no-control-regex -- git's record separator is a control character by design
 const RECORD_START = /\x1e(?=[0-9a-f]{40,64}\0)/;
 
 /**
@@ -84,7 +85,7 @@ export async function firstParentLog(cwd: string, rev: string, max: number): Pro
 }
 
 function parseRecord(record: string): LoggedCommit {
-  const fields = record.replace(/^\x1e/, '').split('\0');
+  const fields = (record.startsWith('\x1e') ? record.slice(1) : record).split('\0');
   const [sha = '', parents = '', time = '', subject = '', body = ''] = fields;
   if (!SHA.test(sha)) throw new Error(`git log: unexpected output near ${JSON.stringify(record.slice(0, 60))}`);
   // After the body: the NUL that ends the message, a newline, then `status NUL path NUL [path NUL]` entries.
