@@ -1,14 +1,18 @@
 // `npm run bench`: every benchmark section in one run, figures printed and saved to bench/.work/last-run.json.
 //
-//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve] [--corpus rxjs|effect]
+//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,localize] [--corpus rxjs|effect]
+//                          [--history-repo PATH[,PATH]]
 //
 // `--only kg` / `--only peers` run the full-index section with kg or the peers alone. BENCH_RUNS sets --runs.
+// localize measures on public git history (bare mirrors, cloned under bench/.work/history), given by
+// --history-repo or KG_BENCH_HISTORY_REPOS; without one it says it is skipped.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { readGitHead } from '../indexers/git/head.js';
 import { CORPORA, prepareCorpus, WORK_DIR, type Corpus } from './corpora.js';
+import { historyRepoPaths, skippedLine, withHistoryKgHome } from './history-repo.js';
 import type { ToolChoice } from './full-index.js';
 import { RSS_METHOD } from './measure.js';
 
@@ -17,6 +21,8 @@ interface BenchContext {
   /** Prepared on first use, so a sessions-only run needs no corpus. */
   corpora: () => Corpus[];
   tools: ReadonlySet<ToolChoice>;
+  /** Git dirs for the history sections (--history-repo, KG_BENCH_HISTORY_REPOS); empty: those sections skip. */
+  historyRepos: string[];
 }
 
 interface Section {
@@ -55,6 +61,19 @@ const SECTIONS: Section[] = [
       return figures;
     },
   },
+  {
+    name: 'localize',
+    run: async (c) => {
+      if (c.historyRepos.length === 0) {
+        console.log(skippedLine('localize'));
+        return { skipped: true };
+      }
+      const { benchLocalize, formatLocalize } = await import('./localize.js');
+      const figures = await withHistoryKgHome(() => benchLocalize(c.historyRepos));
+      for (const repo of figures) console.log(formatLocalize(repo) + '\n');
+      return figures;
+    },
+  },
 ];
 
 const TOOL_CHOICES: readonly string[] = ['kg', 'peers'];
@@ -79,6 +98,7 @@ async function main(): Promise<void> {
     runs,
     corpora: () => (prepared ??= specs.map(prepareCorpus)),
     tools: new Set<ToolChoice>(tools.length > 0 ? tools : ['kg', 'peers']),
+    historyRepos: historyRepoPaths(flag('--history-repo')),
   };
   const chosen = SECTIONS.filter((s) => only.includes(s.name) || (s.name === 'index' && tools.length > 0));
   const figures: Record<string, unknown> = {};
