@@ -1,11 +1,11 @@
 // `npm run bench`: every benchmark section in one run, figures printed and saved to bench/.work/last-run.json.
 //
-//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,localize] [--corpus rxjs|effect]
+//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,localize,cochange] [--corpus rxjs|effect]
 //                          [--history-repo PATH[,PATH]]
 //
 // `--only kg` / `--only peers` run the full-index section with kg or the peers alone. BENCH_RUNS sets --runs.
-// localize measures on public git history (bare mirrors, cloned under bench/.work/history), given by
-// --history-repo or KG_BENCH_HISTORY_REPOS; without one it says it is skipped.
+// localize and cochange measure on public git history (bare mirrors, cloned under bench/.work/history), given by
+// --history-repo or KG_BENCH_HISTORY_REPOS; without one they say they are skipped.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
@@ -71,6 +71,19 @@ const SECTIONS: Section[] = [
       const { benchLocalize, formatLocalize } = await import('./localize.js');
       const figures = await withHistoryKgHome(() => benchLocalize(c.historyRepos));
       for (const repo of figures) console.log(formatLocalize(repo) + '\n');
+      return figures;
+    },
+  },
+  {
+    name: 'cochange',
+    run: async (c) => {
+      if (c.historyRepos.length === 0) {
+        console.log(skippedLine('cochange'));
+        return { skipped: true };
+      }
+      const { benchCochange, formatCochange } = await import('./cochange.js');
+      const figures = await withHistoryKgHome(() => benchCochange(c.historyRepos));
+      for (const repo of figures) console.log(formatCochange(repo) + '\n');
       return figures;
     },
   },
