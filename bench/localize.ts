@@ -169,6 +169,7 @@ export function formatLocalize(figures: LocalizeFigures): string {
     line(header),
     ...body.map(line),
     `median checkout ${figures.checkoutMedianMs.toFixed(0)} ms${kg}; ranked lists in ${figures.casesFile}`,
+    ...(figures.kgFirstIndexSeconds !== null ? ['kg latency is one queryKnowledge call: it opens the graph read-only, answers and closes it'] : []),
     ...figures.rankers.filter((r) => r.failure).map((r) => `${r.ranker} failed at ${r.failure}`),
   ].join('\n');
 }
