@@ -18,7 +18,7 @@ export interface IndexWrite {
   /** What indexers that continued from their last run changed (not in `replaced`). */
   continued?: readonly OwnedDelta[];
   /** What indexers that continue from their last run need next time, by indexer name (kept as `state:<name>`). */
-  states?: Readonly<Record<string, string>>;
+  states?: Readonly<Record<string, string | null>>;
   /** The code's changes, when the code indexer did not redo everything (then it is not in `replaced`). */
   codeDelta?: CodeDelta;
 }

@@ -73,5 +73,6 @@ export async function applyOwnedDelta(tx: WriteTx, delta: OwnedDelta): Promise<R
 /** One batch (one round trip to DuckDB) that empties `tables` (names from the registry) and deletes the edges of `edgeKinds`. */
 function deleteAllSql(tables: readonly string[], edgeKinds: readonly string[]): string {
   for (const table of tables) if (!/^[a-z_]+$/.test(table)) throw new Error(`not a table name: ${table}`);
-  return [...tables.map((table) => `DELETE FROM ${table}`), `DELETE FROM edges WHERE kind IN (${sqlStringList(edgeKinds)})`].join(';\n');
+  const edges = edgeKinds.length > 0 ? [`DELETE FROM edges WHERE kind IN (${sqlStringList(edgeKinds)})`] : [];
+  return [...tables.map((table) => `DELETE FROM ${table}`), ...edges].join(';\n');
 }

@@ -9,6 +9,7 @@ import type { GraphStore } from '../graph/store.js';
 import { codeIndexer } from './code/indexer.js';
 import type { SkippedFile } from './code/index.js';
 import { readGitHead } from './git/head.js';
+import { gitIndexer, type GitFacts } from './git/indexer.js';
 import { fingerprintsOf, IndexInputs, runIndexers, type IndexerOptions } from './indexer.js';
 import { FINGERPRINTED_INDEXERS } from './list.js';
 
@@ -42,6 +43,8 @@ export interface IndexReport {
   durationMs: number;
   counts: WrittenCounts;
   history: HistoryReport;
+  /** The git history read (commits, HEAD, depth, shallow or detached, or why there is none). */
+  git: GitFacts;
   tsconfigs: string[];
   skipped: SkippedFile[];
   warnings: Warning[];
@@ -64,7 +67,7 @@ export async function indexWorkspaceInto(
   const fingerprints = fingerprintsOf(INDEXERS, inputs);
   const [code] = await runIndexers([codeIndexer], inputs);
   options.onProgress?.('sessions', 0, 1);
-  const [sessions, conventions] = await runIndexers(FINGERPRINTED_INDEXERS, inputs);
+  const [sessions, conventions, history] = await runIndexers(FINGERPRINTED_INDEXERS, inputs);
   options.onProgress?.('sessions', 1, 1);
   const indexedAt = now().toISOString();
   const gitHead = readGitHead(root);
@@ -74,7 +77,8 @@ export async function indexWorkspaceInto(
     indexedAt,
     gitHead,
     fingerprints,
-    replaced: [code.rows, sessions.rows, conventions.rows],
+    replaced: [code.rows, sessions.rows, conventions.rows, history.rows],
+    states: { [gitIndexer.name]: history.state ?? null },
   });
   options.onProgress?.('write', 1, 1);
   return {
@@ -84,9 +88,10 @@ export async function indexWorkspaceInto(
     durationMs: Math.round(performance.now() - started),
     counts: codeCounts(written.appended, code.rows.edges.length),
     history: { ...historyCounts(written, sessions.rows), dataDir: sessions.facts.dataDir, sessionsInDataDir: sessions.facts.sessionsInDataDir },
+    git: history.facts,
     tsconfigs: code.facts.tsconfigs,
     skipped: code.facts.skipped,
-    warnings: [...code.warnings, ...sessions.warnings, ...conventions.warnings],
+    warnings: [...code.warnings, ...sessions.warnings, ...conventions.warnings, ...history.warnings],
   };
 }
 

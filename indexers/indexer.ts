@@ -4,7 +4,7 @@
 // full index; indexers/reindex.ts decides centrally which of them must run again; graph/index-writer.ts writes it all
 // in one transaction.
 
-import type { OwnedRows } from '../graph/owned-rows.js';
+import type { OwnedDelta, OwnedRows } from '../graph/owned-rows.js';
 import type { Warning } from '../graph/records.js';
 import type { Owner } from '../graph/tables.js';
 import { findConventionDocuments, type ConventionDocument } from './conventions/index.js';
@@ -20,6 +20,8 @@ export interface IndexerOptions {
   dataDir?: string;
   /** git for sessions whose changed files only git can tell; default git in the workspace. For tests. */
   git?: GitHistory | null;
+  /** First-parent commits the git history indexer reads back from HEAD (0: none); default $KG_HISTORY_DEPTH, else the last depth, else 1000. */
+  historyDepth?: number;
 }
 
 /** What indexers read, found once per index and shared (finding the convention documents walks the workspace). */
@@ -48,6 +50,16 @@ export interface IndexerRun<Facts = unknown> {
   warnings: Warning[];
   /** What the report says of this run beyond the rows (the data dir read, how many sessions it held, ...). */
   facts: Facts;
+  /** What a continuing indexer needs to continue from this run next time (kept in the graph's meta); null: nothing. */
+  state?: string | null;
+}
+
+/** What a continuing indexer changed on top of what it wrote last time. */
+export interface IndexerUpdate<Facts = unknown> {
+  delta: OwnedDelta;
+  warnings: Warning[];
+  facts: Facts;
+  state: string;
 }
 
 export interface Indexer<Facts = unknown> {
@@ -68,6 +80,24 @@ export interface Indexer<Facts = unknown> {
 /** An indexer whose inputs always have a fingerprint. */
 export interface FingerprintedIndexer<Facts = unknown> extends Indexer<Facts> {
   fingerprint(inputs: IndexInputs): string;
+}
+
+/**
+ * An indexer that can continue from its last run instead of reading its inputs whole (the git history: only the
+ * commits on top of the indexed HEAD). A reindex whose fingerprint moved calls `update` with the state the last run
+ * kept; `update` answers with a delta, or with a whole run when its inputs cannot be continued (a rewritten history).
+ */
+export interface ContinuingIndexer<Facts = unknown> extends FingerprintedIndexer<Facts> {
+  update(inputs: IndexInputs, state: string): Promise<IndexerRun<Facts> | IndexerUpdate<Facts>>;
+}
+
+export function isContinuing(indexer: Indexer<unknown>): indexer is ContinuingIndexer<unknown> {
+  return typeof (indexer as Partial<ContinuingIndexer>).update === 'function';
+}
+
+/** Whether an indexer's answer to `update` is a delta rather than a whole run. */
+export function isUpdate<Facts>(run: IndexerRun<Facts> | IndexerUpdate<Facts>): run is IndexerUpdate<Facts> {
+  return 'delta' in run;
 }
 
 /** The facts of an indexer's runs. */

@@ -3,8 +3,9 @@
 // never loads it.
 
 import { conventionsIndexer } from './conventions/indexer.js';
+import { gitIndexer } from './git/indexer.js';
 import type { FingerprintedIndexer } from './indexer.js';
 import { sessionsIndexer } from './sessions/indexer.js';
 
 /** The indexers that fingerprint their inputs (all but code): a reindex runs one again when its fingerprint moved. */
-export const FINGERPRINTED_INDEXERS = [sessionsIndexer, conventionsIndexer] as const satisfies readonly FingerprintedIndexer<unknown>[];
+export const FINGERPRINTED_INDEXERS = [sessionsIndexer, conventionsIndexer, gitIndexer] as const satisfies readonly FingerprintedIndexer<unknown>[];

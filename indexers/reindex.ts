@@ -2,7 +2,8 @@
 
 import { fingerprintKey, readIndexState, readStoredImports, type WrittenCounts } from '../graph/code-writer.js';
 import { KgError } from '../graph/errors.js';
-import { writeIndex } from '../graph/index-writer.js';
+import { stateKey, writeIndex } from '../graph/index-writer.js';
+import type { OwnedDelta } from '../graph/owned-rows.js';
 import { filePathOf, nodeId, type StoredImport, type Warning } from '../graph/records.js';
 import { readMeta, readMetaValues, type GraphReader, type GraphStore } from '../graph/store.js';
 import { changedSinceIndex, mayBeIndexed, statMoved } from './changes.js';
@@ -11,7 +12,8 @@ import type { SkippedFile } from './code/discover.js';
 import type { CodeUpdate } from './code/reindex.js';
 import { readGitHead } from './git/head.js';
 import type { HistoryCounts, IndexOptions } from './index.js';
-import { IndexInputs, type IndexerRun } from './indexer.js';
+import type { GitFacts } from './git/indexer.js';
+import { IndexInputs, isContinuing, isUpdate, type FingerprintedIndexer, type IndexerRun, type IndexerUpdate } from './indexer.js';
 import { FINGERPRINTED_INDEXERS } from './list.js';
 import type { SessionFacts } from './sessions/indexer.js';
 
@@ -43,6 +45,8 @@ export interface ReindexReport {
   historyRefreshed: boolean;
   counts: WrittenCounts | null;
   history: HistoryCounts | null;
+  /** The git history, when it was read again (HEAD moved, or a full index). */
+  git: GitFacts | null;
   skipped: SkippedFile[];
   warnings: Warning[];
 }
@@ -52,19 +56,34 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
   const now = options.now ?? (() => new Date());
   const inputs = new IndexInputs(root, options);
   const previous = await readIndexState(store);
-  const meta = await readMetaValues(store, ['git_head', ...FINGERPRINTED_INDEXERS.map((indexer) => fingerprintKey(indexer.name))]);
+  const meta = await readMetaValues(store, [
+    'git_head',
+    ...FINGERPRINTED_INDEXERS.map((indexer) => fingerprintKey(indexer.name)),
+    ...FINGERPRINTED_INDEXERS.filter(isContinuing).map((indexer) => stateKey(indexer.name)),
+  ]);
   const gitHeadAtIndex = meta.git_head ?? null;
 
   // What each indexer must redo, decided here: an indexer whose inputs' fingerprint moved runs again whole (and
-  // always the sessions indexer for --session, whose record is the point); the code gets the changed files.
+  // always the sessions indexer for --session, whose record is the point), or continues from its last run when it
+  // can (the git history's new commits); the code gets the changed files.
   const fingerprints: Record<string, string> = {};
+  const redone: Warning[] = [];
   const runs = new Map<string, IndexerRun>();
-  for (const indexer of FINGERPRINTED_INDEXERS) {
+  const continued: OwnedDelta[] = [];
+  const states: Record<string, string | null> = {};
+  const facts = new Map<string, unknown>();
+  for (const indexer of FINGERPRINTED_INDEXERS as readonly FingerprintedIndexer[]) {
     const fingerprint = indexer.fingerprint(inputs);
     const forced = indexer.name === 'sessions' && options.session !== undefined;
     if (!forced && fingerprint === meta[fingerprintKey(indexer.name)]) continue;
     fingerprints[indexer.name] = fingerprint;
-    runs.set(indexer.name, await indexer.index(inputs));
+    const state = isContinuing(indexer) ? meta[stateKey(indexer.name) as keyof typeof meta] : null;
+    const run: IndexerRun | IndexerUpdate = isContinuing(indexer) && state ? await indexer.update(inputs, state) : await indexer.index(inputs);
+    if (isUpdate(run)) continued.push(run.delta);
+    else runs.set(indexer.name, run);
+    if (isContinuing(indexer)) states[indexer.name] = run.state ?? null;
+    facts.set(indexer.name, run.facts);
+    redone.push(...run.warnings);
   }
   const sessions = runs.get('sessions') as IndexerRun<SessionFacts> | undefined;
   const given = options.files ? givenPaths(root, options.files) : null;
@@ -75,7 +94,6 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
       : await changedSinceIndex(root, previous, gitHeadAtIndex);
   const update = await codeUpdate(root, previous, changes.paths, () => readStoredImports(store), options.maxFileBytes);
   const dropped = given?.warnings ?? [];
-  const redoneWarnings = [...runs.values()].flatMap((run) => run.warnings);
 
   if (update.kind === 'full') {
     const { indexWorkspaceInto } = await import('./index.js');
@@ -94,6 +112,7 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
       historyRefreshed: true,
       counts: report.counts,
       history: report.history,
+      git: report.git,
       skipped: report.skipped,
       warnings: [...dropped, ...report.warnings],
     };
@@ -102,11 +121,13 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
   const gitHead = readGitHead(root);
   const { delta } = update;
   // Nothing to redo and HEAD where it was: leave the graph (and the database lock) alone.
-  const upToDate = delta.removedFiles.length === 0 && delta.reResolvedFiles.length === 0 && gitHead === gitHeadAtIndex && runs.size === 0;
+  const upToDate =
+    delta.removedFiles.length === 0 && delta.reResolvedFiles.length === 0 && gitHead === gitHeadAtIndex && runs.size === 0 && facts.size === 0;
   const indexedAt = upToDate ? ((await readMeta(store, 'indexed_at')) ?? now().toISOString()) : now().toISOString();
   const written = upToDate
     ? null
-    : await writeIndex(store, { root, indexedAt, gitHead, fingerprints, replaced: [...runs.values()].map((run) => run.rows), codeDelta: delta });
+    : await writeIndex(store, { root, indexedAt, gitHead, fingerprints, replaced: [...runs.values()].map((run) => run.rows), continued, states, codeDelta: delta });
+  const historyRuns = [...runs.keys()].filter((name) => name === 'sessions' || name === 'conventions').length;
   return {
     workspace: root,
     mode: 'incremental',
@@ -118,12 +139,13 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
     modified: update.modified,
     deleted: update.deleted,
     reResolved: delta.reResolvedFiles.length,
-    historyRefreshed: runs.size > 0,
+    historyRefreshed: historyRuns > 0,
     counts: written?.codeDelta ?? null,
     // The history's counts after the write: what was redone, and what stood.
-    history: written && runs.size > 0 ? await historyTotals(store) : null,
+    history: written && historyRuns > 0 ? await historyTotals(store) : null,
+    git: (facts.get('git') as GitFacts | undefined) ?? null,
     skipped: update.skipped,
-    warnings: [...dropped, ...update.warnings, ...redoneWarnings],
+    warnings: [...dropped, ...update.warnings, ...redone],
   };
 }
 

@@ -26,6 +26,19 @@ const historyCounts = z.object({
   appliesTo: z.number().int(),
 });
 
+const gitFacts = z
+  .object({
+    commits: z.number().int().describe('Commits in the graph after this run.'),
+    head: z.string().nullable().describe('The commit the history was read from.'),
+    depth: z.number().int().describe('First-parent commits read back from HEAD at most (0: history off).'),
+    shallow: z.boolean().describe("A shallow clone: the oldest commit's changes are unknown."),
+    detached: z.boolean(),
+    mode: z.enum(['full', 'incremental', 'none']).describe('`incremental`: only the new commits were read; `none`: no history to read.'),
+    read: z.number().int().describe('Commits read by this run.'),
+    note: z.string().nullable().describe('Why there is no history, or why it was read whole on a reindex.'),
+  })
+  .describe('The git history indexed.');
+
 const skippedFile = z.object({
   path: z.string(),
   reason: z
@@ -48,6 +61,7 @@ export const indexReportSchema = z.object({
     dataDir: z.string().describe('The agent data dir read (absolute), whether or not it exists.'),
     sessionsInDataDir: z.number().int().describe("Sessions in the data dir, of every workspace; `sessions` counts this workspace's."),
   }),
+  git: gitFacts,
   tsconfigs: z.array(z.string()),
   skipped: z.array(skippedFile),
   warnings: z.array(warning),
@@ -69,6 +83,7 @@ export const reindexReportSchema = z.object({
     .describe('Whether sessions, pipeline runs and conventions were read again (their inputs changed, or --session).'),
   counts: writtenCounts.nullable(),
   history: historyCounts.nullable(),
+  git: gitFacts.nullable().describe('The git history, when it was read again (HEAD moved, or a full index).'),
   skipped: z.array(skippedFile),
   warnings: z.array(warning),
 });

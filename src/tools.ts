@@ -4,6 +4,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { intentSchema, queryRequestSchema, type Intent } from '../queries/intents.js';
+import { MAX_HISTORY_DEPTH } from '../indexers/git/indexer.js';
 
 export const QUERY_TOOL_NAME = 'query_knowledge';
 export const REINDEX_TOOL_NAME = 'reindex';
@@ -49,6 +50,13 @@ export const reindexRequestSchema = z
       .max(MAX_FILE_BYTES)
       .optional()
       .describe(`Skip (and report) files larger than this (at most ${MAX_FILE_BYTES} bytes, 64 MiB).`),
+    historyDepth: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_HISTORY_DEPTH)
+      .optional()
+      .describe('First-parent commits of git history to keep, back from HEAD (0: none; default the last depth, else 1000).'),
   })
   .refine((r) => !(r.files && r.session), { message: '`files` and `session` cannot be used together', path: ['session'] })
   .refine((r) => !(r.full && (r.files || r.session)), { message: '`full` takes no `files` or `session`', path: ['full'] })

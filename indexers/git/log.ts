@@ -46,6 +46,7 @@ export function git(cwd: string, args: readonly string[], timeoutMs = GIT_TIMEOU
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const timedOut = (error as { killed?: boolean }).killed === true;
+        if ((error as { code?: unknown }).code === 'ENOENT') return reject(new Error('git is not installed (not found on PATH)'));
         const detail = timedOut ? `timed out after ${timeoutMs / 1000} s` : (String(stderr).trim().split('\n')[0] || error.message.split('\n')[0]);
         reject(new Error(`git ${args[0]}: ${detail}`));
       },
@@ -59,10 +60,12 @@ const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const RECORD_START = /\x1e(?=[0-9a-f]{40,64}\0)/;
 
 /**
- * The first `max` commits of `rev`'s first-parent chain, newest first, each with its changes against its first
- * parent (merges included: their changes are what the merge brought in), limited to the workspace at `cwd`.
+ * The first `max` commits of `rev`'s first-parent chain (`rev` may be a range `A..B`), newest first, each with its
+ * changes against its first parent (merges included: their changes are what the merge brought in), paths relative to
+ * `cwd`, changes outside it left out. With `paths` (a workspace below the repository's top: `['.']`), only the
+ * commits that change something there.
  */
-export async function firstParentLog(cwd: string, rev: string, max: number): Promise<LoggedCommit[]> {
+export async function firstParentLog(cwd: string, rev: string, max: number, paths: readonly string[] = []): Promise<LoggedCommit[]> {
   if (max <= 0) return [];
   const out = await git(cwd, [
     'log',
@@ -80,6 +83,7 @@ export async function firstParentLog(cwd: string, rev: string, max: number): Pro
     '--end-of-options',
     rev,
     '--',
+    ...paths,
   ]);
   return out.split(RECORD_START).filter((record) => record.length > 0).map(parseRecord);
 }
@@ -107,9 +111,9 @@ function parseRecord(record: string): LoggedCommit {
   return { sha, parents: parents.split(' ').filter(Boolean), authorTime: Number(time), subject, body: body.trim(), changes };
 }
 
-/** How many commits `rev`'s first-parent chain has (as far as git has them). */
-export async function firstParentCount(cwd: string, rev: string): Promise<number> {
-  return Number((await git(cwd, ['rev-list', '--first-parent', '--count', '--end-of-options', rev, '--'])).trim());
+/** How many commits `rev`'s first-parent chain has (as far as git has them; a range `A..B`: those A lacks), of `paths` if given. */
+export async function firstParentCount(cwd: string, rev: string, paths: readonly string[] = []): Promise<number> {
+  return Number((await git(cwd, ['rev-list', '--first-parent', '--count', '--end-of-options', rev, '--', ...paths])).trim());
 }
 
 /** The commit `steps` first parents back from `rev`, or null when the chain is shorter. */

@@ -11,6 +11,7 @@ export interface IndexCommandOptions {
   json?: boolean;
   maxFileKb: number;
   dataDir?: string;
+  historyDepth?: number;
 }
 
 export async function indexCommand(io: Io, dir: string, options: IndexCommandOptions): Promise<void> {
@@ -23,6 +24,7 @@ export async function indexCommand(io: Io, dir: string, options: IndexCommandOpt
       workspace,
       full: true,
       maxFileBytes: options.maxFileKb * 1024,
+      ...(options.historyDepth !== undefined ? { historyDepth: options.historyDepth } : {}),
       // A server reads its own default data dir unless this shell names one.
       ...(dataDir.explicit ? { dataDir: dataDir.path } : {}),
     });
@@ -45,6 +47,8 @@ function printIndexReport(io: Io, report: IndexReport & { db: string }, options:
       `${counts.cliCommands} CLI commands, ${counts.routes} routes\n` +
       `history: ${history.sessions} session(s) of this workspace (of ${history.sessionsInDataDir} in ${history.dataDir}), ` +
       `${history.pipelineRuns} pipeline run(s), ${history.conventions} convention section(s)\n` +
+      // A server of an older kg reports no git history.
+      (report.git ? `git: ${gitLine(report.git)}\n` : '') +
       `graph: ${report.db}\n`,
   );
   if (report.skipped.length > 0) {
@@ -58,4 +62,13 @@ function printIndexReport(io: Io, report: IndexReport & { db: string }, options:
     }
     if (report.warnings.length > 10) io.stderr(`  … (${report.warnings.length - 10} more; --json lists them all)\n`);
   }
+}
+
+/** One line on the git history an index read. */
+export function gitLine(git: IndexReport['git']): string {
+  if (git.mode === 'none') return `no history (${git.note ?? 'nothing to read'})`;
+  const flags = [git.shallow ? 'shallow clone' : '', git.detached ? 'detached HEAD' : ''].filter(Boolean);
+  const read = git.mode === 'incremental' ? `${git.read} new commit(s) read, ` : '';
+  return `${read}${git.commits} commit(s) back from ${git.head?.slice(0, 12)} (depth ${git.depth})${flags.length > 0 ? `, ${flags.join(', ')}` : ''}` +
+    (git.mode === 'full' && git.note ? `; read whole: ${git.note}` : '');
 }

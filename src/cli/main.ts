@@ -42,6 +42,9 @@ function buildProgram(io: Io): Command {
 
   const dbOption = () => new Option('--db <path>', 'the graph database file (default: $KG_HOME/<workspace-id>/graph.duckdb)');
   const jsonOption = () => new Option('--json', 'print machine-readable JSON on stdout');
+  const historyDepthOption = () =>
+    new Option('--history-depth <n>', `git commits to keep, back from HEAD along first parents (0: none; default $KG_HISTORY_DEPTH, else the last depth, else 1000)`)
+      .argParser(parseHistoryDepth);
   const workspaceOption = () =>
     new Option('-w, --workspace <dir>', 'the workspace (default: the nearest indexed folder from here up)');
 
@@ -53,6 +56,7 @@ function buildProgram(io: Io): Command {
     .addOption(jsonOption())
     .option('--max-file-kb <n>', `skip (and report) files larger than this (at most ${MAX_FILE_KB}: 64 MiB)`, parseFileKb, 1024)
     .option('--data-dir <dir>', 'the agent data dir to read sessions from (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
+    .addOption(historyDepthOption())
     .action(async (dir: string, options) => (await import('./index-command.js')).indexCommand(io, dir, options));
 
   program
@@ -61,6 +65,7 @@ function buildProgram(io: Io): Command {
     .option('--files <paths...>', 'exactly these files changed (added, modified or deleted)')
     .option('--session <id>', 'after an agent session: its record and the files it changed (else what git says changed)')
     .option('--data-dir <dir>', 'the agent data dir (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
+    .addOption(historyDepthOption())
     .addOption(workspaceOption())
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -166,10 +171,21 @@ function collect(value: string, previous: string[]): string[] {
  */
 const MAX_FILE_KB = 65_536;
 
+/** The largest --history-depth, the bound of the HTTP API's `historyDepth` (MAX_HISTORY_DEPTH, indexers/git/indexer.ts). */
+const MAX_HISTORY_DEPTH = 100_000;
+
 function parseFileKb(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1 || parsed > MAX_FILE_KB) {
     throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_FILE_KB} (64 MiB).`);
+  }
+  return parsed;
+}
+
+function parseHistoryDepth(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > MAX_HISTORY_DEPTH) {
+    throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_HISTORY_DEPTH}.`);
   }
   return parsed;
 }

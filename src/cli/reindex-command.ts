@@ -7,12 +7,14 @@ import { chooseDataDir } from '../../indexers/sessions/location.js';
 import type { ReindexReport } from '../../indexers/reindex.js';
 import { locateForRead } from '../workspace.js';
 import { backendFor, jobReport } from './backend.js';
+import { gitLine } from './index-command.js';
 import { type Io, printJson } from './io.js';
 
 export interface ReindexCommandOptions {
   files?: string[];
   session?: string;
   dataDir?: string;
+  historyDepth?: number;
   workspace?: string;
   db?: string;
   json?: boolean;
@@ -33,6 +35,7 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
       ...(files ? { files } : {}),
       ...(options.session ? { session: options.session } : {}),
       ...(dataDir.explicit ? { dataDir: dataDir.path } : {}),
+      ...(options.historyDepth !== undefined ? { historyDepth: options.historyDepth } : {}),
     });
     report = await jobReport(backend, job);
   } finally {
@@ -52,7 +55,8 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
             ? 'code unchanged'
             : `${changed} file(s) redone (${report.added.length} added, ${report.modified.length} modified, ${report.deleted.length} deleted)`) +
           (report.reResolved > 0 ? `, imports of ${report.reResolved} other file(s) resolved again` : '') +
-          (report.history ? `; history read again: ${report.history.sessions} sessions, ${report.history.conventions} convention sections` : '');
+          (report.history ? `; history read again: ${report.history.sessions} sessions, ${report.history.conventions} convention sections` : '') +
+          (report.git ? `; git: ${gitLine(report.git)}` : '');
   io.stdout(`reindexed ${report.workspace} in ${(report.durationMs / 1000).toFixed(2)} s: ${what}\n`);
   for (const warning of report.warnings.slice(0, 10)) io.stderr(`  ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
 }
