@@ -3,8 +3,11 @@
 import { z } from 'zod';
 import type { Answer } from './answer.js';
 import { cliCommandsAnswerSchema, routesAnswerSchema } from './catalog.js';
+import { coChangesAnswerSchema } from './co-changes.js';
 import { conventionsAnswerSchema } from './conventions.js';
 import { cyclesAnswerSchema } from './cycles.js';
+import { diffImpactAnswerSchema } from './diff-impact.js';
+import { fileHistoryAnswerSchema } from './file-history.js';
 import { hotspotsAnswerSchema } from './hotspots.js';
 import { impactAnswerSchema } from './impact.js';
 import { dependenciesAnswerSchema, importersAnswerSchema } from './importers.js';
@@ -32,6 +35,9 @@ export const answerSchemas = {
   sessions_touching: sessionsTouchingAnswerSchema,
   sessions_by_goal: sessionsByGoalAnswerSchema,
   conventions: conventionsAnswerSchema,
+  co_changes: coChangesAnswerSchema,
+  file_history: fileHistoryAnswerSchema,
+  diff_impact: diffImpactAnswerSchema,
 } as const satisfies { [K in IntentKind]: z.ZodType<Answer & { kind: K }> };
 
 /** The answer to an intent of kind `K`: its items and the fields only that kind has. */
@@ -54,6 +60,9 @@ export const anyAnswerSchema = z.discriminatedUnion('kind', [
   answerSchemas.sessions_touching,
   answerSchemas.sessions_by_goal,
   answerSchemas.conventions,
+  answerSchemas.co_changes,
+  answerSchemas.file_history,
+  answerSchemas.diff_impact,
 ]);
 
 // The union schema must list every kind's schema: each assignment fails to compile otherwise.

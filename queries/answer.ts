@@ -48,6 +48,8 @@ export interface QueryContext {
   probe: FreshnessProbe;
   /** The graph's files, imports and stats in memory, for a graph that stays open; lookups use SQL without it. */
   snapshot?: GraphSnapshot;
+  /** What git says changed in the workspace, for `diff_impact`; without it that kind answers that it cannot tell. */
+  git?: GitChangesProbe;
 }
 
 /** Filesystem and git checks, kept out of `queries/` so it stays pure SQL-over-the-graph. */
@@ -55,6 +57,45 @@ export interface FreshnessProbe {
   gitHead(root: string): string | null;
   /** Which of the given indexed files now differ on disk (missing, other size or mtime). */
   changedFiles(root: string, files: readonly IndexedFileStat[]): string[];
+}
+
+/** git run by the caller, kept out of `queries/` like the disk checks: which files a diff changed. */
+export interface GitChangesProbe {
+  /**
+   * The workspace-relative files that differ between `base` and `head`; with `head` null, between `base` and the
+   * working tree (staged, unstaged and untracked files); with `base` null too, between HEAD and the working tree.
+   */
+  changedFiles(root: string, range: GitRange): Promise<GitChanges>;
+}
+
+export interface GitRange {
+  base: string | null;
+  head: string | null;
+}
+
+export interface GitChangedFile {
+  path: string;
+  /** added, modified, deleted or type_changed; an untracked file is added. */
+  status: string;
+}
+
+export type GitChanges = GitDiff | GitFailure;
+
+export interface GitDiff {
+  ok: true;
+  /** The base commit's sha. */
+  base: string;
+  /** The head commit's sha; null for the working tree. */
+  head: string | null;
+  files: GitChangedFile[];
+}
+
+export interface GitFailure {
+  ok: false;
+  /** no_git: not in a git work tree, or git is missing; bad_ref: a ref that names no commit; failed: anything else. */
+  reason: 'no_git' | 'bad_ref' | 'failed';
+  /** One line for the user. */
+  message: string;
 }
 
 export interface IndexedFileStat {

@@ -1,10 +1,11 @@
-// impact: what transitively imports the changed files, which tests reach them, which sessions changed them and
-// which conventions apply to them.
+// impact: what transitively imports the changed files, which tests reach them, which sessions changed them, which
+// conventions apply to them, and which other files git history says usually change with them.
 
 import { z } from 'zod';
 import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { NEAREST_FIRST } from './conventions.js';
 import { knownFiles } from './files.js';
+import { coChangePartnerSchema, coChangePartners, HINT_MIN_CONFIDENCE, HINT_MIN_SUPPORT, type CoChangePartner } from './git-history.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
 import { NEWEST_FIRST, SESSION_ITEM_COLUMNS, sessionItemSchema } from './sessions.js';
@@ -27,6 +28,9 @@ export const impactConventionSchema = z
   .describe('A convention section, without its body (ask `conventions` with a file for the text).');
 export type ImpactConvention = z.infer<typeof impactConventionSchema>;
 
+/** Co-change partners impact and diff_impact name at most. */
+export const MAX_HINTS = 10;
+
 export const impactAnswerSchema = answerSchema('impact', impactItemSchema).extend({
   files: z.array(z.string()).describe('The changed files, as the graph names them.'),
   tests: z.array(z.string()).describe('Test files that reach a changed file (never cut by the limit).'),
@@ -36,6 +40,13 @@ export const impactAnswerSchema = answerSchema('impact', impactItemSchema).exten
   conventions: z
     .array(impactConventionSchema)
     .describe('Convention sections that apply to a changed or impacted file, nearest folder first, up to the limit.'),
+  coChanges: z
+    .array(coChangePartnerSchema)
+    .describe(
+      `Co-change partners outside the import closure: files neither given nor among \`items\` that git history says ` +
+        `usually change with a given file (support >= ${HINT_MIN_SUPPORT}, confidence >= ${HINT_MIN_CONFIDENCE}), ` +
+        `best first, at most ${MAX_HINTS}; empty without git history.`,
+    ),
 });
 export type ImpactAnswer = z.infer<typeof impactAnswerSchema>;
 
@@ -49,7 +60,11 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
   const cut = limitItems(items, limit);
   const affected = [...files, ...reached.map((r) => r.path)];
   // Independent reads: with several read connections they run in parallel.
-  const [sessions, conventions] = await Promise.all([sessionsOf(context, affected, limit), conventionsOf(context, affected, limit)]);
+  const [sessions, conventions, coChanges] = await Promise.all([
+    sessionsOf(context, affected, limit),
+    conventionsOf(context, affected, limit),
+    coChangeHints(context, files, affected),
+  ]);
   const lines = cut.items.map((item) => `${item.path}${item.depth > 1 ? ` (${item.depth} hops)` : ''}${item.isTest ? ' [test]' : ''}`);
   if (sessions.length > 0) {
     lines.push(`sessions that changed these files (newest first): ${sessions.slice(0, 5).map((s) => `${s.id} (${s.title ?? 'untitled'})`).join('; ')}${sessions.length > 5 ? '; …' : ''}`);
@@ -57,6 +72,7 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
   if (conventions.length > 0) {
     lines.push(`conventions that apply: ${conventions.slice(0, 5).map((c) => `${c.source}${c.headingPath ? ` § ${c.headingPath}` : ''}`).join('; ')}${conventions.length > 5 ? '; …' : ''}`);
   }
+  if (coChanges.length > 0) lines.push(`usually change with these (git history, no import path): ${describeHints(coChanges)}`);
   return {
     kind: 'impact',
     ...cut,
@@ -64,6 +80,7 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
     tests,
     sessions,
     conventions,
+    coChanges,
     text: renderList(
       `changing ${files.join(', ')} affects ${cut.total} file(s), ${tests.length} of them tests`,
       lines,
@@ -73,7 +90,24 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
   };
 }
 
-async function testsAmong(context: QueryContext, paths: readonly string[]): Promise<Set<string>> {
+/** The strong co-change partners of `files` that are not among `known` (the files an answer names already). */
+export async function coChangeHints(context: QueryContext, files: readonly string[], known: readonly string[]): Promise<CoChangePartner[]> {
+  const { partners } = await coChangePartners(context, files, {
+    exclude: known,
+    minSupport: HINT_MIN_SUPPORT,
+    minConfidence: HINT_MIN_CONFIDENCE,
+    limit: MAX_HINTS,
+  });
+  return partners;
+}
+
+/** `a.ts (with b.ts, 3 commits, 60%); ...`, the first five. */
+export function describeHints(hints: readonly CoChangePartner[]): string {
+  const shown = hints.slice(0, 5).map((h) => `${h.path} (with ${h.with}, ${h.support} commits, ${Math.round(h.confidence * 100)}%)`);
+  return `${shown.join('; ')}${hints.length > 5 ? '; …' : ''}`;
+}
+
+export async function testsAmong(context: QueryContext, paths: readonly string[]): Promise<Set<string>> {
   const { snapshot } = context;
   if (snapshot) return new Set(paths.filter((path) => snapshot.files.get(path)?.isTest));
   const rows = await context.reader.all<{ path: string }>(`SELECT path FROM files WHERE is_test AND path IN (SELECT unnest(?::VARCHAR[]))`, [
@@ -82,7 +116,7 @@ async function testsAmong(context: QueryContext, paths: readonly string[]): Prom
   return new Set(rows.map((row) => row.path));
 }
 
-async function sessionsOf(context: QueryContext, paths: readonly string[], limit: number): Promise<ImpactSession[]> {
+export async function sessionsOf(context: QueryContext, paths: readonly string[], limit: number): Promise<ImpactSession[]> {
   return context.reader.all<ImpactSession>(
     `WITH touched AS (
        SELECT substr(src, 9) AS id, list_sort(list(DISTINCT substr(dst, 6))) AS files FROM edges
@@ -94,7 +128,7 @@ async function sessionsOf(context: QueryContext, paths: readonly string[], limit
   );
 }
 
-async function conventionsOf(context: QueryContext, paths: readonly string[], limit: number): Promise<ImpactConvention[]> {
+export async function conventionsOf(context: QueryContext, paths: readonly string[], limit: number): Promise<ImpactConvention[]> {
   return context.reader.all<ImpactConvention>(
     `SELECT c.id, c.source, c.heading_path AS "headingPath", c.scope FROM conventions c
      WHERE c.scope = '' OR EXISTS (

@@ -3,8 +3,11 @@
 import type { QueryContext } from './answer.js';
 import type { AnswerOf } from './answer-schemas.js';
 import { cliCommands, routes } from './catalog.js';
+import { coChanges } from './co-changes.js';
 import { conventions } from './conventions.js';
 import { cycles } from './cycles.js';
+import { diffImpact } from './diff-impact.js';
+import { fileHistory } from './file-history.js';
 import { hotspots } from './hotspots.js';
 import { impact } from './impact.js';
 import { dependencies, importers } from './importers.js';
@@ -29,6 +32,9 @@ const QUERIES: { [K in IntentKind]: QueryOf<K> } = {
   sessions_touching: sessionsTouching,
   sessions_by_goal: sessionsByGoal,
   conventions,
+  co_changes: coChanges,
+  file_history: fileHistory,
+  diff_impact: diffImpact,
 };
 
 /** The answer to `intent`: typed by its kind when the kind is known, else `AnyAnswer`. */
@@ -37,8 +43,18 @@ export function runQuery<K extends IntentKind>(context: QueryContext, intent: In
   return query(context, intent);
 }
 
-export type { Answer, Freshness, FreshnessProbe, QueryContext } from './answer.js';
+export type {
+  Answer,
+  Freshness,
+  FreshnessProbe,
+  GitChangedFile,
+  GitChanges,
+  GitChangesProbe,
+  GitRange,
+  QueryContext,
+} from './answer.js';
 export { loadSnapshot, type GraphSnapshot } from './snapshot.js';
+export { WORK_TREE_KINDS } from './kinds.js';
 export {
   INTENT_KINDS,
   intentSchema,
@@ -60,6 +76,18 @@ export {
   type ImpactConvention,
   type ImpactAnswer,
 } from './impact.js';
+export { coChangePartnerSchema, BULK_COMMIT_FILES, type CoChangePartner } from './git-history.js';
+export { coChangeItemSchema, type CoChangeItem, type CoChangesAnswer } from './co-changes.js';
+export {
+  fileHistoryItemSchema,
+  fileCommitItemSchema,
+  fileSessionItemSchema,
+  type FileHistoryItem,
+  type FileCommitItem,
+  type FileSessionItem,
+  type FileHistoryAnswer,
+} from './file-history.js';
+export { changedFileSchema, type ChangedFile, type DiffImpactAnswer } from './diff-impact.js';
 export { symbolItemSchema, type SymbolItem, type SymbolAnswer } from './symbol.js';
 export {
   cliCommandItemSchema,

@@ -44,7 +44,8 @@ export const impactIntent = z
   })
   .describe(
     'Everything that transitively imports the given files, and the test files that reach them: what a change can break. ' +
-      'Also the sessions that changed any of those files (newest first) and the convention sections that apply to them.',
+      'Also the sessions that changed any of those files (newest first), the convention sections that apply to them, ' +
+      'and `coChanges`: files outside that import closure that git history says usually change with the given ones.',
   );
 
 export const symbolIntent = z
@@ -125,6 +126,60 @@ export const conventionsIntent = z
       'first. With `text`: the sections about that topic. With both: the applicable sections about the topic.',
   );
 
+const gitRef = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((ref) => !ref.startsWith('-'), { message: 'a git ref cannot start with "-"' })
+  .describe('A git ref naming a commit: a branch, a tag, a sha, `HEAD~3`, `origin/main`.');
+
+export const coChangesIntent = z
+  .object({
+    kind: z.literal('co_changes'),
+    file,
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Most partners to return (default 10). The answer says `truncated: true` when more existed.'),
+  })
+  .describe(
+    'The files that usually change in the same commit as FILE (its git co-change partners), renames followed: ' +
+      '`support` commits changed both, `confidence` is the share of FILE\'s commits that changed the partner too, and ' +
+      '`importLinked` says whether an import path links the two. Commits of more than 30 files are ignored. Use before ' +
+      'changing FILE to learn what else usually needs a change that the import graph does not show.',
+  );
+
+export const fileHistoryIntent = z
+  .object({
+    kind: z.literal('file_history'),
+    file,
+    limit: z.number().int().min(1).max(1000).optional().describe('Most entries to return (default 20).'),
+  })
+  .describe(
+    'The git commits (sha, time, subject, how it changed the file, its path then: renames are followed) and the agent ' +
+      'sessions (id, goal) that changed FILE, newest first. Use to learn why a file is the way it is.',
+  );
+
+export const diffImpactIntent = z
+  .object({
+    kind: z.literal('diff_impact'),
+    base: gitRef.optional().describe('Compare from this commit (default HEAD).'),
+    head: gitRef
+      .optional()
+      .describe('Compare up to this commit (needs `base`); default the working tree, with staged and untracked files.'),
+    limit,
+  })
+  .refine((intent) => intent.head === undefined || intent.base !== undefined, { message: '`head` needs `base`', path: ['head'] })
+  .describe(
+    'What a diff can break: the files changed between two git refs (default: the uncommitted changes of the working ' +
+      'tree), everything that transitively imports them, the tests to run, the sessions that changed them, the ' +
+      'conventions that apply, and the co-change partners missing from the diff (files that usually change with ' +
+      'these but did not). Use before committing or reviewing a branch (`base: "main"`).',
+  );
+
 export const intentSchema = z.discriminatedUnion('kind', [
   importersIntent,
   dependenciesIntent,
@@ -139,6 +194,9 @@ export const intentSchema = z.discriminatedUnion('kind', [
   sessionsTouchingIntent,
   sessionsByGoalIntent,
   conventionsIntent,
+  coChangesIntent,
+  fileHistoryIntent,
+  diffImpactIntent,
 ]);
 
 export type Intent = z.infer<typeof intentSchema>;

@@ -15,6 +15,12 @@ export const INTENT_KINDS = [
   'sessions_touching',
   'sessions_by_goal',
   'conventions',
+  'co_changes',
+  'file_history',
+  'diff_impact',
 ] as const;
 
 export type IntentKindName = (typeof INTENT_KINDS)[number];
+
+/** Kinds whose answer depends on the work tree and git refs as well as the graph: an answer cache never keeps them. */
+export const WORK_TREE_KINDS: readonly IntentKindName[] = ['diff_impact'];

@@ -40,14 +40,7 @@ export class AnswerCache {
     compute: (probe: FreshnessProbe, snapshot: GraphSnapshot) => Promise<AnyAnswer>,
     loadSnapshot: () => Promise<GraphSnapshot>,
   ): Promise<AnyAnswer> {
-    if (generation !== this.generation) {
-      this.answers.clear();
-      this.pending.clear();
-      this.snapshot = null;
-      this.generation = generation;
-    }
-    this.snapshot ??= loadSnapshot();
-    const snapshot = this.snapshot;
+    const snapshot = this.snapshotOf(generation, loadSnapshot);
     const cached = this.answers.get(key);
     if (cached) {
       this.counters.hits++;
@@ -69,6 +62,31 @@ export class AnswerCache {
     } finally {
       if (this.pending.get(key) === computing) this.pending.delete(key);
     }
+  }
+
+  /**
+   * An answer that depends on more than the graph (a git diff of the work tree): computed every time, never kept,
+   * over the generation's snapshot all the same.
+   */
+  async uncached(
+    generation: number,
+    compute: (snapshot: GraphSnapshot) => Promise<AnyAnswer>,
+    loadSnapshot: () => Promise<GraphSnapshot>,
+  ): Promise<AnyAnswer> {
+    this.counters.misses++;
+    return compute(await this.snapshotOf(generation, loadSnapshot));
+  }
+
+  /** The snapshot of `generation`, loaded once; a new generation drops what the last one kept. */
+  private snapshotOf(generation: number, loadSnapshot: () => Promise<GraphSnapshot>): Promise<GraphSnapshot> {
+    if (generation !== this.generation) {
+      this.answers.clear();
+      this.pending.clear();
+      this.snapshot = null;
+      this.generation = generation;
+    }
+    this.snapshot ??= loadSnapshot();
+    return this.snapshot;
   }
 
   private async compute(key: string, generation: number, probe: FreshnessProbe, compute: (probe: FreshnessProbe) => Promise<AnyAnswer>): Promise<Cached> {

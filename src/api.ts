@@ -9,6 +9,7 @@ import type { ReindexOptions, ReindexReport } from '../indexers/reindex.js';
 import type { AnyAnswer, GraphSnapshot, Intent } from '../queries/index.js';
 import { AnswerCache } from './answer-cache.js';
 import { diskProbe } from './freshness.js';
+import { workTreeGit } from './git-changes.js';
 import { locateForIndex, workspaceFolderToIndex } from './workspace.js';
 
 export interface OpenGraphOptions {
@@ -50,11 +51,18 @@ export class Graph {
   /** Answers one intent; the intent is validated first. */
   async query(intent: Intent | unknown): Promise<AnyAnswer> {
     this.assertIndexed();
-    const { parseIntent, runQuery, loadSnapshot } = await loadQueries();
+    const { parseIntent, runQuery, loadSnapshot, WORK_TREE_KINDS } = await loadQueries();
     const parsed = parseIntent(intent);
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
-    const context = { reader: this.store, root: this.workspace };
+    const context = { reader: this.store, root: this.workspace, git: workTreeGit };
     if (!this.cache) return runQuery({ ...context, probe: diskProbe }, parsed.intent);
+    if (WORK_TREE_KINDS.includes(parsed.intent.kind)) {
+      return this.cache.uncached(
+        this.store.generation,
+        (snapshot) => runQuery({ ...context, probe: diskProbe, snapshot }, parsed.intent),
+        () => loadStableSnapshot(this.store, loadSnapshot),
+      );
+    }
     return this.cache.answer(
       JSON.stringify(parsed.intent),
       this.store.generation,

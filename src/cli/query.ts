@@ -19,6 +19,10 @@ export interface QueryCommandOptions extends ReadTarget {
   path?: string;
   /** conventions: the topic they should be about. */
   topic?: string;
+  /** diff-impact: the commit to compare from (default HEAD). */
+  base?: string;
+  /** diff-impact: the commit to compare up to (default the working tree). */
+  head?: string;
 }
 
 export async function queryCommand(io: Io, kindWord: string, args: string[], options: QueryCommandOptions): Promise<void> {
@@ -79,7 +83,18 @@ function buildIntent(
     case 'files_touched':
       return { kind, session: exactlyOne(kind, args, 'SESSION_ID'), ...common };
     case 'sessions_touching':
+    case 'co_changes':
+    case 'file_history':
       return { kind, file: toGraphPath(exactlyOne(kind, args, 'FILE')), ...common };
+    case 'diff_impact':
+      if (args.length > 0) throw new KgError('bad_input', `diff-impact takes --base REF and --head REF, not "${args.join(' ')}"`);
+      if (options.head !== undefined && options.base === undefined) throw new KgError('bad_input', 'diff-impact --head needs --base');
+      return {
+        kind,
+        ...(options.base !== undefined ? { base: options.base } : {}),
+        ...(options.head !== undefined ? { head: options.head } : {}),
+        ...common,
+      };
     case 'sessions_by_goal':
       if (args.length === 0) throw new KgError('bad_input', 'sessions-by-goal needs the TEXT to look for');
       return { kind, text: args.join(' '), ...common };

@@ -1,5 +1,6 @@
 // Every intent kind's answer schema against real answers: a code graph for the code kinds, a generated agent data dir
-// for sessions and conventions, asked with and without the in-memory snapshot. An answer must parse with its kind's
+// for sessions and conventions, a generated git repository for the history kinds, asked with and without the
+// in-memory snapshot. An answer must parse with its kind's
 // schema and with the union, lose no key (the schemas strip unknown keys, so a missing field shows as a difference),
 // and the types must say what the answers hold.
 
@@ -23,9 +24,11 @@ import {
   type IntentKind,
   type QueryContext,
 } from '../../queries/index.js';
+import { workTreeGit } from '../../src/git-changes.js';
 import { sessionsOf } from '../fixtures/datadir/expected.js';
 import { generateDataDir } from '../fixtures/datadir/generate.js';
 import { codeRows } from '../support/code-graph.js';
+import { GitRepo } from '../support/git-repo.js';
 import { tempDir } from '../support/temp.js';
 
 const unchangedDisk: FreshnessProbe = { gitHead: () => null, changedFiles: () => [] };
@@ -58,6 +61,7 @@ const codeIntents: Intent[] = [
 const dir = tempDir();
 let codeStore: GraphStore;
 let historyStore: GraphStore;
+let gitStore: GraphStore;
 const contexts: { name: string; context: QueryContext; intents: Intent[] }[] = [];
 
 beforeAll(async () => {
@@ -85,16 +89,35 @@ beforeAll(async () => {
   ];
   const historyContext = { reader: historyStore, root, probe: unchangedDisk };
 
+  const repo = new GitRepo(join(dir, 'repo'));
+  repo.commit({ subject: 'start', write: { 'src/a.ts': "import './b.js';\n", 'src/b.ts': null, 'README.md': null } });
+  repo.commit({ subject: 'a and b', write: { 'src/a.ts': "import './b.js';\nexport const a = 2;\n", 'src/b.ts': null } });
+  repo.commit({ subject: 'rename b', move: { 'src/b.ts': 'src/c.ts' }, write: { 'src/a.ts': "import './c.js';\n" } });
+  repo.write('src/a.ts', "import './c.js';\nexport const a = 3;\n");
+  gitStore = await GraphStore.open({ path: join(dir, 'git.duckdb') });
+  await indexWorkspaceInto(gitStore, repo.dir, { dataDir: join(dir, 'no-data-dir') });
+  const gitContext = { reader: gitStore, root: repo.dir, probe: unchangedDisk, git: workTreeGit };
+  const gitIntents: Intent[] = [
+    { kind: 'co_changes', file: 'src/c.ts' },
+    { kind: 'file_history', file: 'src/c.ts' },
+    { kind: 'diff_impact' },
+    { kind: 'diff_impact', base: 'HEAD~2', head: 'HEAD' },
+    { kind: 'impact', files: ['src/c.ts'] },
+  ];
+
   contexts.push(
     { name: 'code graph', context: codeContext, intents: codeIntents },
     { name: 'code graph, snapshot', context: { ...codeContext, snapshot: await loadSnapshot(codeStore) }, intents: codeIntents },
     { name: 'history graph', context: historyContext, intents: historyIntents },
     { name: 'history graph, snapshot', context: { ...historyContext, snapshot: await loadSnapshot(historyStore) }, intents: historyIntents },
+    { name: 'git graph', context: gitContext, intents: gitIntents },
+    { name: 'git graph, snapshot', context: { ...gitContext, snapshot: await loadSnapshot(gitStore) }, intents: gitIntents },
   );
 });
 afterAll(() => {
   codeStore.close();
   historyStore.close();
+  gitStore.close();
 });
 
 // The answer as JSON gives it: what a client receives, without keys whose value is undefined.
@@ -123,6 +146,14 @@ describe('answer schemas', () => {
     const impact = await runQuery(history, { kind: 'impact', files: ['src/db/schema.ts'] });
     expect(impact.sessions.length).toBeGreaterThan(0);
     expect(impact.conventions.length).toBeGreaterThan(0);
+    const git = contexts.find((c) => c.name === 'git graph')!.context;
+    const partners = await runQuery(git, { kind: 'co_changes', file: 'src/c.ts' });
+    expect(partners.items.length).toBeGreaterThan(0);
+    const fileHistory = await runQuery(git, { kind: 'file_history', file: 'src/c.ts' });
+    expect(fileHistory.items.map((i) => i.type)).toEqual(['commit', 'commit', 'commit']);
+    const diff = await runQuery(git, { kind: 'diff_impact' });
+    expect(diff.changed).toEqual([{ path: 'src/a.ts', status: 'modified', indexed: true }]);
+    expect(diff.missingCoChanges.map((p) => p.path)).toEqual(['src/c.ts']);
     const code = contexts.find((c) => c.name === 'code graph')!.context;
     const dependencies = await runQuery(code, { kind: 'dependencies', file: 'src/store.ts' });
     expect(dependencies.packages).toEqual(['@duckdb/node-api']);
@@ -142,6 +173,10 @@ describe('answer types', () => {
     expectTypeOf<AnswerOf<'importers'>['items'][number]>().toHaveProperty('depth').toEqualTypeOf<number>();
     expectTypeOf<AnswerOf<'impact'>>().toHaveProperty('tests').toEqualTypeOf<string[]>();
     expectTypeOf<AnswerOf<'files_touched'>['session']>().toHaveProperty('recap').toEqualTypeOf<string | null>();
+    expectTypeOf<AnswerOf<'co_changes'>['items'][number]>().toHaveProperty('importLinked').toEqualTypeOf<boolean>();
+    expectTypeOf<AnswerOf<'file_history'>['items'][number]['type']>().toEqualTypeOf<'commit' | 'session'>();
+    expectTypeOf<AnswerOf<'diff_impact'>>().toHaveProperty('head').toEqualTypeOf<string | null>();
+    expectTypeOf<AnswerOf<'impact'>['coChanges'][number]>().toHaveProperty('with').toEqualTypeOf<string>();
     expectTypeOf<AnswerOf<'importers'>>().toEqualTypeOf<z.infer<typeof answerSchemas.importers>>();
     expectTypeOf<AnyAnswer>().toEqualTypeOf<z.infer<typeof anyAnswerSchema>>();
   });

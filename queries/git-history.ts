@@ -1,0 +1,113 @@
+// What the history intents share: the co-change partners of files (one set-based SQL over commits and commit_files),
+// whether the graph holds any git history, and the file check that also knows files only git history names.
+
+import { z } from 'zod';
+import type { QueryContext } from './answer.js';
+import { knownFiles, normalizePath } from './files.js';
+
+/**
+ * Commits that changed more files than this (a formatting pass, a dependency bump, a vendored folder, a big merge)
+ * say nothing about which files belong together: co-change ignores them. The bench (bench/cochange.ts) uses the same.
+ */
+export const BULK_COMMIT_FILES = 30;
+
+/** Partners worth naming beside the import graph (impact, diff_impact): seen together at least twice, and often. */
+export const HINT_MIN_SUPPORT = 2;
+export const HINT_MIN_CONFIDENCE = 0.3;
+
+export const coChangePartnerSchema = z.object({
+  path: z.string().describe('The partner, as named at HEAD.'),
+  support: z.number().int().describe('Commits (of at most 30 files) that changed both it and `with`.'),
+  confidence: z.number().describe("support / the commits (of at most 30 files) that changed `with`."),
+  with: z.string().describe('The given file it changes with (of several, the one it changes with most).'),
+});
+export type CoChangePartner = z.infer<typeof coChangePartnerSchema>;
+
+export interface PartnerOptions {
+  /** Paths never named as partners (the asked files always are). */
+  exclude?: readonly string[];
+  minSupport?: number;
+  minConfidence?: number;
+  limit: number;
+}
+
+/**
+ * The co-change partners of `files` (names at HEAD: `commit_files.current`, so renames are followed) among the non-bulk
+ * commits, best first: support, then confidence, then path. A partner whose latest change in the history is its
+ * deletion is gone from HEAD and left out; files the code index does not read (a README, a stylesheet) stay in.
+ * For several asked files a partner appears once, with the asked file it changes with most. `total` counts the
+ * partners before the limit.
+ */
+export async function coChangePartners(
+  context: QueryContext,
+  files: readonly string[],
+  options: PartnerOptions,
+): Promise<{ partners: CoChangePartner[]; total: number }> {
+  if (files.length === 0) return { partners: [], total: 0 };
+  const rows = await context.reader.all<CoChangePartner & { total: number }>(
+    `WITH asked AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS file),
+     mine AS (
+       SELECT DISTINCT f.current AS file, f.sha FROM commit_files f JOIN commits c ON c.sha = f.sha
+       WHERE f.current IN (SELECT file FROM asked) AND c.files_changed <= ${BULK_COMMIT_FILES}),
+     considered AS (SELECT file, count(*) AS n FROM mine GROUP BY file),
+     pairs AS (
+       SELECT m.file, f.current AS path, count(DISTINCT f.sha) AS support
+       FROM commit_files f JOIN mine m ON m.sha = f.sha
+       WHERE f.current NOT IN (SELECT file FROM asked)
+       GROUP BY m.file, f.current),
+     gone AS (
+       SELECT current FROM commit_files WHERE current IN (SELECT path FROM pairs)
+       GROUP BY current HAVING arg_max(status, seq) = 'deleted'),
+     scored AS (
+       SELECT p.path, p.support, p.support / c.n AS confidence, p.file AS "with",
+              row_number() OVER (PARTITION BY p.path ORDER BY p.support DESC, p.support / c.n DESC, p.file) AS rank
+       FROM pairs p JOIN considered c ON c.file = p.file
+       WHERE p.path NOT IN (SELECT current FROM gone)
+         AND p.path NOT IN (SELECT unnest(?::VARCHAR[]))
+         AND p.support >= ? AND p.support / c.n >= ?)
+     SELECT path, support, confidence, "with", count(*) OVER () AS total FROM scored WHERE rank = 1
+     ORDER BY support DESC, confidence DESC, path LIMIT ?`,
+    // The asked files lead the excluded ones: DuckDB binds no empty list.
+    [files, [...files, ...(options.exclude ?? [])], options.minSupport ?? 1, options.minConfidence ?? 0, options.limit],
+  );
+  const total = rows[0]?.total ?? 0;
+  return { partners: rows.map(({ total: _total, ...partner }) => partner), total };
+}
+
+/** How many non-bulk commits changed `file` (by its name at HEAD), and how many bulk ones were left out. */
+export async function commitsOf(context: QueryContext, file: string): Promise<{ considered: number; bulk: number }> {
+  const [row] = await context.reader.all<{ considered: number; bulk: number }>(
+    `SELECT count(DISTINCT f.sha) FILTER (WHERE c.files_changed <= ${BULK_COMMIT_FILES}) AS considered,
+            count(DISTINCT f.sha) FILTER (WHERE c.files_changed > ${BULK_COMMIT_FILES}) AS bulk
+     FROM commit_files f JOIN commits c ON c.sha = f.sha WHERE f.current = ?`,
+    [file],
+  );
+  return { considered: row?.considered ?? 0, bulk: row?.bulk ?? 0 };
+}
+
+/**
+ * What an answer built on git history should say about the history itself: null when the graph has commits and
+ * git had every commit's changes, else why it has none or where it ends.
+ */
+export async function historyNote(context: QueryContext): Promise<string | null> {
+  const [row] = await context.reader.all<{ commits: number; oldest: string | null; shallow: boolean }>(
+    `SELECT count(*) AS commits, min(authored_at) AS oldest, bool_or(files_changed IS NULL) AS shallow FROM commits`,
+  );
+  if (!row || row.commits === 0) {
+    return 'the graph holds no git history (the workspace is not in a git repository, it has no commits, or history is off: `kg index --history-depth N`)';
+  }
+  if (row.shallow) return `the history is a shallow clone's: what changed before ${row.oldest?.slice(0, 10) ?? 'its oldest commit'} is unknown`;
+  return null;
+}
+
+/**
+ * The graph path of `file` for a history intent: a file the code index holds, or one git history names at HEAD (a
+ * file the code index does not read, or one since deleted). Otherwise the `unknown_file` error every file intent gives.
+ */
+export async function knownHistoryFile(context: QueryContext, file: string): Promise<string> {
+  const path = normalizePath(context.root, file);
+  const [named] = await context.reader.all<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM commit_files WHERE current = ?) AS found`, [path]);
+  if (named?.found) return path;
+  const [known] = await knownFiles(context, [path]);
+  return known!;
+}
