@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark section in one run, figures printed and saved to bench/.work/last-run.json.
 //
-//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,localize,cochange] [--corpus rxjs|effect]
+//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,history,localize,cochange] [--corpus rxjs|effect]
 //                          [--history-repo PATH[,PATH]]
 //
 // `--only kg` / `--only peers` run the full-index section with kg or the peers alone. BENCH_RUNS sets --runs.
@@ -58,6 +58,19 @@ const SECTIONS: Section[] = [
       const corpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
       const figures = await benchServe(corpus);
       console.log(formatServe(figures) + '\n');
+      return figures;
+    },
+  },
+  {
+    name: 'history',
+    run: async (c) => {
+      if (c.historyRepos.length === 0) {
+        console.log(skippedLine('history'));
+        return { skipped: true };
+      }
+      const { benchHistoryIndex, formatHistoryIndex } = await import('./history-index.js');
+      const figures = await withHistoryKgHome(() => benchHistoryIndex(c.historyRepos, Math.min(c.runs, 3)));
+      for (const repo of figures) console.log(formatHistoryIndex(repo) + '\n');
       return figures;
     },
   },

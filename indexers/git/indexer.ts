@@ -11,7 +11,7 @@ import type { ContinuingIndexer, IndexerRun, IndexerUpdate, IndexInputs } from '
 import { KgError } from '../../graph/errors.js';
 import { findGitDir, findWorkTree, readGitHead } from './head.js';
 import { historyRows } from './history.js';
-import { firstParentAncestor, firstParentCount, firstParentLog, isDetachedHead, shallowBoundary } from './log.js';
+import { firstParentCount, firstParentLog, isDetachedHead, shallowBoundary } from './log.js';
 
 export const DEFAULT_HISTORY_DEPTH = 1000;
 export const MAX_HISTORY_DEPTH = 100_000;
@@ -36,7 +36,8 @@ export interface GitFacts {
 
 /** What the indexer keeps in the graph's meta to continue from (see `state:git`). */
 interface GitState {
-  head: string;
+  /** null when there was no history to read (kept so the depth is remembered). */
+  head: string | null;
   /** HEAD's place on its first-parent chain (its commit's `seq`). */
   seq: number;
   depth: number;
@@ -85,19 +86,22 @@ export const gitIndexer: ContinuingIndexer<GitFacts> = {
     const shallow = boundaryDigest(inputs.root);
     if (shallow !== state.shallow) return readWhole(inputs, depth, 'the shallow clone was deepened or made shallow');
     const head = readGitHead(inputs.root);
-    if (head === null || depth === 0) return readWhole(inputs, depth, null);
+    if (head === null || depth === 0 || state.head === null) return readWhole(inputs, depth, null);
     if (head === state.head) return continued(inputs, state, [], [], 0, state, []);
-    let steps: number;
+    const indexedHead = state.head;
+    // One git process: the first-parent chain from HEAD down to what the indexed HEAD reaches, with the changes.
+    let chain;
     try {
-      steps = await firstParentCount(inputs.root, `${state.head}..${head}`);
+      chain = await firstParentLog(inputs.root, `${indexedHead}..${head}`, depth + 1);
     } catch {
       return readWhole(inputs, depth, 'the indexed HEAD is no longer in the repository');
     }
     // HEAD must continue the indexed chain by its first parents, else the history was rewritten (or switched).
-    if (steps === 0 || (await firstParentAncestor(inputs.root, head, steps)) !== state.head) {
+    if (chain.length === 0 || chain[chain.length - 1]!.parents[0] !== indexedHead) {
       return readWhole(inputs, depth, 'HEAD is not a first-parent descendant of the indexed HEAD (history rewritten or another branch)');
     }
-    const logged = await firstParentLog(inputs.root, `${state.head}..${head}`, depth, scope(inputs.root));
+    // Below the repository's top, the commits that change nothing here are not its history (as the pathspec of a full read).
+    const logged = scope(inputs.root).length > 0 ? chain.filter((commit) => commit.changes.length > 0) : chain;
     const added = logged.length;
     if (added >= depth) return readWhole(inputs, depth, `${added} new commits, no fewer than the depth`);
     const seq = state.seq + added;
@@ -119,7 +123,7 @@ async function readWhole(inputs: IndexInputs, depth: number, reason: string | nu
     rows: emptyRows(),
     warnings: [],
     facts: { commits: 0, head: readGitHead(root), depth, shallow, detached, mode: 'none', read: 0, note },
-    state: null,
+    state: JSON.stringify({ head: null, seq: 0, depth, shallow: digest(shallowBoundary(root)), commits: 0 } satisfies GitState),
   });
   if (findGitDir(root) === null) return none('not in a git repository');
   const head = readGitHead(root);
@@ -214,7 +218,7 @@ function parseState(text: string): GitState | null {
   try {
     const value = JSON.parse(text) as Partial<GitState>;
     const ok =
-      typeof value.head === 'string' && /^[0-9a-f]{40,64}$/.test(value.head) &&
+      (value.head === null || (typeof value.head === 'string' && /^[0-9a-f]{40,64}$/.test(value.head))) &&
       Number.isInteger(value.seq) && Number.isInteger(value.depth) && Number.isInteger(value.commits) && typeof value.shallow === 'string';
     return ok ? (value as GitState) : null;
   } catch {

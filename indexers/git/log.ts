@@ -116,12 +116,6 @@ export async function firstParentCount(cwd: string, rev: string, paths: readonly
   return Number((await git(cwd, ['rev-list', '--first-parent', '--count', '--end-of-options', rev, '--', ...paths])).trim());
 }
 
-/** The commit `steps` first parents back from `rev`, or null when the chain is shorter. */
-export async function firstParentAncestor(cwd: string, rev: string, steps: number): Promise<string | null> {
-  const out = (await git(cwd, ['rev-list', '--first-parent', `--skip=${steps}`, '--max-count=1', '--end-of-options', rev, '--'])).trim();
-  return out === '' ? null : out;
-}
-
 /** The shallow clone's boundary commits (`.git/shallow`); empty for a complete clone. */
 export function shallowBoundary(root: string): string[] {
   const gitDir = findGitDir(root);

@@ -264,6 +264,11 @@ describe('a reindex of the git history', () => {
       const off = await reindexWorkspaceInto(store, repo.dir, { ...NO_DATA, historyDepth: 0 });
       expect(off.git).toMatchObject({ mode: 'none', commits: 0 });
       expect(await commits(store)).toEqual([]);
+      // ... and stays off: the depth 0 is remembered when there is no history to keep.
+      repo.commit({ subject: 'fix: after off', write: { 'src/b.ts': null } });
+      const stillOff = await reindexWorkspaceInto(store, repo.dir, NO_DATA);
+      expect(stillOff.git).toMatchObject({ mode: 'none', depth: 0, commits: 0 });
+      expect(await commits(store)).toEqual([]);
     } finally {
       store.close();
     }
