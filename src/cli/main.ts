@@ -78,9 +78,11 @@ function buildProgram(io: Io): Command {
     .argument('[args...]', 'the file(s), name or text the question is about')
     .option('--transitive', 'follow imports beyond direct neighbours')
     .option('--depth <n>', 'how many import hops to follow (implies --transitive when > 1)', parsePositiveInt)
-    .option('--limit <n>', 'most items to return (default 50)', parsePositiveInt)
+    .option('--limit <n>', 'most items to return (default 50; co-changes 10, file-history 20)', parsePositiveInt)
     .option('--path <file>', 'conventions: the sections that apply to this file or folder')
     .option('--topic <text>', 'conventions: the sections about this topic')
+    .option('--base <ref>', 'diff-impact: compare from this git commit (default HEAD)')
+    .option('--head <ref>', 'diff-impact: compare up to this git commit (default the working tree, staged and untracked files too)')
     .addOption(workspaceOption())
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -101,7 +103,12 @@ Examples:
   kg query sessions-touching src/api/handlers.ts
   kg query sessions-by-goal "retry webhook delivery"
   kg query conventions --path src/api/handlers.ts
-  kg query conventions --topic testing`,
+  kg query conventions --topic testing
+  kg query co-changes src/graph/store.ts
+  kg query file-history src/graph/store.ts
+  kg query diff-impact
+  kg query diff-impact --base main
+  kg query diff-impact --base v1.2.0 --head HEAD`,
     )
     .action(async (kind: string, args: string[], options) => (await import('./query.js')).queryCommand(io, kind, args, options));
 
