@@ -7,6 +7,7 @@ import { coChangesAnswerSchema } from './co-changes.js';
 import { conventionsAnswerSchema } from './conventions.js';
 import { cyclesAnswerSchema } from './cycles.js';
 import { diffImpactAnswerSchema } from './diff-impact.js';
+import { relatedAnswerSchema } from './related.js';
 import { fileHistoryAnswerSchema } from './file-history.js';
 import { hotspotsAnswerSchema } from './hotspots.js';
 import { impactAnswerSchema } from './impact.js';
@@ -38,6 +39,7 @@ export const answerSchemas = {
   co_changes: coChangesAnswerSchema,
   file_history: fileHistoryAnswerSchema,
   diff_impact: diffImpactAnswerSchema,
+  related: relatedAnswerSchema,
 } as const satisfies { [K in IntentKind]: z.ZodType<Answer & { kind: K }> };
 
 /** The answer to an intent of kind `K`: its items and the fields only that kind has. */
@@ -63,6 +65,7 @@ export const anyAnswerSchema = z.discriminatedUnion('kind', [
   answerSchemas.co_changes,
   answerSchemas.file_history,
   answerSchemas.diff_impact,
+  answerSchemas.related,
 ]);
 
 // The union schema must list every kind's schema: each assignment fails to compile otherwise.

@@ -180,6 +180,32 @@ export const diffImpactIntent = z
       'these but did not). Use before committing or reviewing a branch (`base: "main"`).',
   );
 
+export const relatedIntent = z
+  .object({
+    kind: z.literal('related'),
+    text: z.string().min(1).max(4000).describe('The task in words, e.g. "retry webhook delivery when the endpoint times out".'),
+    of: z
+      .array(z.enum(['file', 'symbol', 'session', 'convention']))
+      .min(1)
+      .optional()
+      .describe('Which kinds of items to return (default ["file"]).'),
+    signals: z
+      .array(z.enum(['text', 'commits', 'sessions', 'churn', 'recency']))
+      .min(1)
+      .optional()
+      .describe(
+        'Which signals rank files (default all): text (the files\' identifiers and paths), commits (files of commits whose ' +
+          'message matches), sessions (files changed by agent sessions whose goal matches), churn and recency (git priors).',
+      ),
+    limit: z.number().int().min(1).max(100).optional().describe('Most items of each kind (default 10).'),
+  })
+  .describe(
+    'Where in the code a task is, when it names no file: files (and optionally symbols, sessions, conventions) ranked ' +
+      'by the words of the task, fusing lexical matches of identifiers and paths, commit messages, agent sessions and ' +
+      'the git history\'s churn and recency; each item says which signals found it and at which rank. Use first on a ' +
+      'task that names no path.',
+  );
+
 export const intentSchema = z.discriminatedUnion('kind', [
   importersIntent,
   dependenciesIntent,
@@ -197,6 +223,7 @@ export const intentSchema = z.discriminatedUnion('kind', [
   coChangesIntent,
   fileHistoryIntent,
   diffImpactIntent,
+  relatedIntent,
 ]);
 
 export type Intent = z.infer<typeof intentSchema>;

@@ -18,6 +18,7 @@ export const INTENT_KINDS = [
   'co_changes',
   'file_history',
   'diff_impact',
+  'related',
 ] as const;
 
 export type IntentKindName = (typeof INTENT_KINDS)[number];

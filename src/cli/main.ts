@@ -81,6 +81,7 @@ function buildProgram(io: Io): Command {
     .option('--limit <n>', 'most items to return (default 50; co-changes 10, file-history 20)', parsePositiveInt)
     .option('--path <file>', 'conventions: the sections that apply to this file or folder')
     .option('--topic <text>', 'conventions: the sections about this topic')
+    .option('--of <kinds>', 'related: which items, comma-separated: file, symbol, session, convention (default file)', parseRelatedKinds)
     .option('--base <ref>', 'diff-impact: compare from this git commit (default HEAD)')
     .option('--head <ref>', 'diff-impact: compare up to this git commit (default the working tree, staged and untracked files too)')
     .addOption(workspaceOption())
@@ -108,7 +109,9 @@ Examples:
   kg query file-history src/graph/store.ts
   kg query diff-impact
   kg query diff-impact --base main
-  kg query diff-impact --base v1.2.0 --head HEAD`,
+  kg query diff-impact --base v1.2.0 --head HEAD
+  kg query related "retry webhook delivery when the endpoint times out"
+  kg query related "rate limit" --of file,symbol,session`,
     )
     .action(async (kind: string, args: string[], options) => (await import('./query.js')).queryCommand(io, kind, args, options));
 
@@ -187,6 +190,15 @@ function parseFileKb(value: string): number {
     throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_FILE_KB} (64 MiB).`);
   }
   return parsed;
+}
+
+const RELATED_KINDS = ['file', 'symbol', 'session', 'convention'] as const;
+
+function parseRelatedKinds(value: string): (typeof RELATED_KINDS)[number][] {
+  const kinds = value.split(',').map((kind) => kind.trim()).filter(Boolean);
+  const unknown = kinds.filter((kind) => !(RELATED_KINDS as readonly string[]).includes(kind));
+  if (kinds.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected some of ${RELATED_KINDS.join(', ')}, comma-separated.`);
+  return kinds as (typeof RELATED_KINDS)[number][];
 }
 
 function parseHistoryDepth(value: string): number {

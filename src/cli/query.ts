@@ -19,6 +19,8 @@ export interface QueryCommandOptions extends ReadTarget {
   path?: string;
   /** conventions: the topic they should be about. */
   topic?: string;
+  /** related: which kinds of items. */
+  of?: ('file' | 'symbol' | 'session' | 'convention')[];
   /** diff-impact: the commit to compare from (default HEAD). */
   base?: string;
   /** diff-impact: the commit to compare up to (default the working tree). */
@@ -98,6 +100,9 @@ function buildIntent(
     case 'sessions_by_goal':
       if (args.length === 0) throw new KgError('bad_input', 'sessions-by-goal needs the TEXT to look for');
       return { kind, text: args.join(' '), ...common };
+    case 'related':
+      if (args.length === 0) throw new KgError('bad_input', 'related needs the TEXT of the task');
+      return { kind, text: args.join(' '), ...(options.of !== undefined ? { of: options.of } : {}), ...common };
     case 'conventions':
       return { kind, ...conventionsTarget(args, options, toGraphPath), ...common };
   }

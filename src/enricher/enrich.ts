@@ -34,7 +34,7 @@ export interface EnrichEnvironment extends SourceOptions {
   now?: () => Date;
 }
 
-const EMPTY_SLOTS: WorkflowContextSlots = { coordinatorSummary: null, conventions: [], fileFacts: [], priorNotes: [], gitDiffStat: null };
+const EMPTY_SLOTS: WorkflowContextSlots = { coordinatorSummary: null, conventions: [], fileFacts: [], likelyFiles: [], priorNotes: [], gitDiffStat: null };
 
 interface SourceReport {
   outcome: SourceOutcome;

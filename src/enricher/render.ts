@@ -137,6 +137,12 @@ function draftSections(slots: WorkflowContextSlots): Draft[] {
       separator: '\n',
       items: slots.fileFacts.map((f) => item(`file:${f.path}`, `file:${f.path}`, describeFile(f))),
     },
+    likelyFiles: {
+      slot: 'likelyFiles',
+      title: 'Files likely involved (from the knowledge graph, not yet read)',
+      separator: '\n',
+      items: slots.likelyFiles.map((f) => item(`likely:${f.path}`, `likely:${f.path}`, `- ${f.path}: ${f.why}`)),
+    },
     priorNotes: {
       slot: 'priorNotes',
       title: 'Prior sessions on this workspace (newest first)',

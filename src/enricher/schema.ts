@@ -4,7 +4,7 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 
 /** The slots, highest priority first: rendering under a tight budget drops from the end. */
-export const SLOT_NAMES = ['coordinatorSummary', 'conventions', 'fileFacts', 'priorNotes', 'gitDiffStat'] as const;
+export const SLOT_NAMES = ['coordinatorSummary', 'conventions', 'fileFacts', 'likelyFiles', 'priorNotes', 'gitDiffStat'] as const;
 export type SlotName = (typeof SLOT_NAMES)[number];
 
 export const DEFAULT_DEADLINE_MS = 1000;
@@ -60,11 +60,22 @@ const fileFact = z.object({
     .describe('Sessions that changed it, newest first.'),
 });
 
+const likelyFile = z.object({
+  path: z.string(),
+  why: z.string().describe('What points at it: the signals of `related` with their ranks, or the named file it usually changes with.'),
+});
+
 /** The typed context a session is given; each slot is filled by one source (or by the caller, for the summary). */
 export const slotsSchema = z.object({
   coordinatorSummary: z.string().nullable(),
   conventions: z.array(convention).describe('Convention sections of every rule document that applies to the goal paths.'),
   fileFacts: z.array(fileFact).describe('What the graph knows about each file named in the goal.'),
+  likelyFiles: z
+    .array(likelyFile)
+    .describe(
+      'Files likely involved: for a goal that names no path, the files `related` ranks best for its words (identifiers, ' +
+        'commit messages, sessions, git churn and recency); for one that names paths, their usual co-change partners.',
+    ),
   priorNotes: z.array(priorNote).describe('The latest root sessions on the workspace, newest first.'),
   gitDiffStat: z.string().nullable().describe('`git diff HEAD~1 --stat`.'),
 });
@@ -72,6 +83,7 @@ export type WorkflowContextSlots = z.infer<typeof slotsSchema>;
 export type PriorNote = z.infer<typeof priorNote>;
 export type ConventionSlotItem = z.infer<typeof convention>;
 export type FileFact = z.infer<typeof fileFact>;
+export type LikelyFile = z.infer<typeof likelyFile>;
 
 /** How a slot's source fared. */
 export const SOURCE_OUTCOMES = ['ok', 'partial', 'timeout', 'error', 'unavailable', 'skipped', 'suppressed', 'given', 'absent'] as const;

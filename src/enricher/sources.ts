@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { isKgError } from '../../graph/errors.js';
 import type { ConventionItem } from '../../queries/index.js';
 import type { DeadlineWork } from './deadline.js';
-import type { ConventionSlotItem, FileFact, PriorNote, SlotName, WorkflowContextSlots } from './schema.js';
+import type { ConventionSlotItem, FileFact, LikelyFile, PriorNote, SlotName, WorkflowContextSlots } from './schema.js';
 import type { TypedQuery } from './typed-query.js';
 
 export type SourceSlot = Exclude<SlotName, 'coordinatorSummary'>;
@@ -39,6 +39,7 @@ export function defaultSources(options: SourceOptions = {}): SlotSource[] {
   return [
     conventionsSource(),
     fileFactsSource(),
+    likelyFilesSource(),
     priorNotesSource(options.priorNotes ?? 3),
     gitDiffStatSource(options.gitDiffStat ?? gitDiffStat),
   ] as SlotSource[];
@@ -102,6 +103,54 @@ export function conventionsSource(): SlotSource<'conventions'> {
       add((about?.items ?? []).filter((item) => applies.has(item.id)));
       for (const answer of applying) add(answer.items);
       return [...found.values()];
+    },
+  };
+}
+
+/** Files shown as likely involved. */
+const LIKELY_FILES = 5;
+/** Co-change partners worth naming for a path of the goal: seen together at least twice, in a third of its commits. */
+const PARTNER_MIN_SUPPORT = 2;
+const PARTNER_MIN_CONFIDENCE = 0.3;
+
+/**
+ * The files likely involved: for a goal that names no path, the best files `related` finds for its words (with
+ * why); for one that names paths, the files that usually change with them (git co-change) and are not named.
+ */
+export function likelyFilesSource(): SlotSource<'likelyFiles'> {
+  return {
+    slot: 'likelyFiles',
+    needs: ['related', 'co_changes'],
+    async run(input) {
+      if (input.goalPaths.length === 0) {
+        const answer = await input.query({ kind: 'related', text: input.goal, of: ['file'], limit: LIKELY_FILES });
+        return answer.items.map((item) => ({
+          path: item.path ?? item.title,
+          why: item.why.map((w) => `${w.signal} #${w.rank}: ${w.detail}`).join('; '),
+        }));
+      }
+      const named = new Set(input.goalPaths);
+      const found = new Map<string, LikelyFile>();
+      const answers = await Promise.all(
+        input.goalPaths.map((file) =>
+          input.query({ kind: 'co_changes', file, limit: LIKELY_FILES }).catch((error: unknown) => {
+            // A folder, or a file the graph does not hold: no partners to name.
+            if (isKgError(error) && error.code === 'unknown_file') return null;
+            throw error;
+          }),
+        ),
+      );
+      for (const answer of answers) {
+        for (const partner of answer?.items ?? []) {
+          if (named.has(partner.path) || found.has(partner.path)) continue;
+          if (partner.support < PARTNER_MIN_SUPPORT || partner.confidence < PARTNER_MIN_CONFIDENCE) continue;
+          found.set(partner.path, {
+            path: partner.path,
+            why: `changed with ${answer!.file} in ${partner.support} of its ${answer!.commits} commits (${Math.round(partner.confidence * 100)}%)`,
+          });
+        }
+      }
+      return [...found.values()].slice(0, LIKELY_FILES * 2);
     },
   };
 }

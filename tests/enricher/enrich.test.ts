@@ -124,6 +124,7 @@ describe('rendering within the budget (property)', () => {
         tests: rng() < 0.5 ? [] : ['tests/f.test.ts'],
         sessions: [],
       })),
+      likelyFiles: Array.from({ length: count(5) }, (_, i) => ({ path: `src/likely${i}.ts`, why: text(1 + count(3)) })),
       priorNotes: Array.from({ length: count(5) }, (_, i) => ({ id: `sess_${i}`, title: pick() || null, branch: null, endedAt: null, recap: rng() < 0.5 ? text(4) : null })),
       gitDiffStat: rng() < 0.5 ? ' src/a.ts | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)' : null,
     };
@@ -144,7 +145,7 @@ describe('rendering within the budget (property)', () => {
       const items = text.split('\n\n').filter((block) => block.startsWith('### '));
       expect(new Set(items.map((block) => block.split('\n').slice(1).join('\n'))).size).toBe(items.length);
       // Priority: a slot is only dropped for room when every slot after it is dropped too.
-      const order = ['coordinatorSummary', 'conventions', 'fileFacts', 'priorNotes', 'gitDiffStat'] as const;
+      const order = ['coordinatorSummary', 'conventions', 'fileFacts', 'likelyFiles', 'priorNotes', 'gitDiffStat'] as const;
       const droppedForRoom = order.findIndex((slot) => stats[slot].items > 0 && !stats[slot].included && stats[slot].reason === 'no room in the token budget');
       if (droppedForRoom >= 0) for (const later of order.slice(droppedForRoom + 1)) expect(stats[later].included, `${later} after a dropped slot`).toBe(false);
       if (text !== '') rendered++;
@@ -157,6 +158,7 @@ describe('rendering within the budget (property)', () => {
       coordinatorSummary: 'First sentence here. Second sentence 🦀 with emoji. Third sentence is long '.repeat(20),
       conventions: [],
       fileFacts: [],
+      likelyFiles: [],
       priorNotes: [],
       gitDiffStat: null,
     };

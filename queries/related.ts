@@ -1,0 +1,270 @@
+// related: what in the workspace a task's words are about, when they name no path. Files are ranked by fusing
+// signals, each measured in the bench (bench/localize.ts) rather than assumed:
+//   text     BM25 over the files' terms (identifiers split, the path weighted; file_terms, written by the code index)
+//   commits  BM25 over commit subjects and bodies: the files of the matching commits (of at most 30 files) get votes
+//   sessions BM25 over agent sessions' title, goal, recap and notes: the files those sessions changed get votes
+//   churn    a prior: how many of the last 50 commits changed the file (it reorders the candidates, adds none)
+//   recency  a prior: how recently the file changed, decayed with a half-life of 30 days before HEAD's commit
+// Each item says which signals found it, at which rank. Sessions, conventions and symbols can be asked for too.
+
+import { z } from 'zod';
+import { queryTerms } from '../graph/text-terms.js';
+import { answerSchema, freshnessOf, type QueryContext } from './answer.js';
+import { bm25Params, bm25Sql, BM25_B, BM25_K1 } from './bm25.js';
+import { conventions } from './conventions.js';
+import { BULK_COMMIT_FILES } from './git-history.js';
+import type { IntentOf } from './intents.js';
+import { renderList } from './render.js';
+import { sessionsByGoal } from './sessions.js';
+
+export const RELATED_SIGNALS = ['text', 'commits', 'sessions', 'churn', 'recency'] as const;
+export type RelatedSignal = (typeof RELATED_SIGNALS)[number];
+export const RELATED_KINDS = ['file', 'symbol', 'session', 'convention'] as const;
+
+const DEFAULT_RELATED = 10;
+/** Candidates each matching signal contributes before fusion. */
+const POOL = 50;
+/** Commits whose files vote, best matches first. */
+const VOTING_COMMITS = 20;
+const VOTING_SESSIONS = 10;
+const CHURN_WINDOW = 50;
+const RECENCY_HALF_LIFE_DAYS = 30;
+/** Reciprocal rank fusion: score = sum of weight / (K + rank). A small K lets a signal's first ranks stand out. */
+const RRF_K = 10;
+const WEIGHTS: Readonly<Record<RelatedSignal, number>> = { text: 1, commits: 0.6, sessions: 0.6, churn: 0.25, recency: 0.15 };
+/** Terms of a query text beyond these are not matched (a pasted log is not a query). */
+const MAX_QUERY_TERMS = 64;
+
+const whySchema = z.object({
+  signal: z.enum(RELATED_SIGNALS),
+  rank: z.number().int().describe('Its rank by that signal alone (1 = best).'),
+  detail: z.string().describe('What matched: the terms, the commit, the session, the count.'),
+});
+
+export const relatedItemSchema = z.object({
+  kind: z.enum(RELATED_KINDS),
+  id: z.string().describe('The graph node id (file:PATH, sym:..., session:ID, conv:...).'),
+  path: z.string().nullable().describe('The file (of a file or symbol), workspace-relative.'),
+  title: z.string().describe('The path, symbol name, session title or convention heading.'),
+  score: z.number().describe('The fused score (files) or the BM25 score (sessions, conventions); higher is better.'),
+  why: z.array(whySchema).describe('Each signal that found it, with its rank there.'),
+});
+export type RelatedItem = z.infer<typeof relatedItemSchema>;
+
+export const relatedAnswerSchema = answerSchema('related', relatedItemSchema).extend({
+  mode: z.enum(['lexical']).describe('How it was ranked: `lexical` (terms, history and agent sessions; no embeddings).'),
+  signals: z.array(z.enum(RELATED_SIGNALS)).describe('The signals used.'),
+  terms: z.array(z.string()).describe('The terms the text gave.'),
+});
+export type RelatedAnswer = z.infer<typeof relatedAnswerSchema>;
+
+interface Ranked {
+  path: string;
+  detail: string;
+}
+
+export async function related(context: QueryContext, intent: IntentOf<'related'>): Promise<RelatedAnswer> {
+  const limit = intent.limit ?? DEFAULT_RELATED;
+  const kinds = intent.of ?? ['file'];
+  const signals = intent.signals ?? [...RELATED_SIGNALS];
+  const terms = queryTerms(intent.text).slice(0, MAX_QUERY_TERMS);
+  const items: RelatedItem[] = [];
+  let total = 0;
+  const files = kinds.includes('file') || kinds.includes('symbol') ? await rankFiles(context, intent.text, terms, signals) : [];
+  if (kinds.includes('file')) {
+    items.push(...files.slice(0, limit));
+    total += files.length;
+  }
+  if (kinds.includes('symbol')) {
+    const symbols = await rankSymbols(context, terms, files.slice(0, POOL));
+    items.push(...symbols.slice(0, limit));
+    total += symbols.length;
+  }
+  if (kinds.includes('session')) {
+    const answer = await sessionsByGoal(context, { kind: 'sessions_by_goal', text: intent.text, limit });
+    total += answer.total;
+    items.push(
+      ...answer.items.map((s, i): RelatedItem => ({
+        kind: 'session',
+        id: `session:${s.id}`,
+        path: null,
+        title: s.title ?? s.id,
+        score: s.score,
+        why: [{ signal: 'sessions', rank: i + 1, detail: 'its title, goal, recap or notes match' }],
+      })),
+    );
+  }
+  if (kinds.includes('convention')) {
+    const answer = await conventions(context, { kind: 'conventions', text: intent.text, limit });
+    total += answer.total;
+    items.push(
+      ...answer.items.map((c, i): RelatedItem => ({
+        kind: 'convention',
+        id: c.id,
+        path: null,
+        title: `${c.source}${c.headingPath ? ` § ${c.headingPath}` : ''}`,
+        score: c.score ?? 0,
+        why: [{ signal: 'text', rank: i + 1, detail: 'its heading or text matches' }],
+      })),
+    );
+  }
+  const truncated = total > items.length;
+  return {
+    kind: 'related',
+    mode: 'lexical',
+    signals,
+    terms,
+    items,
+    total,
+    truncated,
+    text: renderList(
+      `${total} item(s) related to "${intent.text}" (lexical: ${signals.join(', ')})`,
+      items.map(describeItem),
+      truncated,
+    ),
+    freshness: await freshnessOf(context, items.flatMap((item) => (item.path ? [item.path] : []))),
+  };
+}
+
+function describeItem(item: RelatedItem): string {
+  const why = item.why.map((w) => `${w.signal} #${w.rank}: ${w.detail}`).join('; ');
+  return `${item.kind === 'file' ? '' : `[${item.kind}] `}${item.title}  (${why})`;
+}
+
+/** The files ranked by the fused signals; each signal's list is computed alone, then fused by reciprocal rank. */
+async function rankFiles(context: QueryContext, text: string, terms: readonly string[], signals: readonly RelatedSignal[]): Promise<RelatedItem[]> {
+  const on = (signal: RelatedSignal) => signals.includes(signal);
+  const [byText, byCommits, bySessions] = await Promise.all([
+    on('text') && terms.length > 0 ? textMatches(context, terms) : [],
+    on('commits') ? commitVotes(context, text) : [],
+    on('sessions') ? sessionVotes(context, text) : [],
+  ]);
+  const lists: [RelatedSignal, Ranked[]][] = [['text', byText], ['commits', byCommits], ['sessions', bySessions]];
+  const candidates = [...new Set(lists.flatMap(([, list]) => list.map((r) => r.path)))];
+  // The priors reorder what the text, commits and sessions found; alone they would name the busiest files for any task.
+  if (candidates.length > 0 && (on('churn') || on('recency'))) {
+    const priors = await historyPriors(context, candidates);
+    if (on('churn')) lists.push(['churn', priors.filter((p) => p.churn > 0).sort((a, b) => b.churn - a.churn || a.path.localeCompare(b.path)).map((p) => ({ path: p.path, detail: `${p.churn} of the last ${CHURN_WINDOW} commits` }))]);
+    if (on('recency')) lists.push(['recency', priors.filter((p) => p.recency > 0).sort((a, b) => b.recency - a.recency || a.path.localeCompare(b.path)).map((p) => ({ path: p.path, detail: `last changed ${p.ageDays} day(s) before HEAD` }))]);
+  }
+  const fused = new Map<string, RelatedItem>();
+  for (const [signal, list] of lists) {
+    list.forEach((ranked, i) => {
+      const item = fused.get(ranked.path) ?? { kind: 'file' as const, id: `file:${ranked.path}`, path: ranked.path, title: ranked.path, score: 0, why: [] };
+      item.score += WEIGHTS[signal] / (RRF_K + i + 1);
+      item.why.push({ signal, rank: i + 1, detail: ranked.detail });
+      fused.set(ranked.path, item);
+    });
+  }
+  return [...fused.values()]
+    .map((item) => ({ ...item, score: Math.round(item.score * 1e6) / 1e6 }))
+    .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
+}
+
+/** BM25 over file_terms (the code index's terms per file: identifiers split, path segments weighted). */
+async function textMatches(context: QueryContext, terms: readonly string[]): Promise<Ranked[]> {
+  const rows = await context.reader.all<{ file: string; score: number; matched: string[] }>(
+    `WITH q AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS term),
+     lengths AS (SELECT file, sum(tf)::DOUBLE AS len FROM file_terms GROUP BY file),
+     stats AS (SELECT count(*)::DOUBLE AS n, avg(len) AS avgdl FROM lengths),
+     hits AS (SELECT t.file, t.term, t.tf::DOUBLE AS tf FROM file_terms t WHERE t.term IN (SELECT term FROM q)),
+     df AS (SELECT term, count(*)::DOUBLE AS df FROM hits GROUP BY term)
+     SELECT h.file, sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5)) * h.tf * ${BM25_K1 + 1}
+              / (h.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * l.len / s.avgdl))) AS score,
+            list(h.term ORDER BY h.tf DESC) AS matched
+     FROM hits h JOIN df USING (term) JOIN lengths l USING (file) CROSS JOIN stats s
+     GROUP BY h.file ORDER BY score DESC, h.file LIMIT ${POOL}`,
+    [[...terms]],
+  );
+  return rows.map((r) => ({ path: r.file, detail: `matches ${r.matched.slice(0, 4).join(', ')}` }));
+}
+
+/** Commit subjects (weight 3) and bodies (1), BM25; the best commits' files still at HEAD get votes by score. */
+async function commitVotes(context: QueryContext, text: string): Promise<Ranked[]> {
+  const fields = `
+    SELECT sha AS id, 3.0 AS w, subject AS body FROM commits WHERE files_changed BETWEEN 1 AND ${BULK_COMMIT_FILES}
+    UNION ALL SELECT sha, 1.0, body FROM commits WHERE body IS NOT NULL AND files_changed BETWEEN 1 AND ${BULK_COMMIT_FILES}`;
+  const rows = await context.reader.all<{ path: string; votes: number; subject: string }>(
+    `WITH ranked AS (${bm25Sql(fields)}),
+     best AS (SELECT id AS sha, score FROM ranked ORDER BY score DESC, id LIMIT ${VOTING_COMMITS}),
+     voted AS (
+       SELECT f.current AS path, b.score / sqrt(c.files_changed) AS vote, c.subject, b.score
+       FROM best b JOIN commits c ON c.sha = b.sha JOIN commit_files f ON f.sha = b.sha
+       WHERE f.current IN (SELECT path FROM files))
+     SELECT path, sum(vote) AS votes, arg_max(subject, score) AS subject
+     FROM voted GROUP BY path ORDER BY votes DESC, path LIMIT ${POOL}`,
+    bm25Params(text),
+  );
+  return rows.map((r) => ({ path: r.path, detail: `changed by "${clip(r.subject)}"` }));
+}
+
+/** Sessions' text, BM25; the files the best sessions changed (produced_by) get votes by score. */
+async function sessionVotes(context: QueryContext, text: string): Promise<Ranked[]> {
+  const fields = `
+    SELECT id, 3.0 AS w, title AS body FROM sessions
+    UNION ALL SELECT id, 1.0, goal FROM sessions WHERE goal IS DISTINCT FROM title
+    UNION ALL SELECT id, 1.0, recap FROM sessions`;
+  const rows = await context.reader.all<{ path: string; votes: number; session: string }>(
+    `WITH ranked AS (${bm25Sql(fields)}),
+     best AS (SELECT id, score FROM ranked ORDER BY score DESC, id LIMIT ${VOTING_SESSIONS}),
+     voted AS (
+       SELECT substr(e.dst, 6) AS path, b.score AS vote, coalesce(s.title, s.id) AS session
+       FROM best b JOIN sessions s ON s.id = b.id JOIN edges e ON e.kind = 'produced_by' AND e.src = 'session:' || b.id
+       WHERE e.dst IN (SELECT 'file:' || path FROM files))
+     SELECT path, sum(vote) AS votes, arg_max(session, vote) AS session
+     FROM voted GROUP BY path ORDER BY votes DESC, path LIMIT ${POOL}`,
+    bm25Params(text),
+  );
+  return rows.map((r) => ({ path: r.path, detail: `changed in session "${clip(r.session)}"` }));
+}
+
+interface Prior {
+  path: string;
+  churn: number;
+  recency: number;
+  ageDays: number;
+}
+
+/** Churn (changes among the last 50 non-bulk commits) and recency (exponential decay) of `paths`, from the history. */
+async function historyPriors(context: QueryContext, paths: readonly string[]): Promise<Prior[]> {
+  return context.reader.all<Prior>(
+    `WITH head AS (SELECT max(seq) AS seq, max(authored_at) AS at FROM commits),
+     touched AS (
+       SELECT f.current AS path, c.seq, c.authored_at
+       FROM commit_files f JOIN commits c ON c.sha = f.sha
+       WHERE f.current IN (SELECT unnest(?::VARCHAR[])) AND c.files_changed <= ${BULK_COMMIT_FILES})
+     SELECT t.path,
+            count(*) FILTER (WHERE t.seq > h.seq - ${CHURN_WINDOW})::INTEGER AS churn,
+            exp(-ln(2) * date_diff('second', max(t.authored_at), h.at) / 86400.0 / ${RECENCY_HALF_LIFE_DAYS}) AS recency,
+            (date_diff('second', max(t.authored_at), h.at) // 86400)::INTEGER AS "ageDays"
+     FROM touched t CROSS JOIN head h GROUP BY t.path, h.seq, h.at`,
+    [[...paths]],
+  );
+}
+
+/** Symbols of the best files whose name shares terms with the text, most shared terms first. */
+async function rankSymbols(context: QueryContext, terms: readonly string[], files: readonly RelatedItem[]): Promise<RelatedItem[]> {
+  if (files.length === 0 || terms.length === 0) return [];
+  const fileRank = new Map(files.map((f, i) => [f.path!, i]));
+  const rows = await context.reader.all<{ id: string; name: string; kind: string; file: string }>(
+    `SELECT id, name, kind, file FROM symbols WHERE file IN (SELECT unnest(?::VARCHAR[]))`,
+    [[...fileRank.keys()]],
+  );
+  const wanted = new Set(terms);
+  const scored = rows
+    .map((row) => ({ row, shared: queryTerms(row.name).filter((t) => wanted.has(t)) }))
+    .filter((s) => s.shared.length > 0)
+    .sort((a, b) => b.shared.length - a.shared.length || fileRank.get(a.row.file)! - fileRank.get(b.row.file)! || a.row.name.localeCompare(b.row.name));
+  return scored.map(({ row, shared }, i) => ({
+    kind: 'symbol',
+    id: row.id,
+    path: row.file,
+    title: `${row.name} (${row.kind})`,
+    score: shared.length,
+    why: [{ signal: 'text', rank: i + 1, detail: `its name has ${shared.join(', ')}; in ${row.file}` }],
+  }));
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
