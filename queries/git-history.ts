@@ -1,9 +1,14 @@
-// What the history intents share: the co-change partners of files (one set-based SQL over commits and commit_files),
-// whether the graph holds any git history, and the file check that also knows files only git history names.
+// What the history intents share: the co-change partners of files, whether the graph holds any git history, and the
+// file check that also knows files only git history names. Without a snapshot each is one set-based SQL statement;
+// with one (a graph that stays open) the co-change facts are read once per graph generation, in one statement, and
+// answered in memory: a few multi-join statements cost a server several ms each, the maps microseconds.
 
 import { z } from 'zod';
+import type { GraphReader } from '../graph/store.js';
 import type { QueryContext } from './answer.js';
 import { knownFiles, normalizePath } from './files.js';
+import type { GraphSnapshot } from './snapshot.js';
+import { compare } from './walk.js';
 
 /**
  * Commits that changed more files than this (a formatting pass, a dependency bump, a vendored folder, a big merge)
@@ -44,6 +49,7 @@ export async function coChangePartners(
   options: PartnerOptions,
 ): Promise<{ partners: CoChangePartner[]; total: number }> {
   if (files.length === 0) return { partners: [], total: 0 };
+  if (context.snapshot) return partnersInMemory(await historyOf(context.snapshot, context.reader), files, options);
   const rows = await context.reader.all<CoChangePartner & { total: number }>(
     `WITH asked AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS file),
      mine AS (
@@ -76,6 +82,10 @@ export async function coChangePartners(
 
 /** How many non-bulk commits changed `file` (by its name at HEAD), and how many bulk ones were left out. */
 export async function commitsOf(context: QueryContext, file: string): Promise<{ considered: number; bulk: number }> {
+  if (context.snapshot) {
+    const history = await historyOf(context.snapshot, context.reader);
+    return { considered: history.commitsOf.get(file)?.length ?? 0, bulk: history.bulk.get(file) ?? 0 };
+  }
   const [row] = await context.reader.all<{ considered: number; bulk: number }>(
     `SELECT count(DISTINCT f.sha) FILTER (WHERE c.files_changed <= ${BULK_COMMIT_FILES}) AS considered,
             count(DISTINCT f.sha) FILTER (WHERE c.files_changed > ${BULK_COMMIT_FILES}) AS bulk
@@ -90,7 +100,12 @@ export async function commitsOf(context: QueryContext, file: string): Promise<{ 
  * git had every commit's changes, else why it has none or where it ends.
  */
 export async function historyNote(context: QueryContext): Promise<string | null> {
-  const [row] = await context.reader.all<{ commits: number; oldest: string | null; shallow: boolean }>(
+  if (context.snapshot) return (await historyOf(context.snapshot, context.reader)).note;
+  return readHistoryNote(context.reader);
+}
+
+async function readHistoryNote(reader: GraphReader): Promise<string | null> {
+  const [row] = await reader.all<{ commits: number; oldest: string | null; shallow: boolean }>(
     `SELECT count(*) AS commits, min(authored_at) AS oldest, bool_or(files_changed IS NULL) AS shallow FROM commits`,
   );
   if (!row || row.commits === 0) {
@@ -106,8 +121,98 @@ export async function historyNote(context: QueryContext): Promise<string | null>
  */
 export async function knownHistoryFile(context: QueryContext, file: string): Promise<string> {
   const path = normalizePath(context.root, file);
-  const [named] = await context.reader.all<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM commit_files WHERE current = ?) AS found`, [path]);
-  if (named?.found) return path;
+  if (context.snapshot) {
+    if ((await historyOf(context.snapshot, context.reader)).named.has(path)) return path;
+  } else {
+    const [named] = await context.reader.all<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM commit_files WHERE current = ?) AS found`, [path]);
+    if (named?.found) return path;
+  }
   const [known] = await knownFiles(context, [path]);
   return known!;
+}
+
+/** The co-change facts of one graph generation, by name at HEAD. */
+interface HistoryFacts {
+  /** name -> the commits of at most BULK_COMMIT_FILES files that changed it. */
+  commitsOf: Map<string, string[]>;
+  /** sha -> the names its commit changed (commits of at most BULK_COMMIT_FILES files only). */
+  filesOf: Map<string, string[]>;
+  /** name -> how many larger commits changed it. */
+  bulk: Map<string, number>;
+  /** Names whose latest change in the history is their deletion. */
+  gone: Set<string>;
+  /** Every name the history has. */
+  named: Set<string>;
+  note: string | null;
+}
+
+// Per snapshot, so per graph generation: a new generation has a new snapshot, and its facts are read again.
+const FACTS = new WeakMap<GraphSnapshot, Promise<HistoryFacts>>();
+
+function historyOf(snapshot: GraphSnapshot, reader: GraphReader): Promise<HistoryFacts> {
+  let facts = FACTS.get(snapshot);
+  if (!facts) {
+    facts = readHistoryFacts(reader);
+    FACTS.set(snapshot, facts);
+    // A failed read is not kept: the next question tries again.
+    facts.catch(() => FACTS.delete(snapshot));
+  }
+  return facts;
+}
+
+async function readHistoryFacts(reader: GraphReader): Promise<HistoryFacts> {
+  const [rows, note] = await Promise.all([
+    reader.all<{ path: string; shas: string[]; bulk: number; gone: boolean }>(
+      `SELECT f.current AS path,
+              coalesce(list(DISTINCT f.sha) FILTER (WHERE c.files_changed <= ${BULK_COMMIT_FILES}), []::VARCHAR[]) AS shas,
+              count(DISTINCT f.sha) FILTER (WHERE c.files_changed > ${BULK_COMMIT_FILES}) AS bulk,
+              arg_max(f.status, f.seq) = 'deleted' AS gone
+       FROM commit_files f JOIN commits c ON c.sha = f.sha
+       GROUP BY f.current`,
+    ),
+    readHistoryNote(reader),
+  ]);
+  const facts: HistoryFacts = { commitsOf: new Map(), filesOf: new Map(), bulk: new Map(), gone: new Set(), named: new Set(), note };
+  for (const row of rows) {
+    facts.named.add(row.path);
+    if (row.gone) facts.gone.add(row.path);
+    if (row.bulk > 0) facts.bulk.set(row.path, row.bulk);
+    facts.commitsOf.set(row.path, row.shas);
+    for (const sha of row.shas) {
+      const names = facts.filesOf.get(sha);
+      if (names) names.push(row.path);
+      else facts.filesOf.set(sha, [row.path]);
+    }
+  }
+  return facts;
+}
+
+/** coChangePartners over the facts in memory: the same partners, in the same order, as its SQL. */
+function partnersInMemory(facts: HistoryFacts, files: readonly string[], options: PartnerOptions): { partners: CoChangePartner[]; total: number } {
+  const asked = new Set(files);
+  const excluded = new Set(options.exclude ?? []);
+  const minSupport = options.minSupport ?? 1;
+  const minConfidence = options.minConfidence ?? 0;
+  const best = new Map<string, CoChangePartner>();
+  for (const file of asked) {
+    const commits = facts.commitsOf.get(file) ?? [];
+    const support = new Map<string, number>();
+    for (const sha of commits) {
+      for (const name of facts.filesOf.get(sha) ?? []) if (!asked.has(name)) support.set(name, (support.get(name) ?? 0) + 1);
+    }
+    for (const [path, n] of support) {
+      const confidence = n / commits.length;
+      if (n < minSupport || confidence < minConfidence || facts.gone.has(path) || excluded.has(path)) continue;
+      const partner = { path, support: n, confidence, with: file };
+      const held = best.get(path);
+      if (!held || byStrength(partner, held) < 0 || (byStrength(partner, held) === 0 && compare(file, held.with) < 0)) best.set(path, partner);
+    }
+  }
+  const ranked = [...best.values()].sort((a, b) => byStrength(a, b) || compare(a.path, b.path));
+  return { partners: ranked.slice(0, options.limit), total: ranked.length };
+}
+
+/** Stronger first: more support, then more confidence. */
+function byStrength(a: CoChangePartner, b: CoChangePartner): number {
+  return b.support - a.support || b.confidence - a.confidence;
 }

@@ -320,3 +320,61 @@ describe('diff_impact', () => {
     expect(parseIntent({ kind: 'diff_impact', head: 'main' })).toEqual({ ok: false, message: 'intent.head: `head` needs `base`' });
   });
 });
+
+// A seeded random history (writes within folders, moves, deletes, an occasional bulk commit): the answers over the
+// in-memory facts of a kept-open graph must be the SQL's, for every file.
+describe('co-change in memory and in SQL', () => {
+  it('agree on every file of a random history', async () => {
+    const repo = new GitRepo(join(dir, 'random'));
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), Math.floor((seed / 2 ** 31) * n));
+    const live = new Set<string>();
+    const fresh = () => `src/m${random(4)}/f${random(12)}.ts`;
+    for (let c = 0; c < 60; c++) {
+      const write: Record<string, string> = {};
+      const move: Record<string, string> = {};
+      const remove: string[] = [];
+      const bulk = random(20) === 0;
+      if (bulk) for (let i = 0; i < 35; i++) write[`src/m${i % 4}/f${Math.floor(i / 4)}.ts`] = source();
+      for (let k = 1 + random(5); k > 0; k--) write[live.size > 0 && random(3) > 0 ? [...live][random(live.size)]! : fresh()] = source();
+      if (c > 5 && random(4) === 0) {
+        const from = [...live][random(live.size)]!;
+        const to = `src/moved/${from.replaceAll('/', '-')}`;
+        if (!(from in write) && !live.has(to)) move[from] = to;
+      }
+      if (c > 5 && random(5) === 0) {
+        const gone = [...live][random(live.size)]!;
+        if (!(gone in write) && !(gone in move)) remove.push(gone);
+      }
+      repo.commit({ subject: `c${c}`, write, move, remove });
+      for (const path of Object.keys(write)) live.add(path);
+      for (const [from, to] of Object.entries(move)) {
+        live.delete(from);
+        live.add(to);
+      }
+      for (const path of remove) live.delete(path);
+    }
+    const graph = await indexed(repo.dir, 'random');
+    const names = (await graph.store.all<{ path: string }>(`SELECT DISTINCT current AS path FROM commit_files ORDER BY path`)).map((r) => r.path);
+    expect(names.length).toBeGreaterThan(20);
+    const statuses = await graph.store.all<{ status: string }>(`SELECT DISTINCT status FROM commit_files ORDER BY status`);
+    expect(statuses.map((r) => r.status)).toEqual(['added', 'deleted', 'modified', 'renamed']);
+    expect((await graph.store.all<{ n: number }>(`SELECT count(*) AS n FROM commits WHERE files_changed > 30`))[0]!.n).toBeGreaterThan(0);
+    let partners = 0;
+    for (const file of names) {
+      const [sql, memory] = await Promise.all([
+        runQuery(graph.sql, { kind: 'co_changes', file, limit: 100 }),
+        runQuery(graph.snapshot, { kind: 'co_changes', file, limit: 100 }),
+      ]);
+      expect({ ...memory, freshness: null }, file).toEqual({ ...sql, freshness: null });
+      partners += sql.total;
+    }
+    expect(partners).toBeGreaterThan(100);
+    const sample = names.filter((_, i) => i % 3 === 0);
+    const hints = async (context: QueryContext) =>
+      (await runQuery(context, { kind: 'diff_impact', base: 'HEAD~10', head: 'HEAD' })).missingCoChanges;
+    expect(await hints(graph.snapshot)).toEqual(await hints(graph.sql));
+    const exclude = async (context: QueryContext) => (await runQuery(context, { kind: 'impact', files: sample.filter((f) => live.has(f)) })).coChanges;
+    expect(await exclude(graph.snapshot)).toEqual(await exclude(graph.sql));
+  }, 60_000);
+});
