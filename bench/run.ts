@@ -56,7 +56,7 @@ const SECTIONS: Section[] = [
     run: async (c) => {
       const { benchServe, formatServe } = await import('./serve.js');
       const corpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
-      const figures = await benchServe(corpus);
+      const figures = await benchServe(corpus, c.historyRepos[0]);
       console.log(formatServe(figures) + '\n');
       return figures;
     },

@@ -1,7 +1,7 @@
 // The server benchmark: query_knowledge latency through a running `kg serve` (a separate process, over HTTP on
 // 127.0.0.1, at a fixed concurrency) for the main kinds, and enrich latency.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -42,7 +42,11 @@ const HISTORY_SESSIONS = 2000;
 const REPO = join(import.meta.dirname, '..', '..');
 export const TARGETS = { queryP50Ms: 5, queryP99Ms: 25, enrichP95Ms: 150 };
 
-export async function benchServe(corpus: Corpus): Promise<ServeFigures> {
+/**
+ * `historyRepo`: a git dir whose clone (at its HEAD, history depth 1,000) is served too, for the git history kinds
+ * (co_changes, file_history, related) on real history.
+ */
+export async function benchServe(corpus: Corpus, historyRepo?: string): Promise<ServeFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'kg-bench-serve-'));
   let server: ChildProcess | undefined;
   try {
@@ -58,8 +62,10 @@ export async function benchServe(corpus: Corpus): Promise<ServeFigures> {
     const started = await startServe(history.dataDir, dir);
     server = started.child;
     const url = started.url;
+    const gitRoot = historyRepo === undefined ? null : join(dir, 'git-history');
+    if (gitRoot !== null) execFileSync('git', ['clone', '--quiet', '--no-local', '--', historyRepo!, gitRoot], { stdio: 'ignore' });
     const skipped = new Set<string>();
-    for (const workspace of [code, historyRoot]) for (const path of await indexThrough(url, workspace)) skipped.add(join(workspace, path));
+    for (const workspace of [code, historyRoot, ...(gitRoot === null ? [] : [gitRoot])]) for (const path of await indexThrough(url, workspace)) skipped.add(join(workspace, path));
     // Files over the size limit are not in the graph (effect ships two generated multi-megabyte ones).
     const indexed = (root: string) => sourceFiles(root).filter((path) => !skipped.has(join(root, path)));
     const files = indexed(code);
@@ -82,6 +88,15 @@ export async function benchServe(corpus: Corpus): Promise<ServeFigures> {
       { name: 'files_touched', workspace: historyRoot, intent: () => ({ kind: 'files_touched', session: pick(sessionIds) }) },
       { name: 'sessions_by_goal', workspace: historyRoot, intent: () => ({ kind: 'sessions_by_goal', text: pick(['retry webhook', 'fix flaky test', 'refactor store', 'add route']) }) },
     ];
+    if (gitRoot !== null) {
+      const gitFiles = indexed(gitRoot);
+      const tasks = ['fix cookie parsing', 'add streaming helper', 'jsx render context', 'validator error message', 'router path params'];
+      kinds.push(
+        { name: 'co_changes (git)', workspace: gitRoot, intent: () => ({ kind: 'co_changes', file: pick(gitFiles) }) },
+        { name: 'file_history (git)', workspace: gitRoot, intent: () => ({ kind: 'file_history', file: pick(gitFiles) }) },
+        { name: 'related (git)', workspace: gitRoot, intent: () => ({ kind: 'related', text: pick(tasks) }) },
+      );
+    }
     const queries: LatencyFigures[] = [];
     for (const kind of kinds) {
       const request = () => ({ path: '/v1/query', body: { workspace: kind.workspace, intent: kind.intent() } });
