@@ -93,7 +93,7 @@ export async function diffImpact(context: QueryContext, intent: IntentOf<'diff_i
     missingCoChanges,
     note,
     text: renderList(
-      `${describeRange(diff.base, diff.head)} changes ${changed.length} file(s)${changed.length > 0 ? ` (${describeChanged(changed)})` : ''}; ` +
+      `${describeRange(range, diff.base, diff.head)} changes ${changed.length} file(s)${changed.length > 0 ? ` (${describeChanged(changed)})` : ''}; ` +
         `they affect ${cut.total} more file(s), and ${tests.length} test(s) reach them`,
       lines,
       cut.truncated,
@@ -129,8 +129,10 @@ async function indexedAmong(context: QueryContext, paths: readonly string[]): Pr
   return new Set(rows.map((row) => row.path));
 }
 
-function describeRange(base: string, head: string | null): string {
-  return `${base.slice(0, 12)}..${head === null ? 'the working tree' : head.slice(0, 12)}`;
+/** `main (1a2b3c4d5e6f)..the working tree`: each side as asked, with the commit it named. */
+function describeRange(asked: { base: string | null; head: string | null }, base: string, head: string | null): string {
+  const side = (ref: string | null, sha: string) => `${ref ?? 'HEAD'} (${sha.slice(0, 12)})`;
+  return `${side(asked.base, base)}..${head === null ? 'the working tree' : side(asked.head, head)}`;
 }
 
 function describeChanged(changed: readonly GitChangedFile[]): string {

@@ -69,7 +69,7 @@ describe('kg query, git history kinds', () => {
       missingCoChanges: [{ path: 'src/util.ts', support: 3, confidence: 0.75, with: 'src/core.ts' }],
     });
     const text = await kg(['query', 'diff-impact', '--base', 'main-before', '--head', 'HEAD'], { cwd: root, env });
-    expect(text.stdout).toMatch(/^[0-9a-f]{12}\.\.[0-9a-f]{12} changes 1 file\(s\) \(src\/core\.ts\); they affect 2 more file\(s\), and 1 test\(s\) reach them\n/);
+    expect(text.stdout).toMatch(/^main-before \([0-9a-f]{12}\)\.\.HEAD \([0-9a-f]{12}\) changes 1 file\(s\) \(src\/core\.ts\); they affect 2 more file\(s\), and 1 test\(s\) reach them\n/);
     expect(text.stdout).toContain('these usually change with what you changed, and are not in the diff: src/util.ts (with src/core.ts, 3 commits, 75%)');
   });
 
