@@ -6,15 +6,10 @@
 // text goes through the same steps. Only a bounded prefix of each field is tokenised, so one giant text (a graph an
 // older kg wrote, before session text had caps) costs a query no more than a capped one.
 
-/** Common English words that carry no topic; the query's words are matched without them. */
-export const STOP_WORDS: readonly string[] = [
-  'a', 'about', 'after', 'all', 'also', 'an', 'and', 'any', 'are', 'as', 'at', 'be', 'been', 'before', 'but', 'by',
-  'can', 'could', 'did', 'do', 'does', 'done', 'each', 'for', 'from', 'had', 'has', 'have', 'how', 'if', 'in', 'into',
-  'is', 'it', 'its', 'just', 'may', 'more', 'most', 'must', 'no', 'not', 'now', 'of', 'on', 'one', 'only', 'or',
-  'other', 'our', 'out', 'over', 'should', 'so', 'some', 'such', 'than', 'that', 'the', 'their', 'them', 'then',
-  'there', 'these', 'they', 'this', 'those', 'to', 'too', 'under', 'up', 'use', 'was', 'we', 'were', 'what', 'when',
-  'where', 'which', 'while', 'who', 'why', 'will', 'with', 'would', 'you', 'your',
-];
+import { STOP_WORDS } from '../graph/text-terms.js';
+
+// The stop words are the file terms' too (graph/text-terms.ts), so a query's words are dropped alike on both sides.
+export { STOP_WORDS };
 
 /** Each field of a document is tokenised up to this many characters (the indexer's largest text cap, all notes). */
 export const MAX_TOKENISED_CHARS = 128 * 1024;
@@ -25,8 +20,8 @@ export const BM25_B = 0.75;
 // Token list of a text column or parameter (SQL expression over our own constants, never user text).
 const tokens = (expr: string) =>
   `string_split_regex(trim(regexp_replace(lower(${expr}), '[^\\p{L}\\p{N}]+', ' ', 'g')), ' ')`;
-// Plural folding, the same for documents and query.
-const stem = (t: string) =>
+/** Plural folding of a SQL term, the same for documents and query (and foldPlural in graph/text-terms.ts, for the file terms). */
+export const foldPluralSql = (t: string): string =>
   `CASE WHEN length(${t}) > 4 AND suffix(${t}, 'ies') THEN left(${t}, -3) || 'y' ` +
   `WHEN length(${t}) > 3 AND suffix(${t}, 's') AND NOT suffix(${t}, 'ss') THEN left(${t}, -1) ELSE ${t} END`;
 
@@ -38,7 +33,7 @@ const stem = (t: string) =>
 export function bm25Sql(fields: string): string {
   return `
 WITH q AS (
-  SELECT DISTINCT ${stem('t')} AS term
+  SELECT DISTINCT ${foldPluralSql('t')} AS term
   FROM (SELECT unnest(${tokens('?::VARCHAR')}) AS t)
   WHERE length(t) > 1 AND NOT list_contains(?::VARCHAR[], t)
 ),
@@ -47,7 +42,7 @@ fields AS (${fields}),
 -- Materialised, so the unnest below never carries a whole giant text along (that alone took seconds at 50 MB).
 prefixes AS MATERIALIZED (SELECT id, w, left(body, ${MAX_TOKENISED_CHARS}) AS body FROM fields WHERE body IS NOT NULL),
 terms AS (
-  SELECT id, w, ${stem('t')} AS term
+  SELECT id, w, ${foldPluralSql('t')} AS term
   FROM (SELECT id, w, unnest(${tokens('body')}) AS t FROM prefixes), stop
   WHERE length(t) > 1 AND NOT list_contains(stop.words, t)
 ),
