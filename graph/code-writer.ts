@@ -9,6 +9,7 @@ import {
   DIAGNOSTICS,
   EDGES,
   edgeKindsOf,
+  FILE_TERMS,
   FILES,
   INDEX_STATE,
   META,
@@ -44,6 +45,7 @@ export function codeOwnedRows(rows: CodeRows, indexState: IndexStateRow[]): Owne
       ownedTable(DIAGNOSTICS, rows.diagnostics),
       ownedTable(INDEX_STATE, indexState),
       ownedTable(PACKAGES, rows.packages),
+      ownedTable(FILE_TERMS, rows.terms),
     ],
     edges: rows.edges,
   };
@@ -163,6 +165,7 @@ const FILE_KEYED = [
   [ROUTES.name, 'file'],
   [DIAGNOSTICS.name, 'file'],
   [INDEX_STATE.name, 'path'],
+  [FILE_TERMS.name, 'file'],
 ] as const;
 
 /**

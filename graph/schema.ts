@@ -6,8 +6,12 @@ import { createTableSql, META, newTablesSql } from './tables.js';
 /** Bump with every migration: a table added with `since` = the new version, or an entry in CHANGES. */
 export const SCHEMA_VERSION = 3;
 
-/** What a migration does besides creating its new tables (an ALTER, a backfill), by version. None so far. */
-const CHANGES: Readonly<Record<number, readonly string[]>> = {};
+/** What a migration does besides creating its new tables (an ALTER, a backfill), by version. */
+const CHANGES: Readonly<Record<number, readonly string[]>> = {
+  // file_terms starts empty, and only the code index fills it: with no index state, the next reindex is a full index
+  // (indexers/code/reindex.ts), which writes every file's terms (and the index state again).
+  3: [`DELETE FROM index_state`],
+};
 
 /** The statements that bring a graph at schema version `current` (0: a new file) to SCHEMA_VERSION. */
 export function migrationStatements(current: number): string[] {

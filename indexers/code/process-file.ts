@@ -2,11 +2,12 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IndexStateRow } from '../../graph/records.js';
+import type { FileTermRow, IndexStateRow } from '../../graph/records.js';
 import type { DiscoveredFile, FolderListings } from './discover.js';
 import { looksBinary } from './discover.js';
 import { extractFacts, onlyLineFeeds, type FileFacts, type ImportFact, type Origin } from './extract.js';
 import { outline } from './outline.js';
+import { fileTerms } from './terms.js';
 import { cachedHost, ProjectResolver, type ImportTarget } from './resolve.js';
 import type { ts } from 'ts-morph';
 import { tsc } from './ts.js';
@@ -28,6 +29,8 @@ export type FileResult =
       facts: PlainFacts | null;
       /** One per `facts.imports` entry, in the same order. */
       targets: ImportTarget[];
+      /** The file's lexical terms (none for JSON). */
+      terms: FileTermRow[];
     }
   | { ok: false; path: string; reason: 'binary' | 'unreadable' };
 
@@ -65,7 +68,7 @@ export function processFile(file: DiscoveredFile, env: ResolutionEnv): FileResul
   const text = bytes.toString('utf8');
   const language = languageOf(file.path);
   const lines = countLines(text);
-  if (language === 'json') return { ok: true, path: file.path, language, hash, lines, tsconfig: null, facts: null, targets: [] };
+  if (language === 'json') return { ok: true, path: file.path, language, hash, lines, tsconfig: null, facts: null, targets: [], terms: [] };
 
   const project = env.projects.ownerOf(file.abs);
   const resolver = env.resolverFor(project);
@@ -76,7 +79,17 @@ export function processFile(file: DiscoveredFile, env: ResolutionEnv): FileResul
     mode: resolver.modeOf(source, facts.imports[i]!) ?? null,
   }));
   const targets = imports.map((fact) => resolver.resolve(file.abs, fact, fact.mode ?? undefined));
-  return { ok: true, path: file.path, language, hash, lines, tsconfig: project.config, facts: { ...facts, imports }, targets };
+  return {
+    ok: true,
+    path: file.path,
+    language,
+    hash,
+    lines,
+    tsconfig: project.config,
+    facts: { ...facts, imports },
+    targets,
+    terms: fileTerms(file.path, text),
+  };
 }
 
 /** What the index reads from one file's text: its parse (parseForFacts) and the facts extracted from it. */

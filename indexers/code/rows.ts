@@ -1,4 +1,4 @@
-// Turns one file's facts and resolved import targets into graph rows: files, symbols, packages, edges.
+// Turns one file's facts and resolved import targets into graph rows: files, symbols, packages, terms, edges.
 
 import { nodeId, type CodeRows, type EdgeRow, type ImportAttrs, type StoredImport, type Warning } from '../../graph/records.js';
 import type { DiscoveredFile } from './discover.js';
@@ -42,6 +42,7 @@ export class CodeRowsBuilder {
     for (const command of facts.cliCommands) this.out.cliCommands.push({ file: file.path, ...command });
     for (const route of facts.routes) this.out.routes.push({ file: file.path, ...route });
     for (const error of facts.syntaxErrors) this.out.diagnostics.push({ file: file.path, kind: 'syntax', ...error });
+    for (const term of input.terms) this.out.terms.push(term);
     if (facts.syntaxErrorCount > 0) {
       const first = facts.syntaxErrors[0]!;
       this.warnings.push({
