@@ -103,6 +103,7 @@ beforeAll(async () => {
     { kind: 'diff_impact' },
     { kind: 'diff_impact', base: 'HEAD~2', head: 'HEAD' },
     { kind: 'impact', files: ['src/c.ts'] },
+    { kind: 'related', text: 'rename b', of: ['file', 'symbol', 'session', 'convention'] },
   ];
 
   contexts.push(
