@@ -321,6 +321,26 @@ describe('diff_impact', () => {
   });
 });
 
+describe('a workspace below the top of its repository', () => {
+  it('names the changes and the history of the workspace only, by workspace paths', async () => {
+    const repo = new GitRepo(join(dir, 'mono'));
+    repo.commit({ subject: 'start', write: { 'packages/app/src/a.ts': source(), 'packages/app/src/b.ts': source(), 'other/c.ts': source() } });
+    repo.commit({ subject: 'all three', write: { 'packages/app/src/a.ts': source(), 'packages/app/src/b.ts': source(), 'other/c.ts': source() } });
+    repo.git('tag', 'two');
+    repo.commit({ subject: 'a and c', write: { 'packages/app/src/a.ts': source(), 'other/c.ts': source() } });
+    repo.write('packages/app/src/b.ts', source());
+    repo.write('other/c.ts', source());
+    const { sql } = await indexed(join(repo.dir, 'packages', 'app'), 'mono');
+    const diff = await runQuery(sql, { kind: 'diff_impact', base: 'two' });
+    expect(diff.changed).toEqual([
+      { path: 'src/a.ts', status: 'modified', indexed: true },
+      { path: 'src/b.ts', status: 'modified', indexed: true },
+    ]);
+    const partners = await runQuery(sql, { kind: 'co_changes', file: 'src/a.ts' });
+    expect(partners.items.map((i) => [i.path, i.support])).toEqual([['src/b.ts', 2]]);
+  });
+});
+
 // A seeded random history (writes within folders, moves, deletes, an occasional bulk commit): the answers over the
 // in-memory facts of a kept-open graph must be the SQL's, for every file.
 describe('co-change in memory and in SQL', () => {
