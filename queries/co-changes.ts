@@ -29,12 +29,9 @@ export async function coChanges(context: QueryContext, intent: IntentOf<'co_chan
   const file = await knownHistoryFile(context, intent.file);
   const limit = intent.limit ?? DEFAULT_PARTNERS;
   // Independent reads: with several read connections they run in parallel.
-  const [{ partners, total }, counts, note, linked] = await Promise.all([
-    coChangePartners(context, [file], { limit }),
-    commitsOf(context, file),
-    historyNote(context),
-    importNeighbourhood(context, file),
-  ]);
+  const [{ partners, total }, counts, note] = await Promise.all([coChangePartners(context, [file], { limit }), commitsOf(context, file), historyNote(context)]);
+  // Without a snapshot a walk is a SQL round per hop: only when there is a partner to tell about.
+  const linked = partners.length > 0 ? await importNeighbourhood(context, file) : new Set<string>();
   const items = partners.map(({ path, support, confidence }) => ({ path, support, confidence, importLinked: linked.has(path) }));
   const truncated = total > items.length;
   const header =
