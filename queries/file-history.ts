@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
-import { historyNote, knownHistoryFile } from './git-history.js';
+import { churnSchema, fileChurn, historyNote, knownHistoryFile } from './git-history.js';
 import type { IntentOf } from './intents.js';
 import { renderList } from './render.js';
 import { NEWEST_FIRST } from './sessions.js';
@@ -39,6 +39,7 @@ export const fileHistoryAnswerSchema = answerSchema('file_history', fileHistoryI
   file: z.string().describe('FILE as the graph names it (its name at HEAD).'),
   commits: z.number().int().describe('Commits of the history in the graph that changed FILE.'),
   sessions: z.number().int().describe('Sessions that changed FILE (or an older name of it).'),
+  churn: churnSchema.nullable().describe('How much and how recently FILE changed; null when no commit in the graph changed it.'),
   note: z.string().nullable().describe('Why there is no or only part of the git history, when so.'),
 });
 export type FileHistoryAnswer = z.infer<typeof fileHistoryAnswerSchema>;
@@ -46,16 +47,26 @@ export type FileHistoryAnswer = z.infer<typeof fileHistoryAnswerSchema>;
 export async function fileHistory(context: QueryContext, intent: IntentOf<'file_history'>): Promise<FileHistoryAnswer> {
   const file = await knownHistoryFile(context, intent.file);
   // Independent reads: with several read connections they run in parallel.
-  const [commits, sessions, note] = await Promise.all([commitsChanging(context, file), sessionsChanging(context, file), historyNote(context)]);
+  const [commits, sessions, note, churns] = await Promise.all([
+    commitsChanging(context, file),
+    sessionsChanging(context, file),
+    historyNote(context),
+    fileChurn(context, [file]),
+  ]);
+  const churn = churns.get(file) ?? null;
   const items = newestFirst(commits, sessions);
   const cut = limitItems(items, intent.limit ?? DEFAULT_ENTRIES);
-  const header = `${commits.length} commit(s) and ${sessions.length} session(s) changed ${file}${note ? ` (${note})` : ''}`;
+  const header =
+    `${commits.length} commit(s) and ${sessions.length} session(s) changed ${file}` +
+    (churn ? `; ${churn.recent} of the last 50 commits, last ${churn.ageDays} day(s) before HEAD` : '') +
+    (note ? ` (${note})` : '');
   return {
     kind: 'file_history',
     ...cut,
     file,
     commits: commits.length,
     sessions: sessions.length,
+    churn,
     note,
     text: renderList(header, cut.items.map((item) => describeEntry(item, file)), cut.truncated),
     freshness: await freshnessOf(context, [file]),

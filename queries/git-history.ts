@@ -95,6 +95,45 @@ export async function commitsOf(context: QueryContext, file: string): Promise<{ 
   return { considered: row?.considered ?? 0, bulk: row?.bulk ?? 0 };
 }
 
+/** Churn counts the file's commits among the last this many on HEAD's first-parent chain. */
+export const CHURN_WINDOW = 50;
+/** Decayed churn: each commit weighs 1/2 for every this many days it is older than HEAD's commit. */
+export const CHURN_HALF_LIFE_DAYS = 30;
+
+export const churnSchema = z
+  .object({
+    recent: z.number().int().describe(`Commits (of at most ${BULK_COMMIT_FILES} files) among the last ${CHURN_WINDOW} that changed it.`),
+    decayed: z.number().describe(`Its commits (of at most ${BULK_COMMIT_FILES} files), each weighing 1/2 per ${CHURN_HALF_LIFE_DAYS} days before HEAD's commit.`),
+    lastChange: z.string().nullable().describe('Author time of the newest commit that changed it (any size), ISO 8601.'),
+    ageDays: z.number().int().nullable().describe("Whole days from that commit to HEAD's commit."),
+  })
+  .describe('How much and how recently the file changed, from the git history in the graph.');
+export type Churn = z.infer<typeof churnSchema>;
+
+/**
+ * The churn of each of `paths` (names at HEAD) that the history has. Bulk commits (more than BULK_COMMIT_FILES files:
+ * a reformat, a bump) say nothing about where work happens: they count for `lastChange` only.
+ */
+export async function fileChurn(context: QueryContext, paths: readonly string[]): Promise<Map<string, Churn>> {
+  if (paths.length === 0) return new Map();
+  const rows = await context.reader.all<Churn & { path: string }>(
+    `WITH head AS (SELECT max(seq) AS seq, arg_max(authored_at, seq) AS at FROM commits),
+     touched AS (
+       SELECT DISTINCT f.current AS path, c.sha, c.seq, c.authored_at, c.files_changed <= ${BULK_COMMIT_FILES} AS counted
+       FROM commit_files f JOIN commits c ON c.sha = f.sha
+       WHERE f.current IN (SELECT unnest(?::VARCHAR[])))
+     SELECT t.path,
+            count(*) FILTER (WHERE t.counted AND t.seq > h.seq - ${CHURN_WINDOW})::INTEGER AS recent,
+            coalesce(sum(exp(-ln(2) * greatest(date_diff('second', t.authored_at, h.at), 0) / 86400.0 / ${CHURN_HALF_LIFE_DAYS}))
+              FILTER (WHERE t.counted), 0)::DOUBLE AS decayed,
+            strftime(arg_max(t.authored_at, t.seq) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.000Z') AS "lastChange",
+            (greatest(date_diff('second', arg_max(t.authored_at, t.seq), h.at), 0) // 86400)::INTEGER AS "ageDays"
+     FROM touched t CROSS JOIN head h GROUP BY t.path, h.seq, h.at`,
+    [[...paths]],
+  );
+  return new Map(rows.map(({ path, ...churn }) => [path, { ...churn, decayed: Math.round(churn.decayed * 1000) / 1000 }]));
+}
+
 /**
  * What an answer built on git history should say about the history itself: null when the graph has commits and
  * git had every commit's changes, else why it has none or where it ends.

@@ -4,7 +4,7 @@
 //   commits  BM25 over commit subjects and bodies: the files of the matching commits (of at most 30 files) get votes
 //   sessions BM25 over agent sessions' title, goal, recap and notes: the files those sessions changed get votes
 //   churn    a prior: how many of the last 50 commits changed the file (it reorders the candidates, adds none)
-//   recency  a prior: how recently the file changed, decayed with a half-life of 30 days before HEAD's commit
+//   recency  a prior: how recently the file changed, halved per 30 days before HEAD's commit (git-history.ts)
 // Each item says which signals found it, at which rank. Sessions, conventions and symbols can be asked for too.
 
 import { z } from 'zod';
@@ -12,7 +12,7 @@ import { queryTerms } from '../graph/text-terms.js';
 import { answerSchema, freshnessOf, type QueryContext } from './answer.js';
 import { bm25Params, bm25Sql, BM25_B, BM25_K1 } from './bm25.js';
 import { conventions } from './conventions.js';
-import { BULK_COMMIT_FILES } from './git-history.js';
+import { BULK_COMMIT_FILES, CHURN_HALF_LIFE_DAYS, CHURN_WINDOW, fileChurn } from './git-history.js';
 import type { IntentOf } from './intents.js';
 import { renderList } from './render.js';
 import { sessionsByGoal } from './sessions.js';
@@ -27,8 +27,6 @@ const POOL = 50;
 /** Commits whose files vote, best matches first. */
 const VOTING_COMMITS = 20;
 const VOTING_SESSIONS = 10;
-const CHURN_WINDOW = 50;
-const RECENCY_HALF_LIFE_DAYS = 30;
 /** Reciprocal rank fusion: score = sum of weight / (K + rank). A small K lets a signal's first ranks stand out. */
 const RRF_K = 10;
 const WEIGHTS: Readonly<Record<RelatedSignal, number>> = { text: 1, commits: 0.6, sessions: 0.6, churn: 0.25, recency: 0.15 };
@@ -225,21 +223,15 @@ interface Prior {
   ageDays: number;
 }
 
-/** Churn (changes among the last 50 non-bulk commits) and recency (exponential decay) of `paths`, from the history. */
+/** Churn (recent commits) and recency (the newest commit's weight, halved per 30 days before HEAD) of `paths`. */
 async function historyPriors(context: QueryContext, paths: readonly string[]): Promise<Prior[]> {
-  return context.reader.all<Prior>(
-    `WITH head AS (SELECT max(seq) AS seq, max(authored_at) AS at FROM commits),
-     touched AS (
-       SELECT f.current AS path, c.seq, c.authored_at
-       FROM commit_files f JOIN commits c ON c.sha = f.sha
-       WHERE f.current IN (SELECT unnest(?::VARCHAR[])) AND c.files_changed <= ${BULK_COMMIT_FILES})
-     SELECT t.path,
-            count(*) FILTER (WHERE t.seq > h.seq - ${CHURN_WINDOW})::INTEGER AS churn,
-            exp(-ln(2) * date_diff('second', max(t.authored_at), h.at) / 86400.0 / ${RECENCY_HALF_LIFE_DAYS}) AS recency,
-            (date_diff('second', max(t.authored_at), h.at) // 86400)::INTEGER AS "ageDays"
-     FROM touched t CROSS JOIN head h GROUP BY t.path, h.seq, h.at`,
-    [[...paths]],
-  );
+  const churn = await fileChurn(context, paths);
+  return [...churn].map(([path, c]) => ({
+    path,
+    churn: c.recent,
+    recency: c.ageDays === null ? 0 : Math.pow(0.5, c.ageDays / CHURN_HALF_LIFE_DAYS),
+    ageDays: c.ageDays ?? 0,
+  }));
 }
 
 /** Symbols of the best files whose name shares terms with the text, most shared terms first. */
