@@ -42,7 +42,7 @@ export class CodeRowsBuilder {
     for (const command of facts.cliCommands) this.out.cliCommands.push({ file: file.path, ...command });
     for (const route of facts.routes) this.out.routes.push({ file: file.path, ...route });
     for (const error of facts.syntaxErrors) this.out.diagnostics.push({ file: file.path, kind: 'syntax', ...error });
-    for (const term of input.terms) this.out.terms.push(term);
+    this.out.terms.push(...input.terms);
     if (facts.syntaxErrorCount > 0) {
       const first = facts.syntaxErrors[0]!;
       this.warnings.push({

@@ -26,7 +26,8 @@ export const CODE_KEYWORDS: ReadonlySet<string> = new Set([
 
 // A file's words are counted on objects kept between files instead of in maps made per file: most words recur across
 // files (and within one), so an occurrence costs one lookup and no allocation, which is what keeps file terms cheap
-// in a short kg process. An entry belongs to the file whose stamp it carries; its count is that file's.
+// in a short kg process. An entry belongs to the file whose stamp it carries; its count is that file's. The work is in
+// small functions, each a small compile for the JIT (one function with all of it took it 50 ms to optimise).
 interface TermCount {
   readonly term: string;
   stamp: number;
@@ -34,20 +35,86 @@ interface TermCount {
 }
 
 interface WordCount {
-  /** The word's terms, never none (see `barren`). */
-  readonly terms: readonly TermCount[];
+  readonly word: string;
+  /** The word's terms (none for a keyword or a number literal); PENDING until the file's new words are learnt. */
+  terms: readonly TermCount[];
   stamp: number;
   count: number;
 }
 
+// An empty array of the same kind as the lists of terms (objects, packed), so the JIT sees one kind of array.
+const PENDING: TermCount[] = [{ term: '', stamp: 0, tf: 0 }];
+PENDING.pop();
+
 /** Cleared when they grow past this many words, so a huge workspace's distinct words cannot grow them without end. */
 const MAX_KEPT_WORDS = 200_000;
+/** Longer words (a blob, minified code) are not kept at all. */
 const MAX_KEPT_WORD_LENGTH = 200;
 const words = new Map<string, WordCount>();
-// The words without terms (keywords, number literals) apart: entries of one shape keep the JIT's code for the loop.
-const barren = new Set<string>();
 const terms = new Map<string, TermCount>();
+// A path's words recur across files (`src`, `internal`, `operators`): their terms are kept too.
+const pathWordTerms = new Map<string, readonly TermCount[]>();
 let stamp = 0;
+
+/**
+ * The term rows of the file at workspace-relative `path` with content `text`: every term of the first
+ * MAX_TERM_TEXT_CHARS of the text once per occurrence, every term of the path's folders and base name (without its
+ * extension) PATH_WEIGHT times per occurrence; the MAX_TERMS_PER_FILE most frequent terms (ties by term).
+ */
+export function fileTerms(path: string, text: string): FileTermRow[] {
+  if (words.size > MAX_KEPT_WORDS) {
+    words.clear();
+    terms.clear();
+    pathWordTerms.clear();
+  }
+  const file = ++stamp;
+  const fresh: WordCount[] = [];
+  const counted = countWords(textWords(text, MAX_TERM_TEXT_CHARS), file, fresh);
+  if (fresh.length > 0) learnWords(fresh);
+  const seen = tallyTerms(counted, file);
+  tallyPath(path, file, seen);
+  return termRows(path, seen);
+}
+
+/** The counts of the file's distinct words, in the order they first occur; the words never seen before go in `fresh`. */
+function countWords(found: readonly string[], file: number, fresh: WordCount[]): WordCount[] {
+  const counted: WordCount[] = [];
+  // Indexed loops, not for-of: in code the JIT has not optimised yet, each step of an iterator allocates.
+  for (let i = 0; i < found.length; i++) {
+    let count = words.get(found[i]!);
+    if (count === undefined) {
+      count = newWord(found[i]!);
+      fresh.push(count);
+    }
+    if (count.stamp !== file) {
+      count.stamp = file;
+      count.count = 0;
+      counted.push(count);
+    }
+    count.count++;
+  }
+  return counted;
+}
+
+function newWord(found: string): WordCount {
+  // A word a regular expression found can be a slice of the file's text, and as a key it would keep the whole text: a
+  // long one is kept as a copy, a very long one not at all (each occurrence is then counted on its own).
+  if (found.length > MAX_KEPT_WORD_LENGTH) return { word: found, terms: PENDING, stamp: 0, count: 0 };
+  const word = found.length >= 13 ? found.split('').join('') : found;
+  const count: WordCount = { word, terms: PENDING, stamp: 0, count: 0 };
+  words.set(word, count);
+  return count;
+}
+
+function learnWords(fresh: readonly WordCount[]): void {
+  for (let i = 0; i < fresh.length; i++) {
+    const list = wordTerms(fresh[i]!.word, CODE_KEYWORDS);
+    if (list.length === 0) continue;
+    const counts: TermCount[] = [];
+    for (let k = 0; k < list.length; k++) counts.push(termCount(list[k]!));
+    fresh[i]!.terms = counts;
+  }
+}
 
 function termCount(term: string): TermCount {
   let count = terms.get(term);
@@ -58,71 +125,47 @@ function termCount(term: string): TermCount {
   return count;
 }
 
-/** The count of a word not seen before; null when it has no terms. */
-function wordCount(found: string): WordCount | null {
-  if (barren.has(found)) return null;
-  // A word a regular expression found can be a slice of the file's text, and as a key it would keep the whole text: a
-  // long word is kept as a copy, and a very long one (a blob, minified code) not at all.
-  const keep = found.length <= MAX_KEPT_WORD_LENGTH;
-  const word = keep && found.length >= 13 ? found.split('').join('') : found;
-  const wordTermList = wordTerms(word, CODE_KEYWORDS);
-  if (wordTermList.length === 0) {
-    if (keep) barren.add(word);
-    return null;
+/** The file's terms from its words' counts, in the order they first occur. */
+function tallyTerms(counted: readonly WordCount[], file: number): TermCount[] {
+  const seen: TermCount[] = [];
+  for (let i = 0; i < counted.length; i++) {
+    const word = counted[i]!;
+    for (let k = 0; k < word.terms.length; k++) tally(seen, file, word.terms[k]!, word.count);
   }
-  const count: WordCount = { terms: wordTermList.map(termCount), stamp: 0, count: 0 };
-  if (keep) words.set(word, count);
-  return count;
+  return seen;
 }
 
-/**
- * The term rows of the file at workspace-relative `path` with content `text`: every term of the first
- * MAX_TERM_TEXT_CHARS of the text once per occurrence, every term of the path's folders and base name (without its
- * extension) PATH_WEIGHT times per occurrence; the MAX_TERMS_PER_FILE most frequent terms (ties by term), in the
- * order they first occur.
- */
-export function fileTerms(path: string, text: string): FileTermRow[] {
-  if (words.size + barren.size > MAX_KEPT_WORDS) {
-    words.clear();
-    barren.clear();
-    terms.clear();
-  }
-  const file = ++stamp;
-  // Indexed loops, not for-of: in code the JIT has not optimised yet, each step of an iterator allocates.
-  const found = textWords(text, MAX_TERM_TEXT_CHARS);
-  const seenWords: WordCount[] = [];
-  for (let i = 0; i < found.length; i++) {
-    const word = found[i]!;
-    const count = words.get(word) ?? wordCount(word);
-    if (count === null) continue;
-    if (count.stamp !== file) {
-      count.stamp = file;
-      count.count = 0;
-      seenWords.push(count);
+function tallyPath(path: string, file: number, seen: TermCount[]): void {
+  const list = pathWords(path);
+  for (let i = 0; i < list.length; i++) {
+    let counts = pathWordTerms.get(list[i]!);
+    if (counts === undefined) {
+      counts = wordTerms(list[i]!).map(termCount);
+      pathWordTerms.set(list[i]!, counts);
     }
-    count.count++;
+    for (let k = 0; k < counts.length; k++) tally(seen, file, counts[k]!, PATH_WEIGHT);
   }
-  const seen: TermCount[] = [];
-  const add = (term: TermCount, occurrences: number) => {
-    if (term.stamp !== file) {
-      term.stamp = file;
-      term.tf = 0;
-      seen.push(term);
-    }
-    term.tf += occurrences;
-  };
-  for (let i = 0; i < seenWords.length; i++) {
-    const word = seenWords[i]!;
-    for (let k = 0; k < word.terms.length; k++) add(word.terms[k]!, word.count);
+}
+
+/** Adds `occurrences` to the file's count of `term`, the first time (for file `file`) listing it in `seen`. */
+function tally(seen: TermCount[], file: number, term: TermCount, occurrences: number): void {
+  if (term.stamp !== file) {
+    term.stamp = file;
+    term.tf = 0;
+    seen.push(term);
   }
-  for (const word of pathWords(path)) for (const term of wordTerms(word)) add(termCount(term), PATH_WEIGHT);
-  const kept =
-    seen.length > MAX_TERMS_PER_FILE
-      ? seen.sort((a, b) => b.tf - a.tf || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0)).slice(0, MAX_TERMS_PER_FILE)
-      : seen;
-  const rows: FileTermRow[] = new Array<FileTermRow>(kept.length);
-  for (let i = 0; i < kept.length; i++) rows[i] = { file: path, term: kept[i]!.term, tf: kept[i]!.tf };
+  term.tf += occurrences;
+}
+
+function termRows(path: string, seen: TermCount[]): FileTermRow[] {
+  const kept = seen.length > MAX_TERMS_PER_FILE ? seen.sort(byTfThenTerm).slice(0, MAX_TERMS_PER_FILE) : seen;
+  const rows: FileTermRow[] = [];
+  for (let i = 0; i < kept.length; i++) rows.push({ file: path, term: kept[i]!.term, tf: kept[i]!.tf });
   return rows;
+}
+
+function byTfThenTerm(a: TermCount, b: TermCount): number {
+  return b.tf - a.tf || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
 }
 
 /**
@@ -130,9 +173,7 @@ export function fileTerms(path: string, text: string): FileTermRow[] {
  * test); a dash joins (`index-command` is one word, split as an identifier).
  */
 export function pathWords(path: string): string[] {
-  const segments = path.split('/');
-  const base = segments.pop() ?? '';
-  const dot = base.lastIndexOf('.');
-  segments.push(dot > 0 ? base.slice(0, dot) : base);
-  return segments.flatMap((segment) => segment.split('.')).filter((word) => word.length > 0);
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  return (dot > slash + 1 ? path.slice(0, dot) : path).split(/[/.]/).filter((word) => word.length > 0);
 }

@@ -31,6 +31,10 @@ describe('splitIdentifier', () => {
     expect(splitIdentifier('XMLHttpRequest')).toEqual(['xml', 'http', 'request']);
     expect(splitIdentifier('IOError')).toEqual(['io', 'error']);
     expect(splitIdentifier('getX')).toEqual(['get', 'x']);
+    expect(splitIdentifier('userID')).toEqual(['user', 'id']);
+    expect(splitIdentifier('ABc')).toEqual(['a', 'bc']);
+    expect(splitIdentifier('aBBc')).toEqual(['a', 'b', 'bc']);
+    expect(splitIdentifier('V8Engine')).toEqual(['v', '8', 'engine']);
     expect(splitIdentifier('MAX_FILE_BYTES')).toEqual(['max', 'file', 'bytes']);
     expect(splitIdentifier('__proto__')).toEqual(['proto']);
     expect(splitIdentifier('index-command')).toEqual(['index', 'command']);
@@ -41,6 +45,44 @@ describe('splitIdentifier', () => {
     expect(splitIdentifier('jQuery$ajax')).toEqual(['j', 'query', 'ajax']);
     expect(splitIdentifier('naïveCafé')).toEqual(['naïve', 'café']);
     expect(splitIdentifier('')).toEqual([]);
+  });
+});
+
+// The rules of splitIdentifier as a loop over the characters, to check the regular expressions against.
+function referenceSplit(word: string): string[] {
+  const kind = (ch: string) => (/[0-9]/.test(ch) ? 'digit' : /\p{Lu}/u.test(ch) ? 'upper' : /[\p{L}\p{N}]/u.test(ch) ? 'lower' : 'separator');
+  const parts: string[] = [];
+  let part = '';
+  let previous = 'separator';
+  for (const ch of word) {
+    const k = kind(ch);
+    if (k === 'separator') {
+      if (part) parts.push(part);
+      part = '';
+    } else if (part && ((k === 'digit') !== (previous === 'digit') || (k === 'upper' && previous === 'lower'))) {
+      parts.push(part);
+      part = ch;
+    } else if (k === 'lower' && previous === 'upper' && part.length > 1) {
+      parts.push(part.slice(0, -1));
+      part = part.slice(-1) + ch;
+    } else {
+      part += ch;
+    }
+    previous = k;
+  }
+  if (part) parts.push(part);
+  return parts.map((p) => p.toLowerCase());
+}
+
+describe('splitIdentifier against its rules', () => {
+  it('splits random identifiers as the character loop does, ASCII and not', () => {
+    const random = prng(5);
+    const alphabet = ['a', 'b', 'z', 'A', 'B', 'Z', '0', '7', '_', '$', '-', 'é', 'É', 'ß', '中', '٣'];
+    for (let n = 0; n < 2000; n++) {
+      const length = 1 + Math.floor(random() * 12);
+      const word = Array.from({ length }, () => alphabet[Math.floor(random() * (n % 2 === 0 ? 9 : alphabet.length))]).join('');
+      expect(splitIdentifier(word), word).toEqual(referenceSplit(word));
+    }
   });
 });
 
