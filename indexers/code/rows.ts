@@ -1,6 +1,6 @@
 // Turns one file's facts and resolved import targets into graph rows: files, symbols, packages, terms, edges.
 
-import { nodeId, type CodeRows, type EdgeRow, type ImportAttrs, type StoredImport, type Warning } from '../../graph/records.js';
+import { nodeId, type CodeRows, type EdgeRow, type FileTermRow, type ImportAttrs, type StoredImport, type Warning } from '../../graph/records.js';
 import type { DiscoveredFile } from './discover.js';
 import type { FileResult } from './process-file.js';
 import type { ImportTarget } from './resolve.js';
@@ -16,6 +16,8 @@ export function isTestPath(path: string): boolean {
 export class CodeRowsBuilder {
   private readonly out: CodeRows = { files: [], symbols: [], packages: [], cliCommands: [], routes: [], diagnostics: [], terms: [], edges: [] };
   private readonly packages = new Set<string>();
+  // Each file's terms as it came, flattened once at the end (one copy instead of one per file).
+  private readonly termLists: FileTermRow[][] = [];
   readonly warnings: Warning[] = [];
 
   addFile(file: Pick<DiscoveredFile, 'path' | 'size' | 'mtimeMs'>, input: FileInput): void {
@@ -42,7 +44,7 @@ export class CodeRowsBuilder {
     for (const command of facts.cliCommands) this.out.cliCommands.push({ file: file.path, ...command });
     for (const route of facts.routes) this.out.routes.push({ file: file.path, ...route });
     for (const error of facts.syntaxErrors) this.out.diagnostics.push({ file: file.path, kind: 'syntax', ...error });
-    this.out.terms.push(...input.terms);
+    this.termLists.push(input.terms);
     if (facts.syntaxErrorCount > 0) {
       const first = facts.syntaxErrors[0]!;
       this.warnings.push({
@@ -77,7 +79,7 @@ export class CodeRowsBuilder {
   }
 
   rows(): CodeRows {
-    return { ...this.out, packages: [...this.packages].sort().map((name) => ({ name })) };
+    return { ...this.out, packages: [...this.packages].sort().map((name) => ({ name })), terms: this.termLists.flat() };
   }
 
   private importEdge(src: string, target: ImportTarget, attrs: ImportAttrs): EdgeRow {
