@@ -79,7 +79,7 @@ export class CodeRowsBuilder {
   }
 
   rows(): CodeRows {
-    return { ...this.out, packages: [...this.packages].sort().map((name) => ({ name })), terms: this.termLists.flat() };
+    return { ...this.out, packages: [...this.packages].sort().map((name) => ({ name })), terms: concatenated(this.termLists) };
   }
 
   private importEdge(src: string, target: ImportTarget, attrs: ImportAttrs): EdgeRow {
@@ -93,4 +93,14 @@ export class CodeRowsBuilder {
         return { src, dst: nodeId.unresolved(attrs.specifier), kind: 'imports_unresolved', attrs: { ...attrs } };
     }
   }
+}
+
+/** The lists one after the other, in one array (Array.prototype.flat takes several times as long for the file terms). */
+function concatenated<T>(lists: readonly (readonly T[])[]): T[] {
+  let total = 0;
+  for (const list of lists) total += list.length;
+  const out = new Array<T>(total);
+  let at = 0;
+  for (const list of lists) for (let i = 0; i < list.length; i++) out[at++] = list[i]!;
+  return out;
 }
