@@ -4,24 +4,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { firstParentLog, type LoggedChange, type LoggedCommit } from '../indexers/git/log.js';
 import { WORK_DIR } from './corpora.js';
 
 /** One first-parent commit and what it changed against its first parent (merges: what the merge brought in). */
-export interface HistoryCommit {
-  sha: string;
-  parents: string[];
-  /** Author time, seconds since the epoch. */
-  authorTime: number;
-  subject: string;
-  changes: HistoryChange[];
-}
-
-export interface HistoryChange {
-  /** A, M, D, R, T or C. */
-  status: string;
-  /** The path after the commit (the new path of a rename). */
-  path: string;
-}
+export type HistoryCommit = LoggedCommit;
+export type HistoryChange = LoggedChange;
 
 /** A clone of a mirror, ready for checkouts. */
 export interface HistoryRepo {
@@ -87,36 +75,14 @@ export async function checkoutClean(repo: HistoryRepo, sha: string): Promise<voi
   await git(repo.root, ['clean', '-fdxq']);
 }
 
-/** The newest `max` commits of `rev`'s first-parent chain, newest first, each with its changes (renames found). */
-export async function firstParentHistory(repo: HistoryRepo, rev: string, max: number): Promise<HistoryCommit[]> {
-  const out = await git(repo.root, [
-    'log', '--first-parent', '--diff-merges=first-parent', '--no-color', '--no-ext-diff', '--no-textconv',
-    '--name-status', '--find-renames', '-z', `--max-count=${max}`, '--format=%x1e%H%x00%P%x00%at%x00%s%x00', rev, '--',
-  ], 600_000);
-  return out.split('\x1e').filter((record) => record.length > 0).map(parseRecord);
+/** The newest `max` commits of `rev`'s first-parent chain, newest first, each with its changes (renames found): kg's own reader. */
+export function firstParentHistory(repo: HistoryRepo, rev: string, max: number): Promise<HistoryCommit[]> {
+  return firstParentLog(repo.root, rev, max);
 }
 
 /** An author time as YYYY-MM-DD (UTC). */
 export function day(authorTime: number): string {
   return new Date(authorTime * 1000).toISOString().slice(0, 10);
-}
-
-function parseRecord(record: string): HistoryCommit {
-  const fields = record.split('\0');
-  const [sha = '', parents = '', time = '', subject = ''] = fields;
-  if (!/^[0-9a-f]{40,64}$/.test(sha)) throw new Error(`git log: unexpected record ${JSON.stringify(record.slice(0, 60))}`);
-  // After the subject's NUL: a newline, then `status NUL path NUL` (renames and copies: `status NUL old NUL new NUL`).
-  const rest = fields.slice(4).map((token) => token.replace(/^\n/, ''));
-  const changes: HistoryChange[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const status = rest[i]!;
-    if (status === '') continue;
-    const letter = status[0]!;
-    if (letter === 'R' || letter === 'C') i++;
-    const path = rest[++i];
-    if (path) changes.push({ status: letter, path });
-  }
-  return { sha, parents: parents.split(' ').filter(Boolean), authorTime: Number(time), subject, changes };
 }
 
 function repoName(source: string): string {
