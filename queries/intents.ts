@@ -1,7 +1,7 @@
 // The one schema of query_knowledge intents: validation, types and tool definitions all derive from it.
 
 import { z } from 'zod';
-import { INTENT_KINDS, type IntentKindName } from './kinds.js';
+import { INTENT_KINDS, RELATED_KINDS, RELATED_SIGNALS, type IntentKindName } from './kinds.js';
 
 const file = z
   .string()
@@ -185,12 +185,12 @@ export const relatedIntent = z
     kind: z.literal('related'),
     text: z.string().min(1).max(4000).describe('The task in words, e.g. "retry webhook delivery when the endpoint times out".'),
     of: z
-      .array(z.enum(['file', 'symbol', 'session', 'convention']))
+      .array(z.enum(RELATED_KINDS))
       .min(1)
       .optional()
       .describe('Which kinds of items to return (default ["file"]).'),
     signals: z
-      .array(z.enum(['text', 'commits', 'sessions', 'churn', 'recency']))
+      .array(z.enum(RELATED_SIGNALS))
       .min(1)
       .optional()
       .describe(

@@ -14,12 +14,12 @@ import { bm25Params, bm25Sql, BM25_B, BM25_K1 } from './bm25.js';
 import { conventions } from './conventions.js';
 import { BULK_COMMIT_FILES, CHURN_HALF_LIFE_DAYS, CHURN_WINDOW, fileChurn } from './git-history.js';
 import type { IntentOf } from './intents.js';
+import { RELATED_KINDS, RELATED_SIGNALS } from './kinds.js';
 import { renderList } from './render.js';
 import { sessionsByGoal } from './sessions.js';
 
-export const RELATED_SIGNALS = ['text', 'commits', 'sessions', 'churn', 'recency'] as const;
+export { RELATED_KINDS, RELATED_SIGNALS };
 export type RelatedSignal = (typeof RELATED_SIGNALS)[number];
-export const RELATED_KINDS = ['file', 'symbol', 'session', 'convention'] as const;
 
 const DEFAULT_RELATED = 10;
 /** Candidates each matching signal contributes before fusion. */

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
 import { QUERY_KINDS } from './query-kinds.js';
+import { RELATED_KINDS } from '../../queries/kinds.js';
 
 // commander is CommonJS: required directly, it loads in ~12 ms instead of ~20 through its ESM wrapper (which also makes
 // Node scan its source for exports), on every kg command.
@@ -191,8 +192,6 @@ function parseFileKb(value: string): number {
   }
   return parsed;
 }
-
-const RELATED_KINDS = ['file', 'symbol', 'session', 'convention'] as const;
 
 function parseRelatedKinds(value: string): (typeof RELATED_KINDS)[number][] {
   const kinds = value.split(',').map((kind) => kind.trim()).filter(Boolean);
