@@ -12,13 +12,21 @@ import type { EmbedRequest, EmbedWorkerData, EmbedWorkerMessage } from './worker
 
 async function main(port: MessagePort, data: EmbedWorkerData): Promise<void> {
   const post = (message: EmbedWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+  let transformers: typeof Transformers;
   let extractor: FeatureExtractionPipeline;
   try {
-    extractor = await loadExtractor(data);
+    transformers = (await import(data.transformers)) as typeof Transformers;
+  } catch (error) {
+    post(failure('runtime', null, error));
+    port.close();
+    return;
+  }
+  try {
+    extractor = await loadExtractor(transformers, data);
     const { dimensions } = await embedBatch(extractor, [data.probe]);
     post({ type: 'ready', dimensions });
   } catch (error) {
-    post(failure(null, error));
+    post(failure('model', null, error));
     port.close();
     return;
   }
@@ -30,14 +38,13 @@ async function main(port: MessagePort, data: EmbedWorkerData): Promise<void> {
         const { vectors } = await embedBatch(extractor, request.texts);
         post({ type: 'embedded', id: request.id, vectors }, [vectors.buffer as ArrayBuffer]);
       } catch (error) {
-        post(failure(request.id, error));
+        post(failure('embed', request.id, error));
       }
     });
   });
 }
 
-async function loadExtractor(data: EmbedWorkerData): Promise<FeatureExtractionPipeline> {
-  const { env, pipeline } = (await import(data.transformers)) as typeof Transformers;
+async function loadExtractor({ env, pipeline }: typeof Transformers, data: EmbedWorkerData): Promise<FeatureExtractionPipeline> {
   const { location } = data;
   env.localModelPath = location.root;
   env.allowLocalModels = true;
@@ -64,10 +71,11 @@ async function embedBatch(extractor: FeatureExtractionPipeline, texts: string[])
   return { vectors, dimensions };
 }
 
-function failure(id: number | null, error: unknown): EmbedWorkerMessage {
+function failure(stage: 'runtime' | 'model' | 'embed', id: number | null, error: unknown): EmbedWorkerMessage {
   const cause = error instanceof Error ? error.cause : undefined;
   return {
     type: 'failed',
+    stage,
     id,
     message: error instanceof Error ? error.message : String(error),
     cause: cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : null,

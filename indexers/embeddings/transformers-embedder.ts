@@ -40,8 +40,7 @@ export async function openTransformersEmbedder(model: string, location: ModelLoc
   const opened = await embedder.opened;
   if (opened !== null) {
     await embedder.close();
-    const failed = opened.code === 'embedder_failed' ? opened : openError(model, location, remoteHost, opened.message);
-    return { ok: false, error: failed };
+    return { ok: false, error: opened.stage === 'model' ? openError(model, location, remoteHost, opened.reason) : opened.error };
   }
   return { ok: true, embedder, source: location.source };
 }
@@ -55,10 +54,12 @@ function openError(model: string, location: ModelLocation, remoteHost: string | 
   return { code: 'model_invalid', message: `could not load embedding model ${model} from ${where}: ${reason}` };
 }
 
+/** Why the worker did not become ready: the model did not load (`reason` is the error's line), or anything else. */
+type OpenFailure = { stage: 'model'; reason: string } | { stage: 'other'; error: EmbedderError };
+
 class WorkerEmbedder implements Embedder {
-  dimensions = 0;
-  /** Null once the model is loaded, else why it is not (a `model_invalid` message here is the raw reason). */
-  readonly opened: Promise<EmbedderError | null>;
+  /** Null once the model is loaded and has embedded the probe, else why not. */
+  readonly opened: Promise<OpenFailure | null>;
   readonly #worker: Worker;
   readonly #batchSize: number;
   readonly #pending = new Map<number, { resolve: (vectors: Float32Array) => void; reject: (failure: EmbedderFailure) => void }>();
@@ -66,7 +67,8 @@ class WorkerEmbedder implements Embedder {
   /** Set when the worker can no longer embed: it crashed, exited, or the embedder was closed. */
   #broken: EmbedderError | null = null;
   #closing = false;
-  #settleOpen: (error: EmbedderError | null) => void = () => {};
+  #dimensions = 0;
+  #settleOpen: (failure: OpenFailure | null) => void = () => {};
 
   constructor(
     readonly model: string,
@@ -81,12 +83,16 @@ class WorkerEmbedder implements Embedder {
     worker.on('exit', (code) => this.#break(`the embedding worker exited (code ${code})`));
   }
 
+  get dimensions(): number {
+    return this.#dimensions;
+  }
+
   async embed(texts: readonly string[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> {
     const vectors: Float32Array[] = [];
     for (let at = 0; at < texts.length; at += this.#batchSize) {
       const batch = texts.slice(at, at + this.#batchSize).map(clip);
       const rows = await this.#request(batch);
-      for (let i = 0; i < batch.length; i++) vectors.push(rows.slice(i * this.dimensions, (i + 1) * this.dimensions));
+      for (let i = 0; i < batch.length; i++) vectors.push(rows.slice(i * this.#dimensions, (i + 1) * this.#dimensions));
       onProgress?.(at + batch.length, texts.length);
     }
     return vectors;
@@ -113,16 +119,17 @@ class WorkerEmbedder implements Embedder {
 
   #receive(message: EmbedWorkerMessage): void {
     if (message.type === 'ready') {
-      this.dimensions = message.dimensions;
+      this.#dimensions = message.dimensions;
       this.#worker.unref();
       this.#settleOpen(null);
       return;
     }
     const reason = message.type === 'failed' ? `${oneLine(message.message)}${message.cause ? ` (${oneLine(message.cause)})` : ''}` : '';
-    if (message.id === null) {
-      this.#settleOpen({ code: 'model_invalid', message: reason });
-      return;
+    if (message.type === 'failed' && message.stage === 'model') return this.#settleOpen({ stage: 'model', reason });
+    if (message.type === 'failed' && message.stage === 'runtime') {
+      return this.#settleOpen({ stage: 'other', error: { code: 'embedder_failed', message: `could not load transformers.js and onnxruntime in the embedding worker: ${reason}` } });
     }
+    if (message.id === null) return;
     const pending = this.#pending.get(message.id);
     if (!pending) return;
     this.#pending.delete(message.id);
@@ -135,7 +142,7 @@ class WorkerEmbedder implements Embedder {
   #break(message: string): void {
     if (this.#broken) return;
     this.#broken = { code: 'embedder_failed', message: oneLine(message) };
-    this.#settleOpen(this.#broken);
+    this.#settleOpen({ stage: 'other', error: this.#broken });
     for (const { reject } of this.#pending.values()) reject(new EmbedderFailure(this.#broken));
     this.#pending.clear();
   }

@@ -24,5 +24,8 @@ export type EmbedWorkerMessage =
   | { type: 'ready'; dimensions: number }
   /** The batch's vectors, row after row; a vector whose text had no known token is zeros. */
   | { type: 'embedded'; id: number; vectors: Float32Array }
-  /** id null: the model did not load. `cause` is the code or message of the error's cause (`ENOTFOUND`). */
-  | { type: 'failed'; id: number | null; message: string; cause: string | null };
+  /**
+   * What failed: loading transformers.js and onnxruntime (`runtime`), loading the model (`model`), or embedding the
+   * batch `id` (`embed`). `cause` is the code or message of the error's cause (`ENOTFOUND`).
+   */
+  | { type: 'failed'; stage: 'runtime' | 'model' | 'embed'; id: number | null; message: string; cause: string | null };
