@@ -58,10 +58,10 @@ export async function openEmbedder(options: EmbedderOptions = {}): Promise<OpenE
   const model = options.model ?? nonEmpty(env.KG_EMBED_MODEL) ?? DEFAULT_EMBED_MODEL;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, not ${batchSize}`);
-  const envModelDir = nonEmpty(env.KG_MODEL_DIR);
-  const modelDir = options.modelDir ?? envModelDir;
+  const modelDir = options.modelDir ?? nonEmpty(env.KG_MODEL_DIR);
   const offline = ['KG_OFFLINE', 'HF_HUB_OFFLINE'].find((name) => YES.test(env[name]?.trim() ?? ''));
   const allowDownload = options.allowDownload ?? offline === undefined;
+  // An explicit model folder is the only place looked in: a typo must not turn into a download.
   const located = locateModel({
     model,
     ...(modelDir !== undefined ? { modelDir: resolve(modelDir), modelDirLabel: options.modelDir === undefined ? `KG_MODEL_DIR=${modelDir}` : `model folder ${modelDir}` } : {}),
