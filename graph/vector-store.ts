@@ -117,11 +117,11 @@ export async function openVectorStore(dir: string, options: { create?: boolean }
     repaired = true;
     connection = await connectStore(modules, dir);
     if (!connection.ok) return connection;
-    opened = { ok: true, table: null, dimension: null };
+    opened = { ok: true, table: null, dimension: null, rows: 0, version: null };
   }
   if (create) narrowTree(dir);
   const store = new LanceVectorStore(dir, modules, connection.db, opened.table, opened.dimension);
-  await store.checkState();
+  store.checkState(opened.rows, opened.version);
   return { ok: true, store, repaired };
 }
 
@@ -144,7 +144,9 @@ function loadLance(): Promise<LanceModules> {
   return loading;
 }
 
-type Opened = { ok: true; table: Table | null; dimension: number | null } | { ok: false; error: VectorStoreError };
+type Opened =
+  | { ok: true; table: Table | null; dimension: number | null; rows: number; version: number | null }
+  | { ok: false; error: VectorStoreError };
 
 function prepareFolder(dir: string, create: boolean): VectorStoreError | null {
   if (!create && !vectorStoreExists(dir)) return { code: 'vectors_unreadable', message: `no vectors in ${dir}` };
@@ -177,31 +179,31 @@ async function connectStore(modules: LanceModules, dir: string): Promise<{ ok: t
  * (`thorough`) reads every column once, so that `kg reindex` finds (and so repairs) what a search would trip on.
  */
 async function openEmbeddings(db: Connection, dir: string, thorough: boolean): Promise<Opened> {
+  let table: Table | null = null;
   try {
-    if (!(await db.tableNames()).includes(TABLE)) return { ok: true, table: null, dimension: null };
-    const table = await db.openTable(TABLE);
+    if (!(await db.tableNames()).includes(TABLE)) return { ok: true, table: null, dimension: null, rows: 0, version: null };
+    table = await db.openTable(TABLE);
     const dimension = vectorDimension(await table.schema());
-    if (dimension === null) {
-      table.close();
-      return { ok: false, error: corrupt(dir, 'the embeddings table has columns kg did not write') };
-    }
+    if (dimension === null) throw new Damage('the embeddings table has columns kg did not write');
     const rows = await table.countRows();
     // A filter on kind reads that column of every data file (`kind IS NOT NULL` is answered from the schema).
     const known = await table.countRows(kindsIn(VECTOR_KINDS));
-    if (known !== rows) {
-      table.close();
-      return { ok: false, error: corrupt(dir, `${rows - known} of ${rows} rows have no known kind`) };
-    }
+    if (known !== rows) throw new Damage(`${rows - known} of ${rows} rows have no known kind`);
     if (rows > 0) await table.query().limit(1).toArray();
     if (thorough && rows > 0) {
+      // Only read, not compared: the text columns and then the vectors of every data file.
       await table.countRows(`key <> '' AND node <> '' AND hash <> '' AND (path IS NULL OR path <> '')`);
       await nearest(table, unitVector(dimension), null, 1);
     }
-    return { ok: true, table, dimension };
+    return { ok: true, table, dimension, rows, version: await table.version() };
   } catch (error) {
-    return { ok: false, error: failureOf(dir, error) };
+    table?.close();
+    return { ok: false, error: error instanceof Damage ? corrupt(dir, error.message) : failureOf(dir, error) };
   }
 }
+
+/** What kg finds wrong with a table LanceDB itself reads without complaint. */
+class Damage extends Error {}
 
 class LanceVectorStore implements VectorStore {
   private cached: { stamp: string | null; state: VectorState | null } = { stamp: null, state: null };
@@ -216,18 +218,13 @@ class LanceVectorStore implements VectorStore {
     private dimension: number | null,
   ) {}
 
-  /** Reads state.json and keeps it only when it was written after the table's last change. */
-  async checkState(): Promise<void> {
+  /** Reads state.json and keeps it only when it was written after the table's last change (`rows`, `version`). */
+  checkState(rows: number, version: number | null): void {
     const stamp = vectorStateStamp(this.dir);
     const stored = readVectorState(this.dir);
-    let state = stored?.state ?? null;
-    if (stored !== null) {
-      const version = this.table === null ? null : await this.table.version();
-      const rows = this.table === null ? 0 : await this.table.countRows();
-      // The table moved on after the state was written: a write crashed before its end, so the vectors lag.
-      if (version !== stored.tableVersion || rows !== stored.state.rows) state = null;
-    }
-    this.cached = { stamp, state };
+    // The table moved on after the state was written: a write crashed before its end, so the vectors lag.
+    const current = stored !== null && stored.tableVersion === version && stored.state.rows === rows;
+    this.cached = { stamp, state: current ? stored.state : null };
   }
 
   state(): VectorState | null {
@@ -254,6 +251,8 @@ class LanceVectorStore implements VectorStore {
     if (kinds?.some((kind) => !VECTOR_KINDS.includes(kind))) throw new Error(`unknown vector kind in ${JSON.stringify(kinds)}`);
     const chosen = kinds === undefined ? VECTOR_KINDS : VECTOR_KINDS.filter((kind) => kinds.includes(kind));
     if (limit === 0 || chosen.length === 0 || (await this.currentTable()) === null) return [];
+    // Another process may have rebuilt the table for another model since this handle was opened.
+    if (vector.length !== this.dimension && (await this.reopenTable()) === null) return [];
     if (vector.length !== this.dimension) throw new Error(`a query vector of ${vector.length} floats for vectors of ${this.dimension}`);
     const filter = chosen.length === VECTOR_KINDS.length ? null : kindsIn(chosen);
     return (await this.read((table) => nearest(table, vector, filter, limit))) ?? [];
@@ -372,6 +371,13 @@ class LanceVectorStore implements VectorStore {
     return this.table;
   }
 
+  private async reopenTable(): Promise<Table | null> {
+    this.table?.close();
+    this.table = null;
+    this.dimension = null;
+    return this.currentTable();
+  }
+
   /** Runs a read, once more on a freshly opened table when it fails (another process may have dropped and rebuilt the
    * table under this handle), and turns LanceDB's failure into a one-line KgError. Null while there is no table. */
   private async read<T>(run: (table: Table) => Promise<T>): Promise<T | null> {
@@ -380,9 +386,7 @@ class LanceVectorStore implements VectorStore {
     try {
       return await run(table);
     } catch {
-      this.table?.close();
-      this.table = null;
-      table = await this.currentTable();
+      table = await this.reopenTable();
       if (table === null) return null;
       try {
         return await run(table);

@@ -53,7 +53,12 @@ describe('the vector store', () => {
     expect(store.dimensions()).toBeNull();
     expect(await store.hashes()).toEqual(new Map());
     expect(await store.search(unit([1, 0, 0, 0]), { limit: 5 })).toEqual([]);
+    // A graph with nothing to embed: a state without vectors, so the next sync knows it is current.
+    await store.write({ upsert: [], remove: [], state: { model: MODEL, dimensions: 0, graphStamp: 'empty' } });
     await store.close();
+    const again = await open(dir, false);
+    expect(again.state()).toMatchObject({ graphStamp: 'empty', rows: 0, dimensions: 0 });
+    await again.close();
   });
 
   it('keeps what was written across a reopen: rows by key with their hashes, and the state', async () => {
@@ -175,6 +180,13 @@ describe('the vector store', () => {
     await writer.write({ upsert: [row('b', [0.9, 0.1, 0, 0])], remove: [], state: state('stamp-2') });
     expect(reader.state()).toMatchObject({ graphStamp: 'stamp-2', rows: 2 });
     expect((await reader.search(unit([1, 0, 0, 0]), { limit: 5 })).map((hit) => hit.key)).toEqual(['a', 'b']);
+    // A model change: the writer clears and rebuilds with longer vectors under the reader's open handle.
+    await writer.clear();
+    expect(await reader.search(unit([1, 0, 0, 0]), { limit: 5 })).toEqual([]);
+    const long = { ...row('c', [1, 0, 0, 0]), vector: unit([0, 0, 0, 0, 0, 1]) };
+    await writer.write({ upsert: [long], remove: [], state: { model: 'another-model', dimensions: 6, graphStamp: 'stamp-3' } });
+    expect((await reader.search(unit([0, 0, 0, 0, 0, 1]), { limit: 5 })).map((hit) => hit.key)).toEqual(['c']);
+    expect(reader.state()).toMatchObject({ model: 'another-model', dimensions: 6 });
     await writer.close();
     await reader.close();
   });
