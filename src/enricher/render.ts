@@ -1,5 +1,6 @@
-// Renders the slots as one markdown prompt section within a token budget: higher-priority slots first, each item
-// whole or shortened at a sentence or line boundary, lower-priority items and slots dropped, nothing said twice.
+// Renders the slots as one markdown prompt section within a token budget: each slot with content gets a fair share
+// first, the room left goes to the higher-priority slots, each item whole or shortened at a sentence or line boundary,
+// and nothing is said twice.
 
 import { SLOT_NAMES, type SlotName, type WorkflowContextSlots } from './schema.js';
 import { estimateTokens, shortenToTokens, tokenWeight, wellFormed } from './text.js';
@@ -36,68 +37,104 @@ interface Draft {
   separator: string;
 }
 
+/** A slot's section as it is being filled; filling continues where it stopped when more room comes. */
+interface Section {
+  draft: Draft;
+  /** Its heading and, unless no earlier slot has anything, the gap before it: paid with its first item. */
+  overhead: number;
+  /** The weight of the whole section, without what earlier slots hold word for word. */
+  need: number;
+  kept: string[];
+  keptItems: Item[];
+  /** The next item to try. */
+  next: number;
+  /** Token weight taken: 0 while nothing is kept, else the overhead, the items and the separators between them. */
+  weight: number;
+  duplicates: number;
+  /** Whether its last kept item is a shortened one (taken back and given again when more room comes). */
+  lastShortened: boolean;
+}
+
+interface Given {
+  keys: Set<string>;
+  content: Set<string>;
+}
+
 // Less room than this left for an item is not worth a shortened stub.
 const MIN_ITEM_TOKENS = 8;
 // A prior note's recap is a snippet, not the whole record.
 const RECAP_TOKENS = 200;
 const SECTION_GAP = '\n\n';
 
+// Each slot's weight in the fair shares. Conventions are the rules the session must follow and file facts what the
+// graph knows of the files in the goal; the rest is a lead to follow up, not something to obey.
+const SHARE_WEIGHTS: Record<Exclude<SlotName, 'coordinatorSummary'>, number> = {
+  conventions: 0.35,
+  fileFacts: 0.25,
+  likelyFiles: 0.15,
+  priorNotes: 0.15,
+  gitDiffStat: 0.1,
+};
+// The coordinator's summary is its explicit word: first claim, but not on the whole budget while others have content.
+const SUMMARY_SHARE = 0.5;
+
+/**
+ * The sections in slot order, within `budgetTokens`. Priority alone let one large slot (a 60-section AGENTS.md) take
+ * the whole budget, so the budget is dealt in two passes, in priority order:
+ *
+ * 1. Each slot with content gets a share and fills it item by item. The coordinator's summary first, up to half the
+ *    budget; the others split what remains by SHARE_WEIGHTS, progressively: a slot needing less than its share takes
+ *    what it needs and its surplus is split among the rest by the same weights (an empty slot is the case of needing
+ *    nothing). That hands surplus to every slot still wanting room, where giving it in priority order would give it
+ *    all to the conventions again. A slot that cannot show even its first item within its share gives that one item
+ *    (whole, or shortened to what is left) from the room of the lower-priority slots; one that cannot show it even so
+ *    is left out with every slot after it, so a slot never loses to a lower-priority one.
+ * 2. The room still left (what a share could not use because its next item did not fit, what the summary was held
+ *    back from) goes, in priority order, to the slots that were cut, each continuing where it stopped; a shortened
+ *    item is given again in the larger room.
+ *
+ * The room is counted in `tokenWeight`s, which add up, so the text's `estimateTokens` never exceeds the budget.
+ */
 export function renderSlots(slots: WorkflowContextSlots, budgetTokens: number): Rendered {
-  const drafts = draftSections(slots);
-  const stats = {} as Record<SlotName, RenderedSlot>;
-  const seenKeys = new Set<string>();
-  const seenContent = new Set<string>();
+  const sections = planSections(draftSections(slots));
+  const given: Given = { keys: new Set(), content: new Set() };
   let used = 0;
-  let text = '';
-  for (const draft of drafts) {
+  // The first slot left out for room: every later one is left out too, so a slot never loses to a lower one.
+  let stop = sections.length;
+  sections.forEach((section, index) => {
+    if (section.draft.items.length === 0) return;
+    const left = index > stop ? 0 : budgetTokens - used;
+    const share = section.draft.slot === 'coordinatorSummary' ? Math.min(section.need, SUMMARY_SHARE * budgetTokens) : fairShare(sections, index, left);
+    fill(section, Math.min(share, left), given);
+    if (section.kept.length === 0 && section.next < section.draft.items.length) fill(section, left, given, 1);
+    if (section.kept.length === 0 && section.next < section.draft.items.length) stop = Math.min(stop, index);
+    used += section.weight;
+  });
+  for (const section of sections.slice(0, stop)) {
+    if (!isCut(section)) continue;
+    const before = section.weight;
+    fill(section, before + (budgetTokens - used), given);
+    used += section.weight - before;
+  }
+
+  const stats = {} as Record<SlotName, RenderedSlot>;
+  const bodies: string[] = [];
+  for (const { draft, kept, duplicates, next, lastShortened } of sections) {
     const stat: RenderedSlot = { included: false, items: draft.items.length, itemsIncluded: 0, shortened: false, bytes: 0, tokens: 0, reason: null };
     stats[draft.slot] = stat;
     if (draft.items.length === 0) {
       stat.reason = 'nothing to include';
       continue;
     }
-    const gap = text === '' ? '' : SECTION_GAP;
-    const heading = `## ${draft.title}\n`;
-    let weight = tokenWeight(gap) + tokenWeight(heading);
-    const kept: string[] = [];
-    let duplicates = 0;
-    let cut = false;
-    for (const item of draft.items) {
-      if (seenKeys.has(item.key) || seenContent.has(item.content)) {
-        duplicates++;
-        continue;
-      }
-      const glue = kept.length > 0 ? tokenWeight(draft.separator) : 0;
-      const room = budgetTokens - used - weight - glue;
-      const cost = tokenWeight(item.text);
-      let chosen: string | null = cost <= room ? item.text : null;
-      if (chosen === null && room >= MIN_ITEM_TOKENS) {
-        chosen = shortenToTokens(item.text, Math.floor(room));
-        if (chosen !== null) stat.shortened = true;
-      }
-      if (chosen === null) {
-        cut = true;
-        break;
-      }
-      kept.push(chosen);
-      weight += glue + tokenWeight(chosen);
-      seenKeys.add(item.key);
-      seenContent.add(item.content);
-      if (chosen !== item.text) {
-        cut = true;
-        break;
-      }
-    }
     if (kept.length === 0) {
       stat.reason = duplicates === draft.items.length ? 'everything in it was already given' : 'no room in the token budget';
       continue;
     }
-    const body = heading + kept.join(draft.separator);
-    text += gap + body;
-    used += weight;
+    const body = `## ${draft.title}\n${kept.join(draft.separator)}`;
+    bodies.push(body);
     stat.included = true;
     stat.itemsIncluded = kept.length;
-    stat.shortened ||= cut;
+    stat.shortened = lastShortened || next < draft.items.length;
     stat.bytes = Buffer.byteLength(body, 'utf8');
     stat.tokens = estimateTokens(body);
     const left = draft.items.length - kept.length - duplicates;
@@ -109,7 +146,114 @@ export function renderSlots(slots: WorkflowContextSlots, budgetTokens: number): 
     stat.reason = notes.length > 0 ? notes.join('; ') : null;
   }
   for (const slot of SLOT_NAMES) stats[slot] ??= { included: false, items: 0, itemsIncluded: 0, shortened: false, bytes: 0, tokens: 0, reason: 'nothing to include' };
-  return { text, slots: stats };
+  return { text: bodies.join(SECTION_GAP), slots: stats };
+}
+
+/** Each draft as an empty section, with what it would take in whole (items an earlier slot holds word for word left out). */
+function planSections(drafts: readonly Draft[]): Section[] {
+  const planned: Given = { keys: new Set(), content: new Set() };
+  let earlier = false;
+  return drafts.map((draft) => {
+    // The gap is charged to every section after the first with content, even when that one ends up left out: a
+    // quarter token or so too much, never too little.
+    const overhead = tokenWeight(`## ${draft.title}\n`) + (earlier ? tokenWeight(SECTION_GAP) : 0);
+    earlier ||= draft.items.length > 0;
+    let need = 0;
+    for (const item of draft.items) {
+      if (planned.keys.has(item.key) || planned.content.has(item.content)) continue;
+      need += (need === 0 ? overhead : tokenWeight(draft.separator)) + tokenWeight(item.text);
+      planned.keys.add(item.key);
+      planned.content.add(item.content);
+    }
+    return { draft, overhead, need, kept: [], keptItems: [], next: 0, weight: 0, duplicates: 0, lastShortened: false };
+  });
+}
+
+/**
+ * The share of `sections[index]` in `room`, split with the later slots that have content by SHARE_WEIGHTS, by
+ * progressive filling: those needing less than their share take their need, the rest split what remains.
+ */
+function fairShare(sections: readonly Section[], index: number, room: number): number {
+  const target = sections[index]!;
+  let open = sections.slice(index).filter((s) => s.draft.items.length > 0 && s.draft.slot !== 'coordinatorSummary');
+  let left = room;
+  for (;;) {
+    const total = open.reduce((sum, s) => sum + weightOf(s), 0);
+    const satisfied = open.filter((s) => s.need <= (left * weightOf(s)) / total);
+    if (satisfied.includes(target)) return target.need;
+    if (satisfied.length === 0) return (left * weightOf(target)) / total;
+    left -= satisfied.reduce((sum, s) => sum + s.need, 0);
+    open = open.filter((s) => !satisfied.includes(s));
+  }
+}
+
+function weightOf(section: Section): number {
+  return SHARE_WEIGHTS[section.draft.slot as keyof typeof SHARE_WEIGHTS];
+}
+
+function isCut(section: Section): boolean {
+  return section.lastShortened || section.next < section.draft.items.length;
+}
+
+/**
+ * Fills `section` on from where it stopped, up to `limit` token weight in all (at most `maxNew` more items): items
+ * already given are skipped, the next whole if it fits, else shortened if the room is worth it, else it stops there.
+ */
+function fill(section: Section, limit: number, given: Given, maxNew = Infinity): void {
+  const { draft } = section;
+  const glue = tokenWeight(draft.separator);
+  // A shortened item is taken back and given again in the larger room; kept as it was if that gives no more of it
+  // (the larger room may still be under MIN_ITEM_TOKENS).
+  let retaken: string | null = null;
+  if (section.lastShortened) {
+    if (limit <= section.weight) return;
+    const item = section.keptItems.pop()!;
+    retaken = section.kept.pop()!;
+    section.next--;
+    section.weight = section.kept.length === 0 ? 0 : section.weight - glue - tokenWeight(retaken);
+    section.lastShortened = false;
+    given.keys.delete(item.key);
+    given.content.delete(item.content);
+  }
+  for (let added = 0; section.next < draft.items.length && added < maxNew; section.next++) {
+    const item = draft.items[section.next]!;
+    if (given.keys.has(item.key) || given.content.has(item.content)) {
+      section.duplicates++;
+      continue;
+    }
+    const extra = section.kept.length === 0 ? section.overhead : glue;
+    const room = limit - section.weight - extra;
+    let chosen: string | null = tokenWeight(item.text) <= room ? item.text : null;
+    if (chosen === null && room >= MIN_ITEM_TOKENS) chosen = shorten(item.text, Math.floor(room));
+    if (retaken !== null) {
+      if (chosen === null || tokenWeight(chosen) < tokenWeight(retaken)) chosen = retaken;
+      retaken = null;
+    }
+    if (chosen === null) return;
+    section.kept.push(chosen);
+    section.keptItems.push(item);
+    section.weight += extra + tokenWeight(chosen);
+    given.keys.add(item.key);
+    given.content.add(item.content);
+    added++;
+    if (chosen !== item.text) {
+      section.lastShortened = true;
+      section.next++;
+      return;
+    }
+  }
+}
+
+// shortenToTokens segments the whole text, and on Node 20 every segment copies its input: time and memory grow with
+// the square of the length (a 60,000-character summary takes a second; 400,000 run out of memory). Only the start
+// that can fit matters: nothing past 4 characters a token can, and 4,096 more leave the segmenter its look-ahead.
+const SEGMENTER_MARGIN = 4096;
+
+function shorten(text: string, maxTokens: number): string | null {
+  let end = 4 * (maxTokens + 1) + SEGMENTER_MARGIN;
+  if (text.length <= end) return shortenToTokens(text, maxTokens);
+  if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+  return shortenToTokens(text.slice(0, end), maxTokens);
 }
 
 function draftSections(slots: WorkflowContextSlots): Draft[] {
@@ -148,7 +292,7 @@ function draftSections(slots: WorkflowContextSlots): Draft[] {
       title: 'Prior sessions on this workspace (newest first)',
       separator: '\n',
       items: slots.priorNotes.map((n) => {
-        const recap = n.recap ? shortenToTokens(oneLine(n.recap), RECAP_TOKENS) : null;
+        const recap = n.recap ? shorten(oneLine(n.recap), RECAP_TOKENS) : null;
         const head = `- ${day(n.endedAt)} ${n.title ? oneLine(n.title) : '(untitled)'}${n.branch ? ` [${n.branch}]` : ''} (session ${n.id})`;
         return item(`session:${n.id}`, `session:${n.id}`, recap ? `${head}: ${recap}` : head);
       }),
