@@ -34,6 +34,8 @@ export interface FileRow {
   tsconfig: string | null;
   /** Number of syntax diagnostics; the file is indexed as far as it parses. */
   parseErrors: number;
+  /** The file's leading comment as text (not a license header or a pragma), capped; null when it has none. */
+  doc: string | null;
 }
 
 export interface SymbolRow {
@@ -42,6 +44,10 @@ export interface SymbolRow {
   /** function, class, interface, type, enum, variable, namespace, default */
   kind: string;
   line: number;
+  /** The declaration's first line as written (`export function open(path: string): Store`), capped; null for none. */
+  signature: string | null;
+  /** Its JSDoc comment as text (tags such as @param and @example left out), capped; null when it has none. */
+  doc: string | null;
 }
 
 export interface PackageRow {

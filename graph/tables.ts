@@ -33,6 +33,11 @@ export interface ColumnSpec<Row> {
   readonly notNull?: boolean;
   /** The column's value in a row the owner produces. */
   readonly value: (row: Row) => unknown;
+  /**
+   * The schema version that added the column to a table older than it: its migration adds it (a column of the table's
+   * first version has none). New columns go last, so a migrated table has the columns of a new one, in order.
+   */
+  readonly since?: number;
 }
 
 export interface TableSpec<Row = never> {
@@ -59,8 +64,8 @@ function table<Row>(spec: TableSpec<Row>): TableSpec<Row> {
   return spec;
 }
 
-function column<Row>(name: string, type: SqlType, value: (row: Row) => unknown, notNull = false): ColumnSpec<Row> {
-  return notNull ? { name, type, value, notNull } : { name, type, value };
+function column<Row>(name: string, type: SqlType, value: (row: Row) => unknown, notNull = false, since?: number): ColumnSpec<Row> {
+  return { name, type, value, ...(notNull ? { notNull } : {}), ...(since !== undefined ? { since } : {}) };
 }
 
 /** The workspace row an index writes. */
@@ -122,6 +127,7 @@ export const FILES = table<FileRow>({
     column('mtime_ms', 'DOUBLE', (r) => r.mtimeMs),
     column('tsconfig', 'VARCHAR', (r) => r.tsconfig),
     column('parse_errors', 'INTEGER', (r) => r.parseErrors),
+    column('doc', 'VARCHAR', (r) => r.doc, false, 4),
   ],
 });
 
@@ -136,6 +142,8 @@ export const SYMBOLS = table<SymbolRow>({
     column('name', 'VARCHAR', (r) => r.name, true),
     column('kind', 'VARCHAR', (r) => r.kind),
     column('line', 'INTEGER', (r) => r.line),
+    column('signature', 'VARCHAR', (r) => r.signature, false, 4),
+    column('doc', 'VARCHAR', (r) => r.doc, false, 4),
   ],
 });
 
@@ -405,6 +413,17 @@ export function createTableSql(spec: TableSpec<never>): string {
 /** The tables a graph at schema version `from` lacks, as statements (the new tables of the migrations after it). */
 export function newTablesSql(from: number, to: number): string[] {
   return TABLES.filter((spec) => spec.since > from && spec.since <= to).map(createTableSql);
+}
+
+/**
+ * The columns schema version `version` added to tables a graph at version `current` has, as `ALTER TABLE`s (a table
+ * the migration creates gets every column with it). A column added later than its table cannot be NOT NULL; one the
+ * table has already is left as it is.
+ */
+export function newColumnsSql(current: number, version: number): string[] {
+  return TABLES.filter((spec) => spec.since <= current).flatMap((spec) =>
+    spec.columns.filter((c) => c.since === version).map((c) => `ALTER TABLE ${spec.name} ADD COLUMN IF NOT EXISTS ${c.name} ${c.type}`),
+  );
 }
 
 // TIMESTAMPTZ values are ISO strings: the appender writes them as text and DuckDB casts them.

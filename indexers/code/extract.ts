@@ -1,6 +1,8 @@
-// Pure extraction from one parsed source file: its imports, exported symbols, CLI commands, routes and syntax errors.
+// Pure extraction from one parsed source file: its imports, exported symbols (with their doc comments and first lines),
+// its leading comment, CLI commands, routes and syntax errors.
 
 import type { ts } from 'ts-morph';
+import { DeclarationComments } from './doc-comments.js';
 import { COMMAND_METHOD, ROUTE_METHODS } from './recorded-calls.js';
 import { tsc } from './ts.js';
 
@@ -33,6 +35,10 @@ export interface SymbolFact {
   name: string;
   kind: string;
   line: number;
+  /** The declaration's first line as written, trimmed, without a trailing `{`, capped (MAX_SIGNATURE). */
+  signature: string | null;
+  /** The text of its JSDoc comment (commentText), or null when it has none. */
+  doc: string | null;
 }
 
 export interface CliCommandFact {
@@ -54,6 +60,8 @@ export interface DiagnosticFact {
 }
 
 export interface FileFacts {
+  /** The file's leading comment (leadingFileComment), or null. */
+  doc: string | null;
   imports: ImportFact[];
   symbols: SymbolFact[];
   cliCommands: CliCommandFact[];
@@ -78,7 +86,7 @@ const POSSIBLY_CONTAINS_DYNAMIC_IMPORT = (tsc.NodeFlags as unknown as Record<str
  * outline (./outline.ts): lines are then counted in the file's own text.
  */
 export function extractFacts(file: ts.SourceFile, isJs: boolean, origin?: Origin): FileFacts {
-  const facts: FileFacts = { imports: [], symbols: [], cliCommands: [], routes: [], syntaxErrors: [], syntaxErrorCount: 0 };
+  const facts: FileFacts = { doc: null, imports: [], symbols: [], cliCommands: [], routes: [], syntaxErrors: [], syntaxErrorCount: 0 };
   const lines = linesOf(file, isJs, origin);
   const lineOf = lines.of;
   const isModuleFile = tsc.isExternalModule(file);
@@ -87,7 +95,9 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean, origin?: Origin
     setParent(statement, file);
     collectModuleReferences(statement, false);
   }
-  collectSymbols(file, facts.symbols, lines);
+  const comments = new DeclarationComments(file, origin?.text ?? file.text, lines);
+  facts.doc = comments.fileDoc;
+  collectSymbols(file, facts.symbols, lines, comments);
   const words = wordOffsets(file.text, walkWords(file, isJs));
   if (words.length > 0) for (const statement of file.statements) if (holdsWord(statement)) walk(statement);
   collectReferences();
@@ -248,6 +258,10 @@ export interface Lines {
   of(pos: number): number;
   /** 1-based line of a node's first token (its leading comments left out). */
   start(node: ts.Node): number;
+  /** Where a node's first token starts in the file's own text (the origin's, for an outline). */
+  startOffset(node: ts.Node): number;
+  /** Where a node ends in the file's own text. */
+  endOffset(node: ts.Node): number;
 }
 
 /** The text an outline was made from, and the way back to its positions. */
@@ -267,7 +281,7 @@ export function linesOf(file: ts.SourceFile, isJs: boolean, origin?: Origin): Li
   // In JavaScript an import can sit inside JSDoc, where the compiler also skips the `*` that starts a line.
   if (!origin && (isJs || !onlyLineFeeds(text))) {
     const of = (pos: number) => tsc.getLineAndCharacterOfPosition(file, pos).line + 1;
-    return { of, start: (node) => of(startOf(node, file)) };
+    return { of, start: (node) => of(startOf(node, file)), startOffset: (node) => startOf(node, file), endOffset: (node) => node.end };
   }
   const toOriginal = origin ? origin.toOriginal : (pos: number) => pos;
   let starts: number[] | null = null;
@@ -283,7 +297,14 @@ export function linesOf(file: ts.SourceFile, isJs: boolean, origin?: Origin): Li
     }
     return low;
   };
-  return { of, start: (node) => of(tokenStart(file, node)) };
+  return {
+    of,
+    start: (node) => of(tokenStart(file, node)),
+    startOffset: (node) => toOriginal(tokenStart(file, node)),
+    // A node's last character is never inside a cut (cuts are the insides of brackets, comments and string bodies), so
+    // it maps exactly; its end may be where a cut starts.
+    endOffset: (node) => (node.end > node.pos ? toOriginal(node.end - 1) + 1 : toOriginal(node.end)),
+  };
 }
 
 // Whether every line break is a `\n` (alone or after a `\r`): the compiler also breaks lines at a lone `\r` and at the
@@ -415,47 +436,60 @@ function secondString(call: ts.CallExpression): string | null {
   return second && tsc.isStringLiteralLike(second) ? second.text : null;
 }
 
-/** Exported declarations of the file, one per name, first declaration's line. */
-function collectSymbols(file: ts.SourceFile, out: SymbolFact[], lines: Lines): void {
-  const seen = new Set<string>();
-  const add = (name: string, kind: string, node: ts.Node) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    out.push({ name: own(name), kind, line: lines.start(node) });
-  };
-  // The kinds of the file's own declarations, for `export { name }` lists: only worked out when the file has one.
-  let locals: Map<string, string> | null = null;
-  const localKinds = (): Map<string, string> => {
-    if (locals) return locals;
-    locals = new Map();
-    for (const statement of file.statements) {
-      const kind = declarationKind(statement);
-      if (!kind) continue;
-      for (const name of declaredNames(statement)) if (!locals.has(name)) locals.set(name, kind);
+/**
+ * Exported declarations of the file, one per name, first declaration's line and signature, with the first doc comment
+ * of its declarations (overloads often carry only `@deprecated`, and the implementation the description).
+ */
+function collectSymbols(file: ts.SourceFile, out: SymbolFact[], lines: Lines, comments: DeclarationComments): void {
+  const seen = new Map<string, SymbolFact>();
+  const add = (name: string, kind: string, node: ts.Node, declaration: number | null) => {
+    const known = seen.get(name);
+    if (known) {
+      if (known.doc === null && declaration !== null) known.doc = comments.doc(declaration);
+      return;
     }
-    return locals;
+    const signature = declaration === null ? null : comments.signature(declaration);
+    const doc = declaration === null ? null : comments.doc(declaration);
+    const symbol = { name: own(name), kind, line: lines.start(node), signature, doc };
+    seen.set(name, symbol);
+    out.push(symbol);
   };
-  for (const statement of file.statements) {
+  // The kinds and statements of the file's own declarations, for `export { name }` lists: only worked out when the file
+  // has one. An entry's signature and doc are its local declaration's.
+  let locals: Map<string, { kind: string; index: number }> | null = null;
+  const localOf = (name: string): { kind: string; index: number } | undefined => {
+    if (!locals) {
+      locals = new Map();
+      file.statements.forEach((statement, index) => {
+        const kind = declarationKind(statement);
+        if (!kind) return;
+        for (const declared of declaredNames(statement)) if (!locals!.has(declared)) locals!.set(declared, { kind, index });
+      });
+    }
+    return locals.get(name);
+  };
+  file.statements.forEach((statement, index) => {
     if (tsc.isExportAssignment(statement)) {
-      add(statement.isExportEquals ? 'export=' : 'default', 'default', statement);
-      continue;
+      add(statement.isExportEquals ? 'export=' : 'default', 'default', statement, index);
+      return;
     }
     if (tsc.isExportDeclaration(statement)) {
-      if (statement.moduleSpecifier || !statement.exportClause || !tsc.isNamedExports(statement.exportClause)) continue;
+      if (statement.moduleSpecifier || !statement.exportClause || !tsc.isNamedExports(statement.exportClause)) return;
       for (const element of statement.exportClause.elements) {
-        const local = exportName(element.propertyName ?? element.name);
-        add(exportName(element.name), localKinds().get(local) ?? (statement.isTypeOnly || element.isTypeOnly ? 'type' : 'variable'), element);
+        const local = localOf(exportName(element.propertyName ?? element.name));
+        const kind = local?.kind ?? (statement.isTypeOnly || element.isTypeOnly ? 'type' : 'variable');
+        add(exportName(element.name), kind, element, local?.index ?? null);
       }
-      continue;
+      return;
     }
     const kind = declarationKind(statement);
-    if (!kind || !hasModifier(statement, tsc.SyntaxKind.ExportKeyword)) continue;
+    if (!kind || !hasModifier(statement, tsc.SyntaxKind.ExportKeyword)) return;
     if (hasModifier(statement, tsc.SyntaxKind.DefaultKeyword)) {
-      add('default', kind, statement);
-      continue;
+      add('default', kind, statement, index);
+      return;
     }
-    for (const name of declaredNames(statement)) add(name, kind, statement);
-  }
+    for (const name of declaredNames(statement)) add(name, kind, statement, index);
+  });
 }
 
 function declarationKind(node: ts.Statement): string | null {

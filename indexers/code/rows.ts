@@ -33,6 +33,7 @@ export class CodeRowsBuilder {
       mtimeMs: file.mtimeMs,
       tsconfig: input.tsconfig,
       parseErrors: facts?.syntaxErrorCount ?? 0,
+      doc: facts?.doc ?? null,
     });
     if (!facts) return;
     const src = nodeId.file(file.path);

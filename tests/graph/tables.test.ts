@@ -7,6 +7,7 @@ import { writeCodeIndex } from '../../graph/code-writer.js';
 import { GraphStore } from '../../graph/store.js';
 import { appendColumns, EDGE_KINDS, edgeKindsOf, tablesOf, TABLES } from '../../graph/tables.js';
 import { indexWorkspaceInto } from '../../indexers/index.js';
+import { reindexWorkspaceInto } from '../../indexers/reindex.js';
 import { codeRows } from '../support/code-graph.js';
 import { SMALL_APP, writeWorkspace } from '../fixtures/workspace.js';
 import { tempDir } from '../support/temp.js';
@@ -64,6 +65,35 @@ describe('the table registry', () => {
     const migrated = await GraphStore.open({ path });
     try {
       expect(await columnsOf(migrated)).toEqual(registryColumns());
+    } finally {
+      migrated.close();
+    }
+  });
+
+  it('brings a graph of schema 3 (no doc comments or signatures) to the same columns, filled by its next reindex', async () => {
+    const workspace = writeWorkspace(tempDir('kg-tables-migrate-ws-'), {
+      ...SMALL_APP,
+      'src/doc.ts': '// What this file is for.\n\n/** Opens it. */\nexport function open(path: string) {\n  return path;\n}\n',
+    });
+    const options = { dataDir: join(dir, 'no-data') };
+    const path = join(dir, 'schema-3', 'graph.duckdb');
+    const old = await GraphStore.open({ path });
+    await indexWorkspaceInto(old, workspace, options);
+    await old.write(async (tx) => {
+      await tx.run(`ALTER TABLE files DROP COLUMN doc; ALTER TABLE symbols DROP COLUMN signature; ALTER TABLE symbols DROP COLUMN doc`);
+      await tx.run(`UPDATE meta SET value = '3' WHERE key = 'schema_version'`);
+    });
+    old.close();
+    const migrated = await GraphStore.open({ path });
+    try {
+      expect(await columnsOf(migrated)).toEqual(registryColumns());
+      expect(await migrated.all(`SELECT count(*)::INTEGER AS n FROM index_state`)).toEqual([{ n: 0 }]);
+      // No index state: the reindex is a full one, which extracts the new columns from every file.
+      expect((await reindexWorkspaceInto(migrated, workspace, options)).mode).toBe('full');
+      expect(await migrated.all(`SELECT doc FROM files WHERE path = 'src/doc.ts'`)).toEqual([{ doc: 'What this file is for.' }]);
+      expect(await migrated.all(`SELECT name, signature, doc FROM symbols WHERE file = 'src/doc.ts'`)).toEqual([
+        { name: 'open', signature: 'export function open(path: string)', doc: 'Opens it.' },
+      ]);
     } finally {
       migrated.close();
     }

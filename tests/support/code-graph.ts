@@ -9,7 +9,7 @@ export interface FileSpec {
   typeImports?: string[];
   packages?: string[];
   unresolved?: string[];
-  exports?: { name: string; kind: string; line: number }[];
+  exports?: { name: string; kind: string; line: number; signature?: string; doc?: string }[];
   commands?: { spec: string; description?: string; line: number }[];
   routes?: { method: string; path: string; line: number }[];
 }
@@ -38,7 +38,7 @@ export function codeRows(spec: Record<string, FileSpec>): { rows: CodeRows; inde
     }
     for (const specifier of file.unresolved ?? []) rows.edges.push(edge(nodeId.unresolved(specifier), 'imports_unresolved', specifier));
     for (const symbol of file.exports ?? []) {
-      rows.symbols.push({ file: path, ...symbol });
+      rows.symbols.push({ file: path, signature: null, doc: null, ...symbol });
       rows.edges.push({ src: nodeId.file(path), dst: nodeId.symbol(path, symbol.name), kind: 'defines', attrs: null });
     }
     for (const command of file.commands ?? []) {
@@ -62,5 +62,6 @@ function fileRow(path: string, isTest: boolean): FileRow {
     mtimeMs: 1_700_000_000_000,
     tsconfig: 'tsconfig.json',
     parseErrors: 0,
+    doc: null,
   };
 }

@@ -7,7 +7,7 @@ import { ts } from 'ts-morph';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { linesOf } from '../../../indexers/code/extract.js';
+import { extractFacts, linesOf } from '../../../indexers/code/extract.js';
 import { isTestPath } from '../../../indexers/code/rows.js';
 
 /** The facts the index records of `text` as the file `name`: its parse (an outline where it has one), then extraction. */
@@ -44,7 +44,7 @@ describe('exported symbols', () => {
         'export default class {}',
       ].join('\n'),
     );
-    expect(symbols).toEqual([
+    expect(symbols.map(({ signature: _signature, doc: _doc, ...symbol }) => symbol)).toEqual([
       { name: 'open', kind: 'function', line: 1 },
       { name: 'Store', kind: 'class', line: 3 },
       { name: 'Options', kind: 'interface', line: 4 },
@@ -62,6 +62,146 @@ describe('exported symbols', () => {
 
   it("does not count re-exports from other modules as this file's symbols", () => {
     expect(facts("export { x } from './x';\nexport * from './y';").symbols).toEqual([]);
+  });
+});
+
+describe('signatures and doc comments of exported symbols', () => {
+  const text = [
+    "import { a } from './a';",
+    '',
+    '/**',
+    ' * Opens the store at `path`, creating it when {@link Options.create} is set.',
+    ' *   See {@link https://example.com | the guide}.',
+    ' *',
+    ' * @param path where the file is',
+    ' * @example',
+    ' * const store = open("x");',
+    ' */',
+    'export function open(path: string, options?: Options): Store {',
+    '  /** not a declaration of this file */',
+    '  return new Store(path);',
+    '}',
+    '',
+    '/** A store. */',
+    '// eslint-disable-next-line',
+    '@sealed',
+    'export class Store {}',
+    '// A line comment is not a doc comment.',
+    'export const a1 = 1, b1 = 2;',
+    '/**/',
+    'export interface Options {',
+    '  create?: boolean;',
+    '}',
+    '/** @deprecated only tags */',
+    'export type Id =',
+    '  | string',
+    '  | number;',
+    '/** The local one. */',
+    'function local(): void {}',
+    '/** Exported by default. */',
+    'export default local;',
+    'export { local as renamed, a };',
+  ].join('\n');
+
+  it('reads the first line as written and the JSDoc text without tags, markers or links', () => {
+    const bySymbol = Object.fromEntries(facts(text).symbols.map((s) => [s.name, { signature: s.signature, doc: s.doc }]));
+    expect(bySymbol).toEqual({
+      open: {
+        signature: 'export function open(path: string, options?: Options): Store',
+        doc: 'Opens the store at `path`, creating it when Options.create is set. See the guide.',
+      },
+      Store: { signature: 'export class Store {}', doc: 'A store.' },
+      a1: { signature: 'export const a1 = 1, b1 = 2;', doc: null },
+      b1: { signature: 'export const a1 = 1, b1 = 2;', doc: null },
+      Options: { signature: 'export interface Options', doc: null },
+      Id: { signature: 'export type Id =', doc: null },
+      default: { signature: 'export default local;', doc: 'Exported by default.' },
+      // An export list entry has its local declaration's line and doc; an imported name has neither.
+      renamed: { signature: 'function local(): void {}', doc: 'The local one.' },
+      a: { signature: null, doc: null },
+    });
+  });
+
+  it('reads the same from the whole file, from JavaScript, and from CRLF text', () => {
+    const expected = facts(text).symbols;
+    expect(facts(text, 'file.js').symbols).toEqual(expected);
+    expect(facts(text.replace(/\n/g, '\r\n')).symbols).toEqual(expected);
+    const { source, origin } = parseForFacts({ abs: '/workspace/file.ts', path: 'file.ts' }, text, false, undefined, false);
+    expect(origin).toBeUndefined();
+    expect(extractFacts(source, false).symbols).toEqual(expected);
+  });
+
+  it("takes an overload's description from the implementation, and leaves out code, HTML and images", () => {
+    const [concat] = facts(
+      [
+        '/** @deprecated Pass an array. */',
+        'export function concat<T>(inputs: T[]): T[];',
+        '/**',
+        ' * Joins the inputs <span class="informal">one after the other</span>.',
+        ' * ![](concat.png)',
+        ' * ```ts',
+        ' * concat([a, b]);',
+        ' * ```',
+        ' * Completes when the last one does.',
+        ' */',
+        'export function concat(...args: unknown[]): unknown[] {}',
+      ].join('\n'),
+    ).symbols;
+    expect(concat).toEqual({
+      name: 'concat',
+      kind: 'function',
+      line: 2,
+      signature: 'export function concat<T>(inputs: T[]): T[];',
+      doc: 'Joins the inputs one after the other. Completes when the last one does.',
+    });
+  });
+
+  it('caps a long signature and a long doc at a word', () => {
+    const words = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
+    const params = Array.from({ length: 60 }, (_, i) => `p${i}: number`).join(', ');
+    const [symbol] = facts(`/** ${words} */\nexport function f(${params}) {}`).symbols;
+    expect(symbol!.signature!.length).toBeLessThanOrEqual(200);
+    expect(symbol!.signature).toMatch(/^export function f\(p0: number, p1: number/);
+    expect(symbol!.doc!.length).toBeLessThanOrEqual(500);
+    expect(symbol!.doc).toMatch(/^word0 word1 .* word\d+$/);
+  });
+});
+
+describe('the leading comment of a file', () => {
+  const doc = (text: string, name = 'file.ts') => facts(text, name).doc;
+
+  it('is the first comment block before the first statement', () => {
+    expect(doc('// Opens the store.\n// Second line.\n\nimport { a } from "./a";\nexport const b = a;')).toBe('Opens the store. Second line.');
+    expect(doc('/*\n * The router.\n * It routes.\n */\nimport { a } from "./a";')).toBe('The router. It routes.');
+    expect(doc('/**\n * @packageDocumentation\n * The public API.\n * @since 2.0.0\n */\n\nexport const x = 1;')).toBe('The public API.');
+    expect(doc('#!/usr/bin/env node\n// The command line.\n\nmain();', 'bin.js')).toBe('The command line.');
+  });
+
+  it('skips license headers and pragmas, and takes the comment after them', () => {
+    const license = '/*\n * Copyright (c) 2024 Someone\n */\n';
+    expect(doc(`${license}// What this file does.\n\nexport const x = 1;`)).toBe('What this file does.');
+    expect(doc('// Licensed under the MIT License.\n\nexport const x = 1;')).toBeNull();
+    expect(doc('/* eslint-disable no-console */\n/// <reference types="node" />\n// @ts-check\n\n// The real one.\n\nrun();')).toBe('The real one.');
+    expect(doc('// The one with a directive under it.\n/// <reference lib="dom" />\n\nrun();')).toBe('The one with a directive under it.');
+    expect(doc('/** prettier */\nimport { a } from "./a";')).toBeNull();
+  });
+
+  it("is the first declaration's comment, not the file's, when it sits right above it", () => {
+    const { doc: fileDoc, symbols } = facts('/** Opens things. */\nexport function open() {}');
+    expect(fileDoc).toBeNull();
+    expect(symbols[0]!.doc).toBe('Opens things.');
+    // With a blank line between, it is the file's, and the declaration has none.
+    const apart = facts('/** The module. */\n\nexport function open() {}');
+    expect(apart.doc).toBe('The module.');
+    expect(apart.symbols[0]!.doc).toBeNull();
+    // Above an import, it is the file's.
+    expect(doc('// The module.\nimport { a } from "./a";')).toBe('The module.');
+  });
+
+  it('is null without a comment, and for a file of statements only', () => {
+    expect(doc('export const x = 1; // trailing')).toBeNull();
+    expect(doc('')).toBeNull();
+    expect(doc('// only a comment')).toBe('only a comment');
   });
 });
 

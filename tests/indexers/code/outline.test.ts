@@ -25,6 +25,7 @@ function recorded(path: string, text: string, useOutline: boolean, format: ts.Re
       ...plain,
       mode: resolutionModeOf(source, facts.imports[i]!, NODE_NEXT) ?? null,
     })),
+    doc: facts.doc,
     symbols: facts.symbols,
     cliCommands: facts.cliCommands,
     routes: facts.routes,
