@@ -12,10 +12,19 @@ import { readGitHead } from './git/head.js';
 import { gitIndexer, type GitFacts } from './git/indexer.js';
 import { fingerprintsOf, IndexInputs, runIndexers, type IndexerOptions } from './indexer.js';
 import { FINGERPRINTED_INDEXERS } from './list.js';
+import type { Embedder } from './embeddings/embedder.js';
+import { syncVectorsIfWanted, vectorOptions } from './embeddings/setting.js';
+import type { VectorReport } from './embeddings/sync.js';
 
 export interface IndexOptions extends IndexerOptions {
   /** The clock, for tests. */
   now?: () => Date;
+  /** Embeddings: true (--vectors) turns them on and remembers it, false (--no-vectors) off; default: KG_VECTORS, WORKRAIL_VECTOR_SEARCH, else what the graph remembers (off). */
+  vectors?: boolean;
+  /** The embedding model (--model); default $KG_EMBED_MODEL, else the stored vectors' model, else Xenova/all-MiniLM-L6-v2. */
+  embedModel?: string;
+  /** An embedder to use instead of loading the model (the bench, tests). */
+  embedder?: Embedder;
 }
 
 /** Every indexer, in the order a full index runs them (see ./list.ts). */
@@ -47,6 +56,8 @@ export interface IndexReport {
   git: GitFacts;
   tsconfigs: string[];
   skipped: SkippedFile[];
+  /** The vectors after this index: off, brought up to date (with what was embedded and kept), or unavailable. */
+  vectors: VectorReport;
   warnings: Warning[];
 }
 
@@ -81,6 +92,7 @@ export async function indexWorkspaceInto(
     states: { [gitIndexer.name]: history.state ?? null },
   });
   options.onProgress?.('write', 1, 1);
+  const vectors = await syncVectorsIfWanted(await store, vectorOptions(options));
   return {
     workspace: root,
     indexedAt,
@@ -91,7 +103,8 @@ export async function indexWorkspaceInto(
     git: history.facts,
     tsconfigs: code.facts.tsconfigs,
     skipped: code.facts.skipped,
-    warnings: [...code.warnings, ...sessions.warnings, ...conventions.warnings, ...history.warnings],
+    vectors: vectors.report,
+    warnings: [...code.warnings, ...sessions.warnings, ...conventions.warnings, ...history.warnings, ...vectors.warnings],
   };
 }
 

@@ -12,6 +12,8 @@ import type { SkippedFile } from './code/discover.js';
 import type { CodeUpdate } from './code/reindex.js';
 import { readGitHead } from './git/head.js';
 import type { HistoryCounts, IndexOptions } from './index.js';
+import { syncVectorsIfWanted, vectorOptions } from './embeddings/setting.js';
+import type { VectorReport } from './embeddings/sync.js';
 import type { GitFacts } from './git/indexer.js';
 import { IndexInputs, isContinuing, isUpdate, type FingerprintedIndexer, type IndexerRun, type IndexerUpdate } from './indexer.js';
 import { FINGERPRINTED_INDEXERS } from './list.js';
@@ -48,6 +50,8 @@ export interface ReindexReport {
   /** The git history, when it was read again (HEAD moved, or a full index). */
   git: GitFacts | null;
   skipped: SkippedFile[];
+  /** The vectors after this reindex (see IndexReport). */
+  vectors: VectorReport;
   warnings: Warning[];
 }
 
@@ -114,6 +118,7 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
       history: report.history,
       git: report.git,
       skipped: report.skipped,
+      vectors: report.vectors,
       warnings: [...dropped, ...report.warnings],
     };
   }
@@ -128,6 +133,8 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
     ? null
     : await writeIndex(store, { root, indexedAt, gitHead, fingerprints, replaced: [...runs.values()].map((run) => run.rows), continued, states, codeDelta: delta });
   const historyRuns = [...runs.keys()].filter((name) => name === 'sessions' || name === 'conventions').length;
+  // After the graph's write, never inside it: a run that stops between the two leaves vectors that say they lag.
+  const vectors = await syncVectorsIfWanted(store, vectorOptions(options));
   return {
     workspace: root,
     mode: 'incremental',
@@ -145,7 +152,8 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
     history: written && historyRuns > 0 ? await historyTotals(store) : null,
     git: (facts.get('git') as GitFacts | undefined) ?? null,
     skipped: update.skipped,
-    warnings: [...dropped, ...update.warnings, ...redone],
+    vectors: vectors.report,
+    warnings: [...dropped, ...update.warnings, ...redone, ...vectors.warnings],
   };
 }
 

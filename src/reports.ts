@@ -39,6 +39,29 @@ const gitFacts = z
   })
   .describe('The git history indexed.');
 
+const vectorReport = z
+  .discriminatedUnion('state', [
+    z.object({ state: z.literal('off'), forgotten: z.boolean().describe('True when --no-vectors removed the vectors of an earlier run.') }),
+    z.object({
+      state: z.literal('synced'),
+      model: z.string(),
+      dimensions: z.number().int(),
+      modelSource: z.enum(['model_dir', 'cache', 'download', 'given']).nullable().describe('Where the model came from; null when nothing needed embedding.'),
+      texts: z.number().int().describe('Texts of the graph that have a vector.'),
+      embedded: z.number().int().describe('Embedded by this run (new or changed texts).'),
+      kept: z.number().int().describe('Kept from before: their text had not changed.'),
+      removed: z.number().int(),
+      rebuilt: z.boolean().describe('All vectors were made again (another model, or a table that could not be read).'),
+      repaired: z.boolean().describe('The vector table could not be read and was made again.'),
+      embedMs: z.number(),
+      textsPerSecond: z.number().nullable(),
+      durationMs: z.number(),
+      dir: z.string().describe('Where the vectors live (a LanceDB folder beside the graph).'),
+    }),
+    z.object({ state: z.literal('unavailable'), reason: z.string().describe('Why the vectors could not be brought up to date, in one line.'), dir: z.string() }),
+  ])
+  .describe('The vectors after this run: off, brought up to date, or unavailable (the graph is written either way).');
+
 const skippedFile = z.object({
   path: z.string(),
   reason: z
@@ -64,6 +87,7 @@ export const indexReportSchema = z.object({
   git: gitFacts,
   tsconfigs: z.array(z.string()),
   skipped: z.array(skippedFile),
+  vectors: vectorReport,
   warnings: z.array(warning),
 });
 
@@ -85,6 +109,7 @@ export const reindexReportSchema = z.object({
   history: historyCounts.nullable(),
   git: gitFacts.nullable().describe('The git history, when it was read again (HEAD moved, or a full index).'),
   skipped: z.array(skippedFile),
+  vectors: vectorReport,
   warnings: z.array(warning),
 });
 

@@ -4,6 +4,7 @@
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { intentSchema, queryRequestSchema, type Intent } from '../queries/intents.js';
+import { MODEL_ID_PATTERN } from '../indexers/embeddings/model-id.js';
 import { MAX_HISTORY_DEPTH } from '../indexers/git/indexer.js';
 
 export const QUERY_TOOL_NAME = 'query_knowledge';
@@ -57,6 +58,16 @@ export const reindexRequestSchema = z
       .max(MAX_HISTORY_DEPTH)
       .optional()
       .describe('First-parent commits of git history to keep, back from HEAD (0: none; default the last depth, else 1000).'),
+    vectors: z
+      .boolean()
+      .optional()
+      .describe('Embeddings: true turns them on for this workspace (remembered), false turns them off and removes them; default: as remembered.'),
+    embedModel: z
+      .string()
+      .max(200)
+      .regex(MODEL_ID_PATTERN, 'a model id is `name` or `owner/name` of letters, digits, `.`, `_` and `-`')
+      .optional()
+      .describe('The embedding model (a Hugging Face id found in KG_MODEL_DIR or the model cache); default the stored vectors\' model, else Xenova/all-MiniLM-L6-v2.'),
   })
   .refine((r) => !(r.files && r.session), { message: '`files` and `session` cannot be used together', path: ['session'] })
   .refine((r) => !(r.full && (r.files || r.session)), { message: '`full` takes no `files` or `session`', path: ['full'] })

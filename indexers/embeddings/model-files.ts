@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmbedderError } from './embedder.js';
+import { isModelId } from './model-id.js';
 
 /** How the ONNX weights are stored: transformers.js's dtype, which picks `onnx/model.onnx` or `onnx/model_quantized.onnx`. */
 export type ModelDtype = 'fp32' | 'q8';
@@ -38,13 +39,10 @@ const ONNX_FILES: readonly { file: string; dtype: ModelDtype }[] = [
   { file: 'onnx/model_quantized.onnx', dtype: 'q8' },
 ];
 
-// A model id becomes a path under the model folder: one or two plain segments (no leading dot, no `..`), so it cannot
-// climb out of it.
-const MODEL_ID = /^(?!.*\.\.)[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)?$/;
-
 /** Null for a usable model id, else why it is not one. */
 export function checkModelId(model: string): EmbedderError | null {
-  if (model.length <= 200 && MODEL_ID.test(model)) return null;
+  // It becomes a path under the model folder: the pattern keeps it from climbing out.
+  if (isModelId(model)) return null;
   return { code: 'model_invalid', message: `invalid embedding model id ${JSON.stringify(model)}: expected <name> or <owner>/<name> of letters, digits, '.', '_' and '-' (e.g. Xenova/all-MiniLM-L6-v2)` };
 }
 

@@ -12,6 +12,8 @@ export interface IndexCommandOptions {
   maxFileKb: number;
   dataDir?: string;
   historyDepth?: number;
+  vectors?: boolean;
+  model?: string;
 }
 
 export async function indexCommand(io: Io, dir: string, options: IndexCommandOptions): Promise<void> {
@@ -25,6 +27,8 @@ export async function indexCommand(io: Io, dir: string, options: IndexCommandOpt
       full: true,
       maxFileBytes: options.maxFileKb * 1024,
       ...(options.historyDepth !== undefined ? { historyDepth: options.historyDepth } : {}),
+      ...(options.vectors !== undefined ? { vectors: options.vectors } : {}),
+      ...(options.model !== undefined ? { embedModel: options.model } : {}),
       // A server reads its own default data dir unless this shell names one.
       ...(dataDir.explicit ? { dataDir: dataDir.path } : {}),
     });
@@ -49,6 +53,8 @@ function printIndexReport(io: Io, report: IndexReport & { db: string }, options:
       `${history.pipelineRuns} pipeline run(s), ${history.conventions} convention section(s)\n` +
       // A server of an older kg reports no git history.
       (report.git ? `git: ${gitLine(report.git)}\n` : '') +
+      // A server of an older kg reports no vectors.
+      (report.vectors && report.vectors.state !== 'off' ? `vectors: ${vectorLine(report.vectors)}\n` : '') +
       `graph: ${report.db}\n`,
   );
   if (report.skipped.length > 0) {
@@ -62,6 +68,17 @@ function printIndexReport(io: Io, report: IndexReport & { db: string }, options:
     }
     if (report.warnings.length > 10) io.stderr(`  … (${report.warnings.length - 10} more; --json lists them all)\n`);
   }
+}
+
+/** One line on the vectors after an index or reindex. */
+export function vectorLine(vectors: IndexReport['vectors']): string {
+  if (vectors.state === 'off') return vectors.forgotten ? 'off (removed)' : 'off';
+  if (vectors.state === 'unavailable') return `not updated: ${vectors.reason}`;
+  const rate = vectors.textsPerSecond === null ? '' : `, ${vectors.textsPerSecond} texts/s`;
+  return (
+    `${vectors.texts} text(s): ${vectors.embedded} embedded, ${vectors.kept} kept, ${vectors.removed} removed` +
+    ` (${vectors.model}, ${vectors.dimensions}-d${rate}${vectors.rebuilt ? ', rebuilt' : ''}) in ${(vectors.durationMs / 1000).toFixed(2)} s`
+  );
 }
 
 /** One line on the git history an index read. */

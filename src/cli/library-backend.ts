@@ -78,7 +78,13 @@ export class LibraryBackend implements KgBackend {
         progress?.done();
       }
     } else {
-      result = await api.reindexWorkspace(workspace, { ...db, ...options, ...(files ? { files } : {}), ...(session ? { session } : {}) });
+      // A reindex shows progress too: embedding what changed can take a while.
+      const progress = this.options.indexProgress;
+      try {
+        result = await api.reindexWorkspace(workspace, { ...db, ...options, ...(files ? { files } : {}), ...(session ? { session } : {}), ...(progress ? { onProgress: progress.update } : {}) });
+      } finally {
+        progress?.done();
+      }
     }
     const job: JobView = {
       id: randomUUID(),

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
 import { QUERY_KINDS } from './query-kinds.js';
+import { isModelId } from '../../indexers/embeddings/model-id.js';
 import { RELATED_KINDS } from '../../queries/kinds.js';
 
 // commander is CommonJS: required directly, it loads in ~12 ms instead of ~20 through its ESM wrapper (which also makes
@@ -46,6 +47,11 @@ function buildProgram(io: Io): Command {
   const historyDepthOption = () =>
     new Option('--history-depth <n>', `git commits to keep, back from HEAD along first parents (0: none; default $KG_HISTORY_DEPTH, else the last depth, else 1000)`)
       .argParser(parseHistoryDepth);
+  const vectorsOption = () =>
+    new Option('--vectors', 'embed files, symbols, sessions and conventions for `related` (remembered for the workspace; needs a model: see README)');
+  const noVectorsOption = () => new Option('--no-vectors', 'turn embeddings off for the workspace and remove its vectors');
+  const modelOption = () =>
+    new Option('--model <id>', "the embedding model (default $KG_EMBED_MODEL, else the stored vectors' model, else Xenova/all-MiniLM-L6-v2)").argParser(parseModelId);
   const workspaceOption = () =>
     new Option('-w, --workspace <dir>', 'the workspace (default: the nearest indexed folder from here up)');
 
@@ -58,6 +64,9 @@ function buildProgram(io: Io): Command {
     .option('--max-file-kb <n>', `skip (and report) files larger than this (at most ${MAX_FILE_KB}: 64 MiB)`, parseFileKb, 1024)
     .option('--data-dir <dir>', 'the agent data dir to read sessions from (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
     .addOption(historyDepthOption())
+    .addOption(vectorsOption())
+    .addOption(noVectorsOption())
+    .addOption(modelOption())
     .action(async (dir: string, options) => (await import('./index-command.js')).indexCommand(io, dir, options));
 
   program
@@ -67,6 +76,9 @@ function buildProgram(io: Io): Command {
     .option('--session <id>', 'after an agent session: its record and the files it changed (else what git says changed)')
     .option('--data-dir <dir>', 'the agent data dir (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
     .addOption(historyDepthOption())
+    .addOption(vectorsOption())
+    .addOption(noVectorsOption())
+    .addOption(modelOption())
     .addOption(workspaceOption())
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -206,6 +218,11 @@ function parseHistoryDepth(value: string): number {
     throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_HISTORY_DEPTH}.`);
   }
   return parsed;
+}
+
+function parseModelId(value: string): string {
+  if (!isModelId(value)) throw new InvalidArgumentError('expected a model id: `name` or `owner/name` of letters, digits, `.`, `_` and `-`.');
+  return value;
 }
 
 /** Commander's message as part of one line: without its `error:` prefix, its lines joined. */

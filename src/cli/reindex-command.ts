@@ -7,7 +7,7 @@ import { chooseDataDir } from '../../indexers/sessions/location.js';
 import type { ReindexReport } from '../../indexers/reindex.js';
 import { locateForRead } from '../workspace.js';
 import { backendFor, jobReport } from './backend.js';
-import { gitLine } from './index-command.js';
+import { gitLine, vectorLine } from './index-command.js';
 import { type Io, printJson } from './io.js';
 
 export interface ReindexCommandOptions {
@@ -15,6 +15,8 @@ export interface ReindexCommandOptions {
   session?: string;
   dataDir?: string;
   historyDepth?: number;
+  vectors?: boolean;
+  model?: string;
   workspace?: string;
   db?: string;
   json?: boolean;
@@ -36,6 +38,8 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
       ...(options.session ? { session: options.session } : {}),
       ...(dataDir.explicit ? { dataDir: dataDir.path } : {}),
       ...(options.historyDepth !== undefined ? { historyDepth: options.historyDepth } : {}),
+      ...(options.vectors !== undefined ? { vectors: options.vectors } : {}),
+      ...(options.model !== undefined ? { embedModel: options.model } : {}),
     });
     report = await jobReport(backend, job);
   } finally {
@@ -56,7 +60,9 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
             : `${changed} file(s) redone (${report.added.length} added, ${report.modified.length} modified, ${report.deleted.length} deleted)`) +
           (report.reResolved > 0 ? `, imports of ${report.reResolved} other file(s) resolved again` : '') +
           (report.history ? `; history read again: ${report.history.sessions} sessions, ${report.history.conventions} convention sections` : '') +
-          (report.git ? `; git: ${gitLine(report.git)}` : '');
+          (report.git ? `; git: ${gitLine(report.git)}` : '') +
+          // A server of an older kg reports no vectors.
+          (report.vectors && report.vectors.state !== 'off' ? `; vectors: ${vectorLine(report.vectors)}` : '');
   io.stdout(`reindexed ${report.workspace} in ${(report.durationMs / 1000).toFixed(2)} s: ${what}\n`);
   for (const warning of report.warnings.slice(0, 10)) io.stderr(`  ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
 }
