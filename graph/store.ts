@@ -12,7 +12,7 @@ import { migrationStatements, SCHEMA_VERSION } from './schema.js';
 // every one of its modules for named exports, which doubles its load time.
 const { DuckDBInstance, listValue } = loadDuckDB();
 
-export type SqlParam = string | number | boolean | null | bigint | readonly string[];
+export type SqlParam = string | number | boolean | null | bigint | readonly string[] | readonly number[];
 export type Row = Record<string, unknown>;
 
 /** Column types the bulk appender knows how to write. */

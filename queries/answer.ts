@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import type { GraphReader } from '../graph/store.js';
+import type { VectorHit, VectorKind } from '../graph/vector-store.js';
 import type { IntentKind } from './intents.js';
 import type { GraphSnapshot } from './snapshot.js';
 
@@ -50,7 +51,20 @@ export interface QueryContext {
   snapshot?: GraphSnapshot;
   /** What git says changed in the workspace, for `diff_impact`; without it that kind answers that it cannot tell. */
   git?: GitChangesProbe;
+  /** Embedding similarity, when the workspace has vectors on; without it the kinds that use it answer lexically. */
+  vectors?: VectorProbe;
 }
+
+/** Vector similarity, run by the caller: the embedder and LanceDB stay out of `queries/` like git and the disk. */
+export interface VectorProbe {
+  /** The stored texts nearest to `text`, of `kinds`, best first (a long session's chunks each count). */
+  search(text: string, kinds: readonly VectorKind[], limit: number): Promise<VectorSearch>;
+}
+
+export type VectorSearch =
+  | { state: 'used'; hits: readonly VectorHit[]; model: string; lagging: boolean }
+  /** off: the workspace has no vectors; unavailable: it has, but they cannot be searched now (no model, a bad table). */
+  | { state: 'off' | 'unavailable'; reason: string };
 
 /** Filesystem and git checks, kept out of `queries/` so it stays pure SQL-over-the-graph. */
 export interface FreshnessProbe {

@@ -183,7 +183,7 @@ export const diffImpactIntent = z
 export const relatedIntent = z
   .object({
     kind: z.literal('related'),
-    text: z.string().min(1).max(4000).describe('The task in words, e.g. "retry webhook delivery when the endpoint times out".'),
+    text: z.string().trim().min(1, 'needs words: `text` is empty').max(4000).describe('The task in words, e.g. "retry webhook delivery when the endpoint times out".'),
     of: z
       .array(z.enum(RELATED_KINDS))
       .min(1)
@@ -194,8 +194,10 @@ export const relatedIntent = z
       .min(1)
       .optional()
       .describe(
-        'Which signals rank files (default all): text (the files\' identifiers and paths), commits (files of commits whose ' +
-          'message matches), sessions (files changed by agent sessions whose goal matches), churn and recency (git priors).',
+        'Which signals rank files (default all): text (BM25 over the files\' identifiers, paths and doc comments), vectors ' +
+          '(embedding similarity of files and symbols, when the workspace has vectors on), commits (files of commits whose ' +
+          'message matches), sessions (files changed by agent sessions whose goal matches), imports (files importing or ' +
+          'imported by the best hits), churn and recency (git priors).',
       ),
     limit: z.number().int().min(1).max(100).optional().describe('Most items of each kind (default 10).'),
   })

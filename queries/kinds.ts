@@ -24,7 +24,7 @@ export const INTENT_KINDS = [
 export type IntentKindName = (typeof INTENT_KINDS)[number];
 
 /** The signals `related` fuses, and the kinds of items it returns (for its schema, its module and the CLI). */
-export const RELATED_SIGNALS = ['text', 'commits', 'sessions', 'churn', 'recency'] as const;
+export const RELATED_SIGNALS = ['text', 'vectors', 'commits', 'sessions', 'imports', 'churn', 'recency'] as const;
 export const RELATED_KINDS = ['file', 'symbol', 'session', 'convention'] as const;
 
 /** Kinds whose answer depends on the work tree and git refs as well as the graph: an answer cache never keeps them. */

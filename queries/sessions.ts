@@ -2,12 +2,14 @@
 
 import { KgError } from '../graph/errors.js';
 import { nodeId } from '../graph/records.js';
+import type { VectorHit } from '../graph/vector-store.js';
 import { z } from 'zod';
 import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { bm25Params, bm25Sql } from './bm25.js';
 import { knownFiles, normalizePath } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
+import { bestPerNode, fuseByRank, matchModeSchema, modeOf, vectorMatches, vectorNote, vectorUseSchema } from './vector-signal.js';
 
 export const sessionItemSchema = z.object({
   id: z.string(),
@@ -29,7 +31,9 @@ export const touchingItemSchema = sessionItemSchema.extend({
 });
 export type TouchingItem = z.infer<typeof touchingItemSchema>;
 
-export const goalItemSchema = sessionItemSchema.extend({ score: z.number().describe('BM25 relevance; higher is better.') });
+export const goalItemSchema = sessionItemSchema.extend({
+  score: z.number().describe('BM25 relevance, or with vectors on the reciprocal-rank fusion of BM25 and embedding similarity; higher is better.'),
+});
 export type GoalItem = z.infer<typeof goalItemSchema>;
 
 export const touchedFileItemSchema = z.object({ path: z.string(), change: z.string(), source: z.string() });
@@ -47,7 +51,7 @@ export type FilesTouchedAnswer = z.infer<typeof filesTouchedAnswerSchema>;
 export const sessionsTouchingAnswerSchema = answerSchema('sessions_touching', touchingItemSchema);
 export type SessionsTouchingAnswer = z.infer<typeof sessionsTouchingAnswerSchema>;
 
-export const sessionsByGoalAnswerSchema = answerSchema('sessions_by_goal', goalItemSchema);
+export const sessionsByGoalAnswerSchema = answerSchema('sessions_by_goal', goalItemSchema).extend({ mode: matchModeSchema, vectors: vectorUseSchema });
 export type SessionsByGoalAnswer = z.infer<typeof sessionsByGoalAnswerSchema>;
 
 /** Columns of a SessionItem from `sessions s`. */
@@ -136,27 +140,70 @@ const SESSION_FIELDS = `
 
 export async function sessionsByGoal(context: QueryContext, intent: IntentOf<'sessions_by_goal'>): Promise<SessionsByGoalAnswer> {
   const limit = intent.limit ?? DEFAULT_LIMIT;
-  const rows = await context.reader.all<GoalItem & { total: number }>(
-    `WITH ranked AS (${bm25Sql(SESSION_FIELDS)})
-     SELECT ${SESSION_ITEM_COLUMNS}, r.score, count(*) OVER () AS total
-     FROM ranked r JOIN sessions s ON s.id = r.id
-     ORDER BY r.score DESC, s.id LIMIT ?`,
-    [...bm25Params(intent.text), limit],
-  );
-  const total = rows[0]?.total ?? 0;
-  const items = rows.map(({ total: _total, ...item }) => item);
+  const { use, hits } = await vectorMatches(context, intent.text, ['session'], HYBRID_POOL * 2);
+  const ranked = use.state === 'used' ? await hybridGoalMatches(context, intent.text, hits, limit) : await lexicalGoalMatches(context, intent.text, limit);
+  const { total, items } = ranked;
   return {
     kind: 'sessions_by_goal',
+    mode: modeOf(use),
+    vectors: use,
     items,
     total,
     truncated: total > items.length,
     text: renderList(
-      `${total} session(s) match "${intent.text}"${total > items.length ? `, best ${items.length}` : ''}`,
+      `${total} session(s) match "${intent.text}"${total > items.length ? `, best ${items.length}` : ''}${vectorNote(use)}`,
       items.map((item) => `${describeSession(item)} (score ${item.score.toFixed(2)})`),
       total > items.length,
     ),
     freshness: await freshnessOf(context, []),
   };
+}
+
+/** Sessions a vector search and BM25 each rank, at most this many from each, before fusion. */
+const HYBRID_POOL = 50;
+/** A session nearer than this (cosine) to the text counts as a match by its vector alone. */
+export const MIN_SESSION_SIMILARITY = 0.25;
+/** Reciprocal rank fusion's k for two lists of similar quality (the usual 60: no list's first ranks dominate). */
+const HYBRID_RRF_K = 60;
+
+async function lexicalGoalMatches(context: QueryContext, text: string, limit: number): Promise<{ total: number; items: GoalItem[] }> {
+  const rows = await context.reader.all<GoalItem & { total: number }>(
+    `WITH ranked AS (${bm25Sql(SESSION_FIELDS)})
+     SELECT ${SESSION_ITEM_COLUMNS}, r.score, count(*) OVER () AS total
+     FROM ranked r JOIN sessions s ON s.id = r.id
+     ORDER BY r.score DESC, s.id LIMIT ?`,
+    [...bm25Params(text), limit],
+  );
+  return { total: rows[0]?.total ?? 0, items: rows.map(({ total: _total, ...item }) => item) };
+}
+
+/** BM25's ranks and the vectors' ranks (of a session's best chunk), fused; the score is the fused one. */
+async function hybridGoalMatches(context: QueryContext, text: string, hits: readonly VectorHit[], limit: number): Promise<{ total: number; items: GoalItem[] }> {
+  const lexical = await context.reader.all<{ id: string }>(
+    `WITH ranked AS (${bm25Sql(SESSION_FIELDS)}) SELECT id FROM ranked ORDER BY score DESC, id LIMIT ${HYBRID_POOL}`,
+    bm25Params(text),
+  );
+  const near = bestPerNode(hits).filter((hit) => hit.score >= MIN_SESSION_SIMILARITY).slice(0, HYBRID_POOL);
+  const fused = fuseByRank(
+    [
+      { ids: lexical.map((row) => row.id), weight: 1 },
+      { ids: near.map((hit) => hit.node.slice('session:'.length)), weight: 1 },
+    ],
+    HYBRID_RRF_K,
+  );
+  const best = fused.slice(0, limit);
+  if (best.length === 0) return { total: 0, items: [] };
+  const rows = await context.reader.all<SessionItem>(
+    `SELECT ${SESSION_ITEM_COLUMNS} FROM sessions s WHERE s.id IN (SELECT unnest(?::VARCHAR[]))`,
+    [best.map((b) => b.id)],
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  // A vector hit of a session the graph no longer has (the vectors lag) is left out.
+  const items = best.flatMap((b) => {
+    const row = byId.get(b.id);
+    return row ? [{ ...row, score: Math.round(b.score * 1e6) / 1e6 }] : [];
+  });
+  return { total: fused.length - (best.length - items.length), items };
 }
 
 /** One line per session: id, when, title, branch, status when not completed. */

@@ -2,6 +2,7 @@
 
 import { KgError } from '../graph/errors.js';
 import { readMeta, GraphStore } from '../graph/store.js';
+import { vectorDirOf } from '../graph/vector-store.js';
 import type * as IndexersModule from '../indexers/index.js';
 import type * as QueriesModule from '../queries/index.js';
 import type { IndexOptions, IndexReport } from '../indexers/index.js';
@@ -10,6 +11,7 @@ import type { AnyAnswer, GraphSnapshot, Intent } from '../queries/index.js';
 import { AnswerCache } from './answer-cache.js';
 import { diskProbe } from './freshness.js';
 import { workTreeGit } from './git-changes.js';
+import { VectorSearcher } from './vector-search.js';
 import { locateForIndex, workspaceFolderToIndex } from './workspace.js';
 
 export interface OpenGraphOptions {
@@ -29,8 +31,14 @@ export interface OpenGraphOptions {
   readers?: number;
 }
 
+/** Kinds whose answers can use the vectors: an answer cache keeps them only as long as the vectors stand. */
+const VECTOR_KINDS: readonly string[] = ['related', 'sessions_by_goal', 'conventions'];
+
 /** An open workspace graph. Close it when done: an open writable graph holds the database lock. */
 export class Graph {
+  // Made on the first query that can use vectors; it loads LanceDB and the model only if the workspace has vectors on.
+  private searcher: VectorSearcher | null = null;
+
   constructor(
     /** Absolute workspace root. */
     readonly workspace: string,
@@ -54,7 +62,9 @@ export class Graph {
     const { parseIntent, runQuery, loadSnapshot, WORK_TREE_KINDS } = await loadQueries();
     const parsed = parseIntent(intent);
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
-    const context = { reader: this.store, root: this.workspace, git: workTreeGit };
+    const usesVectors = VECTOR_KINDS.includes(parsed.intent.kind);
+    if (usesVectors) this.searcher ??= new VectorSearcher(vectorDirOf(this.db), this.store);
+    const context = { reader: this.store, root: this.workspace, git: workTreeGit, ...(usesVectors ? { vectors: this.searcher! } : {}) };
     if (!this.cache) return runQuery({ ...context, probe: diskProbe }, parsed.intent);
     if (WORK_TREE_KINDS.includes(parsed.intent.kind)) {
       return this.cache.uncached(
@@ -64,7 +74,8 @@ export class Graph {
       );
     }
     return this.cache.answer(
-      JSON.stringify(parsed.intent),
+      // Vectors written since (a sync after the graph's write) make an answer that used them stale.
+      usesVectors ? `${JSON.stringify(parsed.intent)}|vectors:${this.searcher!.stamp()}` : JSON.stringify(parsed.intent),
       this.store.generation,
       this.workspace,
       diskProbe,
@@ -80,6 +91,8 @@ export class Graph {
   }
 
   close(): void {
+    // The model's worker would keep the process alive.
+    void this.searcher?.close();
     this.store.close();
   }
 }

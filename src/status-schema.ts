@@ -16,6 +16,19 @@ export const workspaceStatusSchema = z.object({
   edges: z.record(z.string(), z.number().int()).describe('Edges per kind.'),
   gitHeadNow: z.string().nullable(),
   headMovedSinceIndex: z.boolean(),
+  vectors: z
+    .object({
+      state: z
+        .enum(['off', 'current', 'lagging', 'unreadable'])
+        .describe('current: made from this graph; lagging: from an older one (an index stopped between its two writes), the next reindex brings them up; unreadable: kg reindex makes them again.'),
+      dir: z.string().nullable().describe('The LanceDB folder beside the graph.'),
+      model: z.string().nullable(),
+      dimensions: z.number().int().nullable(),
+      rows: z.number().int().nullable(),
+      updatedAt: z.string().nullable(),
+      note: z.string().nullable().describe('What to do about lagging or unreadable vectors.'),
+    })
+    .describe('The embeddings of the workspace (off unless turned on with kg index --vectors).'),
 });
 
 export type _WorkspaceStatusMatches = Holds<SchemaMatches<typeof workspaceStatusSchema, WorkspaceStatus>>;

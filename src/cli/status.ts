@@ -24,8 +24,16 @@ export async function statusCommand(io: Io, options: StatusCommandOptions): Prom
         (status.headMovedSinceIndex ? `; HEAD is now ${status.gitHeadNow?.slice(0, 12) ?? 'none'}: run \`kg index\`` : ''),
       `holds:     ${t.files} files, ${t.symbols} symbols, ${t.packages} packages, ${t.cli_commands} CLI commands, ${t.routes} routes, ${t.sessions} sessions, ${t.conventions} convention sections`,
       `edges:     ${Object.entries(status.edges).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none'}`,
+      // A server of an older kg reports no vectors.
+      ...(status.vectors ? [`vectors:   ${vectorsLine(status.vectors)}`] : []),
     ].join('\n') + '\n',
   );
+}
+
+function vectorsLine(vectors: WorkspaceStatus['vectors']): string {
+  if (vectors.state === 'off') return 'off (kg index --vectors turns them on)';
+  const made = vectors.model ? `${vectors.rows} of ${vectors.model} (${vectors.dimensions}-d) in ${vectors.dir}` : `in ${vectors.dir}`;
+  return `${vectors.state}: ${made}${vectors.note ? `; ${vectors.note}` : ''}`;
 }
 
 async function readStatus(options: StatusCommandOptions): Promise<WorkspaceStatus> {
