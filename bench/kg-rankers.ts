@@ -3,32 +3,55 @@
 // and `co_changes` kinds, and the options they take, may not exist in this build).
 
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { Embedder } from '../indexers/embeddings/embedder.js';
+import type { VectorReport } from '../indexers/embeddings/sync.js';
 import type { Ranker } from './ranker.js';
 
-/** A kg graph of one workspace in a private file, indexed once and then reindexed at each new commit. */
+/** The vectors of a graph: on, made by this embedder (opened once by the caller, passed to every index and reindex). */
+export interface GraphVectors {
+  embedder: Embedder;
+  model: string;
+}
+
+export type SyncedVectors = Extract<VectorReport, { state: 'synced' }>;
+
+/**
+ * A kg graph of one workspace in a private file, indexed once and then reindexed at each new commit. Give each graph
+ * its own folder: a graph's vectors are kept in the folder of its database file (graph/vector-store.ts vectorDirOf).
+ */
 export class KgGraph {
   private indexedSha: string | null = null;
   /** Wall time of each reindex after the first index, ms. */
   readonly reindexMs: number[] = [];
   firstIndexMs = 0;
+  /** With vectors: the first index's vector sync, then each reindex's. */
+  firstVectors: SyncedVectors | null = null;
+  readonly reindexVectors: SyncedVectors[] = [];
 
-  constructor(readonly db: string) {}
+  constructor(
+    readonly db: string,
+    readonly vectors: GraphVectors | null = null,
+  ) {}
 
   /** Brings the graph to the workspace at `sha`; a second call for the same commit does nothing. */
   async prepare(workspace: string, sha: string): Promise<void> {
     if (this.indexedSha === sha) return;
     const { indexWorkspace, reindexWorkspace } = await import('../src/api.js');
+    const options = { db: this.db, ...(this.vectors ? { vectors: true, embedModel: this.vectors.model, embedder: this.vectors.embedder } : {}) };
     const started = performance.now();
     if (this.indexedSha === null) {
-      rmSync(this.db, { force: true });
-      rmSync(`${this.db}.wal`, { force: true });
-      mkdirSync(join(this.db, '..'), { recursive: true });
-      await indexWorkspace(workspace, { db: this.db });
+      // A first index starts from nothing: no graph, and no vectors whose hashes would let it skip embedding.
+      const { vectorDirOf } = await import('../graph/vector-store.js');
+      for (const path of [this.db, `${this.db}.wal`, ...(this.vectors ? [vectorDirOf(this.db)] : [])]) rmSync(path, { recursive: true, force: true });
+      mkdirSync(dirname(this.db), { recursive: true });
+      const report = await indexWorkspace(workspace, options);
       this.firstIndexMs = performance.now() - started;
+      if (this.vectors) this.firstVectors = syncedOrThrow(report.vectors, 'the first index');
     } else {
-      await reindexWorkspace(workspace, { db: this.db });
+      const report = await reindexWorkspace(workspace, options);
       this.reindexMs.push(performance.now() - started);
+      if (this.vectors) this.reindexVectors.push(syncedOrThrow(report.vectors, `the reindex at ${sha.slice(0, 8)}`));
     }
     this.indexedSha = sha;
   }
@@ -38,6 +61,18 @@ export class KgGraph {
     const { queryKnowledge } = await import('../src/api.js');
     return queryKnowledge({ workspace, db: this.db, intent });
   }
+}
+
+/** The report of a vector sync that happened; anything else stops the bench (figures without vectors would lie). */
+export function syncedOrThrow(report: VectorReport | undefined, what: string): SyncedVectors {
+  if (report?.state === 'synced') return report;
+  const why = report === undefined ? 'the report has no vectors' : report.state === 'unavailable' ? `unavailable: ${report.reason}` : `state ${report.state}`;
+  throw new Error(`vectors were asked for and not made by ${what} (${why})`);
+}
+
+/** A graph file in its own folder under `dir`: `<dir>/<name>/graph.duckdb`. */
+export function graphFileIn(dir: string, name: string): string {
+  return join(dir, name, 'graph.duckdb');
 }
 
 /** Whether this build of kg has an intent kind. */
@@ -98,25 +133,81 @@ function isArrayField(def: ZodDef | undefined): boolean {
   return at?.type === 'array';
 }
 
+/** One `related` ranker: the signals it asks for (null: the intent's default) and the mode its answers must have. */
+interface RelatedVariant {
+  name: string;
+  signals: string[] | null;
+  /** hybrid: every answer must say mode hybrid with vectors used (else the ranker fails); lexical: mode lexical. */
+  expect: 'hybrid' | 'lexical' | null;
+}
+
+export interface RelatedRankers {
+  rankers: Ranker[];
+  /** The intent's signals, when it takes a list of them. */
+  signals: string[] | null;
+  /** What the ablations (`-signal`) leave a signal out of. */
+  ablations: string | null;
+}
+
+/** The ranker the issue's goal is stated for, with vectors: all signals. */
+export const HYBRID_GRAPH = 'kg related hybrid + graph';
+
 /**
- * kg's `related` rankers on one graph: all signals, and when the intent takes a `signals` list, one more per signal
- * with that signal left out. Empty when this build has no `related` intent.
+ * kg's `related` rankers on one graph. Without vectors (or a `vectors` signal): all signals, and one more per signal
+ * with that signal left out. With vectors: `kg related` (every signal but vectors: lexical, as before vectors), text
+ * alone, vectors alone, text and vectors, all signals (hybrid + graph), and each signal left out of all. Empty when
+ * this build has no `related` intent.
  */
-export async function relatedRankers(graph: KgGraph): Promise<{ rankers: Ranker[]; signals: string[] | null }> {
-  if (!(await hasIntentKind('related'))) return { rankers: [], signals: null };
+export async function relatedRankers(graph: KgGraph): Promise<RelatedRankers> {
+  if (!(await hasIntentKind('related'))) return { rankers: [], signals: null, ablations: null };
   const fields = await intentFields('related');
   const signals = fields && isArrayField(fields.signals) ? enumValues(fields.signals) : null;
-  const variants: { name: string; signals: string[] | null }[] = [{ name: 'kg related', signals: null }];
-  for (const left of signals ?? []) variants.push({ name: `kg related -${left}`, signals: signals!.filter((s) => s !== left) });
-  const rankers = variants.map(
-    ({ name, signals: chosen }): Ranker => ({
+  const variants: RelatedVariant[] = [];
+  let ablations: string | null = null;
+  if (graph.vectors && signals?.includes('vectors')) {
+    const all = signals;
+    const lexical = all.filter((s) => s !== 'vectors');
+    variants.push(
+      { name: 'kg related', signals: lexical, expect: 'lexical' },
+      { name: 'kg related lexical', signals: ['text'], expect: 'lexical' },
+      { name: 'kg related vectors', signals: ['vectors'], expect: 'hybrid' },
+      { name: 'kg related hybrid', signals: ['text', 'vectors'], expect: 'hybrid' },
+      { name: HYBRID_GRAPH, signals: all, expect: 'hybrid' },
+    );
+    // Leaving vectors out of all is `kg related`.
+    for (const left of lexical) variants.push({ name: `${HYBRID_GRAPH} -${left}`, signals: all.filter((s) => s !== left), expect: 'hybrid' });
+    ablations = `all signals (${all.join(', ')})`;
+  } else {
+    variants.push({ name: 'kg related', signals: null, expect: null });
+    for (const left of signals ?? []) variants.push({ name: `kg related -${left}`, signals: signals!.filter((s) => s !== left), expect: null });
+    ablations = signals ? `all signals (${signals.join(', ')})` : null;
+  }
+  const rankers = variants.map(({ name, signals: chosen, expect }): Ranker => {
+    let warm = false;
+    return {
       name,
-      prepare: (workspace, sha) => graph.prepare(workspace, sha),
+      prepare: async (workspace, sha) => {
+        await graph.prepare(workspace, sha);
+        // The query side loads the model on its first vector search (seconds): once, before any timed query.
+        if (!warm && expect === 'hybrid') await graph.query(workspace, { kind: 'related', text: 'warm up the model', of: ['file'], signals: chosen });
+        warm = true;
+      },
       rank: async (workspace, text, k) => {
         const intent = { kind: 'related', text, of: ['file'], limit: k, ...(chosen ? { signals: chosen } : {}) };
-        return answerPaths(await graph.query(workspace, intent)).slice(0, k);
+        const answer = await graph.query(workspace, intent);
+        if (expect !== null) checkMode(answer, expect);
+        return answerPaths(answer).slice(0, k);
       },
-    }),
-  );
-  return { rankers, signals };
+    };
+  });
+  return { rankers, signals, ablations };
+}
+
+/** Throws unless the answer is of the expected mode: a silent lexical fallback would make the comparison a lie. */
+function checkMode(answer: unknown, expect: 'hybrid' | 'lexical'): void {
+  const { mode, vectors } = answer as { mode?: string; vectors?: { state?: string; lagging?: boolean; reason?: string | null } };
+  if (expect === 'hybrid' && (mode !== 'hybrid' || vectors?.state !== 'used' || vectors.lagging)) {
+    throw new Error(`answer is ${mode ?? 'of no mode'}, vectors ${vectors?.state ?? 'absent'}${vectors?.lagging ? ' (lagging)' : ''}${vectors?.reason ? `: ${vectors.reason}` : ''}; hybrid with vectors used was expected`);
+  }
+  if (expect === 'lexical' && mode !== 'lexical') throw new Error(`answer is ${mode ?? 'of no mode'}; lexical was expected (no vectors signal asked)`);
 }
