@@ -1,9 +1,10 @@
 // `npm run bench`: every benchmark section in one run, figures printed and saved to bench/.work/last-run.json.
 //
-//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,history,localize,cochange] [--corpus rxjs|effect]
+//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,vectors,history,localize,cochange] [--corpus rxjs|effect]
 //                          [--history-repo PATH[,PATH]]
 //
 // `--only kg` / `--only peers` run the full-index section with kg or the peers alone. BENCH_RUNS sets --runs.
+// vectors measures the vector layer with the bench's word model (bench/word-model.ts, built once into bench/.work/models).
 // localize and cochange measure on public git history (bare mirrors, cloned under bench/.work/history), given by
 // --history-repo or KG_BENCH_HISTORY_REPOS; without one they say they are skipped.
 
@@ -58,6 +59,16 @@ const SECTIONS: Section[] = [
       const corpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
       const figures = await benchServe(corpus, c.historyRepos[0]);
       console.log(formatServe(figures) + '\n');
+      return figures;
+    },
+  },
+  {
+    name: 'vectors',
+    run: async (c) => {
+      const { benchVectors, formatVectors } = await import('./vectors.js');
+      const serveCorpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
+      const figures = await benchVectors(c.corpora(), c.runs, serveCorpus);
+      console.log(formatVectors(figures) + '\n');
       return figures;
     },
   },

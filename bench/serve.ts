@@ -144,7 +144,7 @@ export function formatServe(figures: ServeFigures): string {
 }
 
 /** Sends `count` requests (after an untimed warm-up) with `concurrency` in flight; every one must succeed. */
-async function load(
+export async function load(
   url: string,
   name: string,
   workspace: string,
@@ -201,9 +201,10 @@ async function pool(count: number, concurrency: number, task: () => Promise<numb
   return results;
 }
 
-function startServe(dataDir: string, allowRoot: string): Promise<{ child: ChildProcess; url: string }> {
+/** A `kg serve` on a free port of 127.0.0.1 serving workspaces under `allowRoot`; `env` is added to this process's. */
+export function startServe(dataDir: string, allowRoot: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(REPO, 'bin', 'kg.js'), 'serve', '--port', '0', '--allow-root', allowRoot, '--json'], {
-    env: { ...process.env, WORKRAIL_DATA_DIR: dataDir },
+    env: { ...process.env, ...env, WORKRAIL_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -222,31 +223,38 @@ function startServe(dataDir: string, allowRoot: string): Promise<{ child: ChildP
 
 /** Indexes `workspace` through the server; resolves to the files it skipped. */
 async function indexThrough(url: string, workspace: string): Promise<string[]> {
+  return (await reindexThrough(url, { workspace, full: true })).skipped.map((s) => s.path);
+}
+
+/** A reindex job through the server (`body` as POST /v1/reindex takes it), awaited; resolves to its report. */
+export async function reindexThrough(url: string, body: { workspace: string } & Record<string, unknown>): Promise<{ skipped: { path: string }[] } & Record<string, unknown>> {
   const submitted = (await (await fetch(`${url}/v1/reindex`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workspace, full: true }),
+      body: JSON.stringify(body),
     })).json()) as { id: string };
   for (;;) {
     const job = (await (await fetch(`${url}/v1/jobs/${submitted.id}`)).json()) as {
       status: string;
       error: unknown;
-      result: { skipped: { path: string }[] };
+      result: { skipped: { path: string }[] } & Record<string, unknown>;
     };
-    if (job.status === 'done') return job.result.skipped.map((s) => s.path);
-    if (job.status === 'failed') throw new Error(`indexing ${workspace} failed: ${JSON.stringify(job.error)}`);
+    if (job.status === 'done') return job.result;
+    if (job.status === 'failed') throw new Error(`indexing ${body.workspace} failed: ${JSON.stringify(job.error)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
-function sourceFiles(root: string): string[] {
+/** The TypeScript files under `root`, relative, sorted. */
+export function sourceFiles(root: string): string[] {
   return (readdirSync(root, { recursive: true }) as string[])
     .map((path) => path.split('\\').join('/'))
     .filter((path) => /\.(ts|tsx|mts|cts)$/.test(path) && !path.includes('node_modules'))
     .sort();
 }
 
-function exportedNames(root: string, files: readonly string[]): string[] {
+/** The names exported (const, function, class, interface, type) by the first 200 of `files`. */
+export function exportedNames(root: string, files: readonly string[]): string[] {
   const names = new Set<string>();
   for (const file of files.slice(0, 200)) {
     for (const match of readFileSync(join(root, file), 'utf8').matchAll(/^export (?:declare )?(?:const|function|class|interface|type) (\w+)/gm)) names.add(match[1]!);
