@@ -5,11 +5,11 @@
 
 import { createHash } from 'node:crypto';
 import { splitIdentifier } from './text-terms.js';
+import { VECTOR_KINDS, type VectorKind } from './vector-store.js';
 
-export type EmbedKind = 'file' | 'symbol' | 'session' | 'convention';
-
-/** Every kind, in the order readEmbedTexts gives them. */
-export const EMBED_KINDS: readonly EmbedKind[] = ['file', 'symbol', 'session', 'convention'];
+/** The kinds of texts are the vector store's kinds (in the order readEmbedTexts gives them). */
+export type EmbedKind = VectorKind;
+export const EMBED_KINDS = VECTOR_KINDS;
 
 /** One text to embed, keyed by its graph node (and its chunk). */
 export interface EmbedText {
