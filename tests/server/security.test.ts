@@ -155,6 +155,14 @@ describe('a client gets only the workspaces the server was given', () => {
     expect(existsSync(defaultDbPath(stranger))).toBe(false);
   });
 
+  it('refuses an embedding model id that would climb out of the model folder, before any work', async () => {
+    for (const embedModel of ['../../etc', '/etc/passwd', 'a/b/c', 'Xenova/..', '.hidden/model']) {
+      const response = await raw('POST', '/v1/reindex', json(), JSON.stringify({ workspace: indexed, vectors: true, embedModel }));
+      expect(response.status, embedModel).toBe(400);
+      expect(errorCode(response), embedModel).toBe('bad_input');
+    }
+  });
+
   it('never indexes /, not even for a local client', async () => {
     for (const headers of [json(), json({ [LOCAL_SECRET_HEADER]: localSecret })]) {
       for (const workspace of ['/', '/.', '/tmp/..']) {
