@@ -47,7 +47,7 @@ async function vectorStatus(graph: Graph, indexedAt: string | null): Promise<Vec
   if (!opened.ok) return { ...NO_VECTORS, state: 'unreadable', dir, note: opened.error.message };
   try {
     const state = opened.store.state();
-    if (!state) return { ...NO_VECTORS, state: 'lagging', dir, note: 'no completed vector write yet: kg reindex makes them' };
+    if (!state) return { ...NO_VECTORS, state: 'lagging', dir, note: 'no completed vector write yet (an index stopped, or had no model: its report says why); kg reindex makes them' };
     const lagging = state.graphStamp !== indexedAt;
     return {
       state: lagging ? 'lagging' : 'current',

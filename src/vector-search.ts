@@ -20,7 +20,8 @@ const embedders = new Map<string, Promise<OpenEmbedder>>();
 async function embedderFor(model: string): Promise<Embedder | string> {
   let opened = embedders.get(model);
   if (!opened) {
-    opened = import('../indexers/embeddings/embedder.js').then(({ openEmbedder }) => openEmbedder({ model }));
+    // Never a download on a query's path: the model that made the vectors was found locally, or in the cache, then.
+    opened = import('../indexers/embeddings/embedder.js').then(({ openEmbedder }) => openEmbedder({ model, allowDownload: false }));
     embedders.set(model, opened);
   }
   const result = await opened;
@@ -56,7 +57,7 @@ export class VectorSearcher implements VectorProbe {
     const store = await this.openStore();
     if (typeof store === 'string') return { state: 'unavailable', reason: store };
     const state = store.state();
-    if (!state) return { state: 'unavailable', reason: 'the vectors are not made yet (an index stopped before writing them): kg reindex makes them' };
+    if (!state) return { state: 'unavailable', reason: 'the vectors are not made yet (an index stopped, or had no model: its report says why); kg reindex makes them' };
     if (this.closed) return { state: 'unavailable', reason: 'the graph is closed' };
     const embedder = await embedderFor(state.model);
     if (typeof embedder === 'string') return { state: 'unavailable', reason: embedder };

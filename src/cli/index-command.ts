@@ -60,13 +60,15 @@ function printIndexReport(io: Io, report: IndexReport & { db: string }, options:
   if (report.skipped.length > 0) {
     io.stdout(`skipped ${report.skipped.length} file(s): ${report.skipped.slice(0, 5).map((s) => `${s.path} (${s.reason})`).join(', ')}${report.skipped.length > 5 ? ', …' : ''}\n`);
   }
-  if (report.warnings.length > 0) {
-    io.stderr(`${report.warnings.length} warning(s):\n`);
+  // The vectors line above already says why they were not updated.
+  const warnings = report.warnings.filter((warning) => warning.code !== 'vectors_unavailable');
+  if (warnings.length > 0) {
+    io.stderr(`${warnings.length} warning(s):\n`);
     // A session warning's message names the session; its path is inside the session folder.
-    for (const warning of report.warnings.slice(0, 10)) {
+    for (const warning of warnings.slice(0, 10)) {
       io.stderr(`  ${warning.path && !warning.session ? `${warning.path}: ` : ''}${warning.message}\n`);
     }
-    if (report.warnings.length > 10) io.stderr(`  … (${report.warnings.length - 10} more; --json lists them all)\n`);
+    if (warnings.length > 10) io.stderr(`  … (${warnings.length - 10} more; --json lists them all)\n`);
   }
 }
 

@@ -60,11 +60,13 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
             : `${changed} file(s) redone (${report.added.length} added, ${report.modified.length} modified, ${report.deleted.length} deleted)`) +
           (report.reResolved > 0 ? `, imports of ${report.reResolved} other file(s) resolved again` : '') +
           (report.history ? `; history read again: ${report.history.sessions} sessions, ${report.history.conventions} convention sections` : '') +
-          (report.git ? `; git: ${gitLine(report.git)}` : '') +
-          // A server of an older kg reports no vectors.
-          (report.vectors && report.vectors.state !== 'off' ? `; vectors: ${vectorLine(report.vectors)}` : '');
-  io.stdout(`reindexed ${report.workspace} in ${(report.durationMs / 1000).toFixed(2)} s: ${what}\n`);
-  for (const warning of report.warnings.slice(0, 10)) io.stderr(`  ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
+          (report.git ? `; git: ${gitLine(report.git)}` : '');
+  // A server of an older kg reports no vectors.
+  const vectors = report.vectors && report.vectors.state !== 'off' ? `; vectors: ${vectorLine(report.vectors)}` : '';
+  io.stdout(`reindexed ${report.workspace} in ${(report.durationMs / 1000).toFixed(2)} s: ${what}${vectors}\n`);
+  // The vectors part of the line above already says why they were not updated.
+  const warnings = report.warnings.filter((warning) => warning.code !== 'vectors_unavailable');
+  for (const warning of warnings.slice(0, 10)) io.stderr(`  ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
 }
 
 // Paths typed in a terminal are relative to where the user stands.
