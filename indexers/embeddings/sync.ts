@@ -123,6 +123,9 @@ export async function syncVectors(store: GraphStore, options: VectorSyncOptions 
         await vectors.write({ upsert: rows(chunk, embedded), remove: last ? remove : [], ...(last ? { state } : {}) });
       }
       if (toEmbed.length === 0) await vectors.write({ upsert: [], remove, state });
+    } catch (error) {
+      // A model that failed mid-run, a table that could not be written: the graph stands, the vectors lag.
+      return unavailable(oneLine(error), dir);
     } finally {
       if (embedder && !options.embedder) await embedder.close();
     }
@@ -150,6 +153,11 @@ function rows(texts: readonly EmbedText[], vectors: readonly Float32Array[]): Ve
 
 function unavailable(reason: string, dir: string): { report: VectorReport; warnings: Warning[] } {
   return { report: { state: 'unavailable', reason, dir }, warnings: [{ code: 'vectors_unavailable', message: `vectors not updated: ${reason}` }] };
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!.slice(0, 300);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -11,6 +11,7 @@ import { vectorDirOf } from '../../graph/vector-store.js';
 import type { RelatedAnswer } from '../../queries/related.js';
 import type { ConventionsAnswer } from '../../queries/conventions.js';
 import type { SessionsByGoalAnswer } from '../../queries/sessions.js';
+import type { Embedder } from '../../indexers/embeddings/embedder.js';
 import { indexWorkspace, openGraph, reindexWorkspace } from '../../src/api.js';
 import { LocalBackend } from '../../src/backend/local.js';
 import { writeSession } from '../fixtures/datadir/session-writer.js';
@@ -177,6 +178,20 @@ describe('vectors on', () => {
     const report = await reindexWorkspace(repo.dir, { dataDir });
     expect(report.vectors).toMatchObject({ state: 'synced', repaired: true, rebuilt: true });
     expect((await ask<RelatedAnswer>({ kind: 'related', text: 'request route' })).vectors.state).toBe('used');
+  });
+
+  it('costs only the vectors when the model fails in the middle of a run, with a one-line reason', async () => {
+    repo.commit({ subject: 'feat: extra', write: { 'src/net/extra.ts': '/** One more route of the router. */\nexport const extraRoute = 1;\n' } });
+    const failing: Embedder = {
+      model: 'kg-test/static-32',
+      dimensions: 32,
+      embed: () => Promise.reject(new Error('the worker died\n    at somewhere (worker.js:1:1)')),
+      close: () => Promise.resolve(),
+    };
+    const report = await reindexWorkspace(repo.dir, { dataDir, embedder: failing });
+    expect(report.vectors).toEqual({ state: 'unavailable', reason: 'the worker died', dir: vectorDirOf(defaultDbPath(repo.dir)) });
+    expect(report.added).toContain('src/net/extra.ts');
+    expect(synced(await reindexWorkspace(repo.dir, { dataDir })).embedded).toBeGreaterThan(0);
   });
 
   it('turns off with vectors: false, removing the vectors, and the graph stays', async () => {
