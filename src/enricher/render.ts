@@ -2,8 +2,8 @@
 // first, the room left goes to the higher-priority slots, each item whole or shortened at a sentence or line boundary,
 // and nothing is said twice.
 
-import { SLOT_NAMES, type SlotName, type WorkflowContextSlots } from './schema.js';
-import { estimateTokens, shortenToTokens, tokenWeight, wellFormed } from './text.js';
+import { SLOT_NAMES, type FileFact, type SlotName, type WorkflowContextSlots } from './schema.js';
+import { ELLIPSIS, estimateTokens, shortenToTokens, tokenWeight, wellFormed } from './text.js';
 
 export interface RenderedSlot {
   included: boolean;
@@ -62,8 +62,9 @@ interface Given {
 
 // Less room than this left for an item is not worth a shortened stub.
 const MIN_ITEM_TOKENS = 8;
-// A prior note's recap is a snippet, not the whole record.
+// A prior note's recap is a snippet, not the whole record; so is a likely file's why (a guess, with its facts after).
 const RECAP_TOKENS = 200;
+const LIKELY_WHY_TOKENS = 40;
 const SECTION_GAP = '\n\n';
 
 // Each slot's weight in the fair shares. Conventions are the rules the session must follow and file facts what the
@@ -224,7 +225,7 @@ function fill(section: Section, limit: number, given: Given, maxNew = Infinity):
     const extra = section.kept.length === 0 ? section.overhead : glue;
     const room = limit - section.weight - extra;
     let chosen: string | null = tokenWeight(item.text) <= room ? item.text : null;
-    if (chosen === null && room >= MIN_ITEM_TOKENS) chosen = shorten(item.text, Math.floor(room));
+    if (chosen === null && room >= MIN_ITEM_TOKENS) chosen = shortenToTokens(item.text, Math.floor(room));
     if (retaken !== null) {
       if (chosen === null || tokenWeight(chosen) < tokenWeight(retaken)) chosen = retaken;
       retaken = null;
@@ -242,18 +243,6 @@ function fill(section: Section, limit: number, given: Given, maxNew = Infinity):
       return;
     }
   }
-}
-
-// shortenToTokens segments the whole text, and on Node 20 every segment copies its input: time and memory grow with
-// the square of the length (a 60,000-character summary takes a second; 400,000 run out of memory). Only the start
-// that can fit matters: nothing past 4 characters a token can, and 4,096 more leave the segmenter its look-ahead.
-const SEGMENTER_MARGIN = 4096;
-
-function shorten(text: string, maxTokens: number): string | null {
-  let end = 4 * (maxTokens + 1) + SEGMENTER_MARGIN;
-  if (text.length <= end) return shortenToTokens(text, maxTokens);
-  if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
-  return shortenToTokens(text.slice(0, end), maxTokens);
 }
 
 function draftSections(slots: WorkflowContextSlots): Draft[] {
@@ -279,20 +268,24 @@ function draftSections(slots: WorkflowContextSlots): Draft[] {
       slot: 'fileFacts',
       title: 'What the knowledge graph says about the files in the goal',
       separator: '\n',
-      items: slots.fileFacts.map((f) => item(`file:${f.path}`, `file:${f.path}`, describeFile(f))),
+      items: slots.fileFacts.map((f) => item(`file:${f.path}`, `file:${f.path}`, `- ${f.path}: ${describeFacts(f, NAMED_FILE)}`)),
     },
     likelyFiles: {
       slot: 'likelyFiles',
       title: 'Files likely involved (from the knowledge graph, not yet read)',
       separator: '\n',
-      items: slots.likelyFiles.map((f) => item(`likely:${f.path}`, `likely:${f.path}`, `- ${f.path}: ${f.why}`)),
+      // Keyed as a file of the goal is: a file the goal names is not given again as a likely one.
+      items: slots.likelyFiles.map((f) => {
+        const why = shortenToTokens(oneLine(f.why), LIKELY_WHY_TOKENS) ?? ELLIPSIS;
+        return item(`file:${f.path}`, `file:${f.path}`, `- ${f.path}: ${why}${f.facts ? `\n  ${describeFacts(f.facts, LIKELY_FILE)}` : ''}`);
+      }),
     },
     priorNotes: {
       slot: 'priorNotes',
       title: 'Prior sessions on this workspace (newest first)',
       separator: '\n',
       items: slots.priorNotes.map((n) => {
-        const recap = n.recap ? shorten(oneLine(n.recap), RECAP_TOKENS) : null;
+        const recap = n.recap ? shortenToTokens(oneLine(n.recap), RECAP_TOKENS) : null;
         const head = `- ${day(n.endedAt)} ${n.title ? oneLine(n.title) : '(untitled)'}${n.branch ? ` [${n.branch}]` : ''} (session ${n.id})`;
         return item(`session:${n.id}`, `session:${n.id}`, recap ? `${head}: ${recap}` : head);
       }),
@@ -315,25 +308,45 @@ function present(text: string | null): string[] {
   return text !== null && text.trim() !== '' ? [text.trim()] : [];
 }
 
-function describeFile(f: WorkflowContextSlots['fileFacts'][number]): string {
+/** How much of a file's facts to show: a file of the goal in full, a likely one (a guess) in one short line. */
+interface FactsShown {
+  importers: number;
+  tests: number;
+  sessions: number;
+  /** Token budget of each session title, or null for the whole title. */
+  titleTokens: number | null;
+}
+const NAMED_FILE: FactsShown = { importers: Infinity, tests: 5, sessions: Infinity, titleTokens: null };
+const LIKELY_FILE: FactsShown = { importers: 2, tests: 2, sessions: 1, titleTokens: 10 };
+
+function describeFacts(f: FileFact, shown: FactsShown): string {
   const parts: string[] = [];
-  const more = (shown: number, total: number) => (total > shown ? `, +${total - shown} more` : '');
+  const more = (count: number, total: number) => (total > count ? `, +${total - count} more` : '');
+  const importers = f.importers.slice(0, shown.importers);
   parts.push(
     f.importersTotal === 0
       ? 'no file imports it'
-      : `imported by ${f.importersTotal} file(s) (${f.importers.join(', ')}${more(f.importers.length, f.importersTotal)})`,
+      : `imported by ${f.importersTotal} file(s) (${importers.join(', ')}${more(importers.length, f.importersTotal)})`,
   );
   if (f.impactTotal !== null) {
-    const tests = f.tests.slice(0, 5);
+    const tests = f.tests.slice(0, shown.tests);
     parts.push(
       `a change reaches ${f.impactTotal} file(s)` +
         (f.tests.length > 0 ? `, ${f.tests.length} of them tests (${tests.join(', ')}${more(tests.length, f.tests.length)})` : ', no tests'),
     );
   }
   if (f.sessions.length > 0) {
-    parts.push(`changed by ${f.sessions.map((s) => `session ${s.id} "${s.title ? oneLine(s.title) : 'untitled'}" (${day(s.endedAt)}, ${s.change})`).join('; ')}`);
+    const title = (s: FileFact['sessions'][number]) => {
+      const whole = s.title ? oneLine(s.title) : 'untitled';
+      return shown.titleTokens === null ? whole : (shortenToTokens(whole, shown.titleTokens) ?? ELLIPSIS);
+    };
+    const sessions = f.sessions.slice(0, shown.sessions);
+    parts.push(
+      `changed by ${sessions.map((s) => `session ${s.id} "${title(s)}" (${day(s.endedAt)}, ${s.change})`).join('; ')}` +
+        (f.sessions.length > sessions.length ? ` and ${f.sessions.length - sessions.length} more session(s)` : ''),
+    );
   }
-  return `- ${f.path}: ${parts.join('; ')}`;
+  return parts.join('; ');
 }
 
 // git prints the totals last; under a tight budget they matter most.

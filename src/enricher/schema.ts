@@ -63,6 +63,13 @@ const fileFact = z.object({
 const likelyFile = z.object({
   path: z.string(),
   why: z.string().describe('What points at it: the signals of `related` with their ranks, or the named file it usually changes with.'),
+  facts: fileFact
+    .nullable()
+    .describe(
+      'For a goal that names no path, what the graph knows about it, as for a file named in the goal; null when the ' +
+        'query kinds for it are missing, the graph does not hold it or the deadline came first, and for the co-change ' +
+        'partners of named paths.',
+    ),
 });
 
 /** The typed context a session is given; each slot is filled by one source (or by the caller, for the summary). */

@@ -124,7 +124,21 @@ describe('rendering within the budget (property)', () => {
         tests: rng() < 0.5 ? [] : ['tests/f.test.ts'],
         sessions: [],
       })),
-      likelyFiles: Array.from({ length: count(5) }, (_, i) => ({ path: `src/likely${i}.ts`, why: text(1 + count(3)) })),
+      likelyFiles: Array.from({ length: count(5) }, (_, i) => ({
+        path: `src/likely${i}.ts`,
+        why: text(1 + count(3)),
+        facts:
+          rng() < 0.4
+            ? null
+            : {
+                path: `src/likely${i}.ts`,
+                importers: ['src/a.ts'].slice(0, count(2)),
+                importersTotal: count(9),
+                impactTotal: count(20),
+                tests: [],
+                sessions: rng() < 0.5 ? [] : [{ id: 's1', title: pick() || null, endedAt: null, change: 'edit' }],
+              },
+      })),
       priorNotes: Array.from({ length: count(5) }, (_, i) => ({ id: `sess_${i}`, title: pick() || null, branch: null, endedAt: null, recap: rng() < 0.5 ? text(4) : null })),
       gitDiffStat: rng() < 0.5 ? ' src/a.ts | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)' : null,
     };

@@ -62,6 +62,17 @@ function generatedSlots(seed: number, shape: Shape): WorkflowContextSlots {
     likelyFiles: Array.from({ length: shape.likely ?? 0 }, (_, i) => ({
       path: path(200 + i),
       why: `text #${i + 1}: ${pick(WORDS)}, ${pick(WORDS)}; commits #${i + 2}: fix: ${sentence()}`,
+      facts:
+        i % 3 === 2
+          ? null
+          : {
+              path: path(200 + i),
+              importers: Array.from({ length: n }, (_, j) => path(300 + i * 10 + j)),
+              importersTotal: n + 2,
+              impactTotal: 10 + n,
+              tests: Array.from({ length: n }, (_, j) => `tests/${pick(WORDS)}-likely-${i}-${j}.test.ts`),
+              sessions: Array.from({ length: n }, (_, j) => ({ id: `sess_l${i}_${j}`, title: sentence(), endedAt: '2026-11-0' + (1 + j) + 'T10:00:00Z', change: 'edit' })),
+            },
     })),
     priorNotes: Array.from({ length: shape.notes ?? 0 }, (_, i) => ({
       id: `sess_prior_${i}`,
@@ -99,7 +110,10 @@ describe('the budget shared between the slots', () => {
     expect(fileFacts.tokens).toBeGreaterThanOrEqual(Math.min(0.2 * budget, alone(slots, 'fileFacts')));
     expect(alone(slots, 'fileFacts')).toBeLessThan(0.25 * budget);
     expect(fileFacts).toMatchObject({ items: 3, itemsIncluded: 3, shortened: false, reason: null, tokens: alone(slots, 'fileFacts') });
-    expect(likelyFiles).toMatchObject({ items: 5, itemsIncluded: 5, shortened: false });
+    // The likely files, with their facts, need more than their share: they get it, two or more of them.
+    expect(alone(slots, 'likelyFiles')).toBeGreaterThan(0.2 * budget);
+    expect(likelyFiles.tokens).toBeGreaterThanOrEqual(0.15 * budget);
+    expect(likelyFiles.itemsIncluded).toBeGreaterThanOrEqual(2);
     // The conventions still get the most, and what the others leave.
     expect(conventions.shortened).toBe(true);
     expect(conventions.tokens).toBeGreaterThan(0.35 * budget);

@@ -86,7 +86,7 @@ describe('the files likely involved, in the enricher', () => {
   it('for a goal naming a path: the files that usually change with it and are not named', async () => {
     const result = await enrich({ workspace: repo.dir, goal: 'speed up src/shared/clock.ts', budgetTokens: 2000, record: false });
     expect(result.slots.likelyFiles).toEqual([
-      { path: 'src/webhooks/deliver.ts', why: 'changed with src/shared/clock.ts in 3 of its 3 commits (100%)' },
+      { path: 'src/webhooks/deliver.ts', why: 'changed with src/shared/clock.ts in 3 of its 3 commits (100%)', facts: null },
     ]);
   });
 });
