@@ -77,14 +77,14 @@ describe('related', () => {
 
 describe('the files likely involved, in the enricher', () => {
   it('for a goal naming no path: what related ranks best, with why', async () => {
-    const result = await enrich({ workspace: repo.dir, goal: 'make the retry delay policy configurable', budgetTokens: 2000, record: false });
+    const result = await enrich({ workspace: repo.dir, goal: 'make the retry delay policy configurable', budgetTokens: 2000, deadlineMs: 20_000, record: false });
     expect(result.slots.likelyFiles[0]).toMatchObject({ path: 'src/webhooks/retry-policy.ts', why: expect.stringMatching(/^text #1/) });
     expect(result.rendered).toContain('## Files likely involved');
     expect(result.manifest.slots.find((s) => s.slot === 'likelyFiles')).toMatchObject({ included: true, source: 'ok' });
   });
 
   it('for a goal naming a path: the files that usually change with it and are not named', async () => {
-    const result = await enrich({ workspace: repo.dir, goal: 'speed up src/shared/clock.ts', budgetTokens: 2000, record: false });
+    const result = await enrich({ workspace: repo.dir, goal: 'speed up src/shared/clock.ts', budgetTokens: 2000, deadlineMs: 20_000, record: false });
     expect(result.slots.likelyFiles).toEqual([
       { path: 'src/webhooks/deliver.ts', why: 'changed with src/shared/clock.ts in 3 of its 3 commits (100%)', facts: null },
     ]);
