@@ -42,11 +42,23 @@ export function shortenToTokens(text: string, maxTokens: number): string | null 
   if (estimateTokens(text) <= maxTokens) return text;
   const room = maxTokens - tokenWeight(` ${ELLIPSIS}`);
   if (room <= 0) return null;
-  const bySentence = longestPrefix(segmentsOf(sentences, text), room);
+  const bySentence = closedFences(longestPrefix(segmentsOf(sentences, text), room));
   if (bySentence !== '') return `${bySentence.trimEnd()} ${ELLIPSIS}`;
   const first = segmentsOf(sentences, text).next().value ?? text;
-  const byWord = longestPrefix(segmentsOf(words, first), room);
+  const byWord = closedFences(longestPrefix(segmentsOf(words, first), room));
   return byWord.trim() === '' ? null : `${byWord.trimEnd()} ${ELLIPSIS}`;
+}
+
+const FENCE = /^[ \t]*(```|~~~)/gm;
+
+/**
+ * A prefix cut inside a fenced code block would leave the fence open, and turn the rest of a prompt into code: it is
+ * cut again before the fence that opened the block.
+ */
+function closedFences(prefix: string): string {
+  const fences = [...prefix.matchAll(FENCE)];
+  if (fences.length % 2 === 0) return prefix;
+  return prefix.slice(0, fences[fences.length - 1]!.index);
 }
 
 /** The start of `units` that fits `room`: units are taken in order until the first that does not fit. */

@@ -136,6 +136,16 @@ describe('shortenToTokens', () => {
     expect(byWord).toBeGreaterThan(10);
   });
 
+  it('never leaves a fenced code block open: a cut inside one goes back before its fence', () => {
+    const text = 'Return error values; throw only for programmer errors.\n\n```sh\n# not a heading: inside a code block\nnpm test\n```\n\nAnd more text after it.';
+    for (let maxTokens = 1; maxTokens < tokenWeight(text); maxTokens++) {
+      const shortened = shortenToTokens(text, maxTokens);
+      if (shortened === null) continue;
+      expect([...shortened.matchAll(/^```/gm)].length % 2, `${maxTokens} tokens: ${shortened}`).toBe(0);
+    }
+    expect(shortenToTokens(text, 20)).toBe('Return error values; throw only for programmer errors. …');
+  });
+
   it('a first sentence too long for the room is cut at a word, as before', () => {
     const text = `${'The handler retries the delivery and waits '.repeat(300)}then stops. Next.`;
     for (const maxTokens of [3, 10, 57, 1000]) expect(shortenToTokens(text, maxTokens)).toBe(oldShortenToTokens(text, maxTokens));
