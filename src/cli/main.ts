@@ -5,7 +5,7 @@ import type * as Commander from 'commander';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
 import { QUERY_KINDS } from './query-kinds.js';
 import { isModelId } from '../../indexers/embeddings/model-id.js';
-import { RELATED_KINDS } from '../../queries/kinds.js';
+import { RELATED_KINDS, RELATED_SIGNALS } from '../../queries/kinds.js';
 
 // commander is CommonJS: required directly, it loads in ~12 ms instead of ~20 through its ESM wrapper (which also makes
 // Node scan its source for exports), on every kg command.
@@ -95,6 +95,7 @@ function buildProgram(io: Io): Command {
     .option('--path <file>', 'conventions: the sections that apply to this file or folder')
     .option('--topic <text>', 'conventions: the sections about this topic')
     .option('--of <kinds>', 'related: which items, comma-separated: file, symbol, session, convention (default file)', parseRelatedKinds)
+    .option('--signals <names>', `related: which signals rank files, comma-separated: ${RELATED_SIGNALS.join(', ')} (default all)`, parseRelatedSignals)
     .option('--base <ref>', 'diff-impact: compare from this git commit (default HEAD)')
     .option('--head <ref>', 'diff-impact: compare up to this git commit (default the working tree, staged and untracked files too)')
     .addOption(workspaceOption())
@@ -210,6 +211,13 @@ function parseRelatedKinds(value: string): (typeof RELATED_KINDS)[number][] {
   const unknown = kinds.filter((kind) => !(RELATED_KINDS as readonly string[]).includes(kind));
   if (kinds.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected some of ${RELATED_KINDS.join(', ')}, comma-separated.`);
   return kinds as (typeof RELATED_KINDS)[number][];
+}
+
+function parseRelatedSignals(value: string): (typeof RELATED_SIGNALS)[number][] {
+  const signals = value.split(',').map((signal) => signal.trim()).filter(Boolean);
+  const unknown = signals.filter((signal) => !(RELATED_SIGNALS as readonly string[]).includes(signal));
+  if (signals.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected some of ${RELATED_SIGNALS.join(', ')}, comma-separated.`);
+  return signals as (typeof RELATED_SIGNALS)[number][];
 }
 
 function parseHistoryDepth(value: string): number {

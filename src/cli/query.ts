@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import type { Answer } from '../../queries/index.js';
-import { INTENT_KINDS, type IntentKindName as IntentKind } from '../../queries/kinds.js';
+import { INTENT_KINDS, type IntentKindName as IntentKind, type RELATED_SIGNALS } from '../../queries/kinds.js';
 import { QUERY_KINDS } from './query-kinds.js';
 import { readerFor } from './backend.js';
 import { type Io, printJson } from './io.js';
@@ -21,6 +21,8 @@ export interface QueryCommandOptions extends ReadTarget {
   topic?: string;
   /** related: which kinds of items. */
   of?: ('file' | 'symbol' | 'session' | 'convention')[];
+  /** related: which signals rank the files. */
+  signals?: (typeof RELATED_SIGNALS)[number][];
   /** diff-impact: the commit to compare from (default HEAD). */
   base?: string;
   /** diff-impact: the commit to compare up to (default the working tree). */
@@ -102,7 +104,13 @@ function buildIntent(
       return { kind, text: args.join(' '), ...common };
     case 'related':
       if (args.length === 0) throw new KgError('bad_input', 'related needs the TEXT of the task');
-      return { kind, text: args.join(' '), ...(options.of !== undefined ? { of: options.of } : {}), ...common };
+      return {
+        kind,
+        text: args.join(' '),
+        ...(options.of !== undefined ? { of: options.of } : {}),
+        ...(options.signals !== undefined ? { signals: options.signals } : {}),
+        ...common,
+      };
     case 'conventions':
       return { kind, ...conventionsTarget(args, options, toGraphPath), ...common };
   }

@@ -81,13 +81,16 @@ describe('with vectors on', () => {
     const related = await kg(['query', 'related', 'middleware endpoint', '-w', repo.dir, '--json'], { env: modelEnv });
     expect(related.code, related.stderr).toBe(0);
     expect(JSON.parse(related.stdout)).toMatchObject({ mode: 'hybrid', vectors: { state: 'used' } });
+    const lexical = await kg(['query', 'related', 'middleware endpoint', '--signals', 'text,commits', '-w', repo.dir, '--json'], { env: modelEnv });
+    expect(JSON.parse(lexical.stdout)).toMatchObject({ mode: 'lexical', signals: ['text', 'commits'] });
   });
 });
 
 describe('bad input', () => {
-  it('is one line and exit 2: an unknown --of kind, empty text, a model id that climbs out of the model folder', async () => {
+  it('is one line and exit 2: an unknown --of kind or signal, empty text, a model id that climbs out of the model folder', async () => {
     for (const args of [
       ['query', 'related', 'x', '--of', 'files,vibes', '-w', repo.dir],
+      ['query', 'related', 'x', '--signals', 'text,vibes', '-w', repo.dir],
       ['query', 'related', '   ', '-w', repo.dir],
       ['index', repo.dir, '--model', '../../etc'],
     ]) {
