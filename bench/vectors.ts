@@ -229,14 +229,19 @@ async function directEmbed(db: string, embedder: Embedder): Promise<CorpusVector
   return { texts: texts.length, meanChars: Math.round(texts.reduce((sum, t) => sum + t.length, 0) / texts.length), ms, textsPerSecond: (texts.length / ms) * 1000 };
 }
 
-/** Puts a doc comment above the first exported function that has none; returns where. */
+/** Puts a doc comment above the first exported function that has none and no overloads (whose doc is the first's); returns where. */
 function documentOneFunction(root: string): { path: string; name: string } {
   for (const path of sourceFiles(root).filter((p) => !/\.d\.[cm]?ts$/.test(p))) {
     const text = readFileSync(join(root, path), 'utf8');
     const lines = text.split('\n');
-    const at = lines.findIndex((line, i) => /^export (?:async )?function \w+/.test(line) && !/\*\/\s*$/.test(lines[i - 1] ?? ''));
+    const nameAt = (line: string) => /^export (?:async )?function\*? ?(\w+)/.exec(line)?.[1] ?? null;
+    const declared = lines.map(nameAt).filter((name) => name !== null);
+    const at = lines.findIndex((line, i) => {
+      const name = nameAt(line);
+      return name !== null && declared.filter((n) => n === name).length === 1 && !/\*\/\s*$/.test(lines[i - 1] ?? '');
+    });
     if (at < 0) continue;
-    const name = /^export (?:async )?function (\w+)/.exec(lines[at]!)![1]!;
+    const name = nameAt(lines[at]!)!;
     lines.splice(at, 0, '/** Touched by the kg bench: one more sentence about retries and timeouts for its vector. */');
     writeFileSync(join(root, path), lines.join('\n'));
     return { path, name };
