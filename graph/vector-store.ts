@@ -2,7 +2,7 @@
 // (`<graph folder>/vectors/`), derived data that a sync rewrites by key and that is dropped, not mended, when damaged.
 
 import { accessSync, constants, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type * as Lance from '@lancedb/lancedb';
 import type { Connection, Table } from '@lancedb/lancedb';
 import type * as Arrow from 'apache-arrow';
@@ -76,9 +76,13 @@ const COMPACT_AFTER_VERSIONS = 10;
 // Keys are deleted by `key IN (...)`; a chunk bounds one predicate (5000 keys took 29 ms, so this is not about speed).
 const DELETE_CHUNK = 1000;
 
-/** Where the vectors of the graph at `dbPath` live. */
+/**
+ * Where the vectors of the graph at `dbPath` live: `vectors/` beside a workspace's `graph.duckdb`, and for any other
+ * file (a `--db` path) a folder named after it, so two graphs in one folder never share (or remove) one store.
+ */
 export function vectorDirOf(dbPath: string): string {
-  return join(dirname(dbPath), 'vectors');
+  const name = basename(dbPath);
+  return join(dirname(dbPath), name === 'graph.duckdb' ? 'vectors' : `${name}.vectors`);
 }
 
 /** Whether a vector store was created at `dir` (it may still be empty: a first sync that has not finished). */

@@ -34,7 +34,9 @@ const VOTING_COMMITS = 20;
 const VOTING_SESSIONS = 10;
 /** Reciprocal rank fusion: score = sum of weight / (K + rank). A small K lets a signal's first ranks stand out. */
 const RRF_K = 10;
-const WEIGHTS: Readonly<Record<RelatedSignal, number>> = { text: 1, vectors: 1, commits: 0.6, sessions: 0.6, imports: 0.3, churn: 0.25, recency: 0.15 };
+// vectors weighs less than text: alone, it ranks the right files about a third as often as the text does with the
+// bench's static word model (bench/RESULTS.md, issue 18), and at equal weight it pulled hybrid below text alone.
+const WEIGHTS: Readonly<Record<RelatedSignal, number>> = { text: 1, vectors: 0.35, commits: 0.6, sessions: 0.6, imports: 0.3, churn: 0.25, recency: 0.15 };
 /** The best fused files whose imports vote, and the vector hits asked for (files and symbols together). */
 const IMPORT_SEEDS = 5;
 const VECTOR_POOL = 100;
@@ -78,10 +80,13 @@ export async function related(context: QueryContext, intent: IntentOf<'related'>
   // One vector search serves every kind asked for: files, symbols and sessions (whose changed files vote) at once.
   const vectorKinds = (['file', 'symbol', 'session'] as const).filter((kind) => kind !== 'symbol' || kinds.includes('symbol') || kinds.includes('file'));
   const vectorContext = signals.includes('vectors') ? context : { ...context, vectors: undefined };
-  const found = await vectorMatches(vectorContext, intent.text, vectorKinds, VECTOR_POOL);
+  // The vector search (the query embedded, then LanceDB) runs while the lexical signals' SQL does.
+  const searching = vectorMatches(vectorContext, intent.text, vectorKinds, VECTOR_POOL);
+  searching.catch(() => undefined); // awaited below: a failure is not unhandled meanwhile
   const items: RelatedItem[] = [];
   let total = 0;
-  const files = kinds.includes('file') || kinds.includes('symbol') ? await rankFiles(context, intent.text, terms, signals, found.hits) : [];
+  const files = kinds.includes('file') || kinds.includes('symbol') ? await rankFiles(context, intent.text, terms, signals, searching) : [];
+  const found = await searching;
   if (kinds.includes('file')) {
     items.push(...files.slice(0, limit));
     total += files.length;
@@ -151,15 +156,20 @@ async function rankFiles(
   text: string,
   terms: readonly string[],
   signals: readonly RelatedSignal[],
-  hits: readonly VectorHit[],
+  searching: Promise<{ hits: readonly VectorHit[] }>,
 ): Promise<RelatedItem[]> {
   const on = (signal: RelatedSignal) => signals.includes(signal);
-  const [byText, byCommits, bySessions] = await Promise.all([
+  const hits = searching.then((found) => found.hits);
+  // A graph without commits or sessions skips their signals' SQL (each a BM25 over its table) and the priors.
+  const presence = historyPresence(context);
+  const [textRanks, byCommits, bySessions, vectorHits, has] = await Promise.all([
     on('text') && terms.length > 0 ? textMatches(context, terms) : [],
-    on('commits') ? commitVotes(context, text) : [],
-    on('sessions') ? sessionVotes(context, text, hits) : [],
+    presence.then((has) => (on('commits') && has.commits ? commitVotes(context, text) : [])),
+    presence.then((has) => (on('sessions') && has.sessions ? hits.then((found) => sessionVotes(context, text, found)) : [])),
+    hits,
+    presence,
   ]);
-  const lists: [RelatedSignal, Ranked[]][] = [['text', byText], ['vectors', vectorFileRanks(hits)], ['commits', byCommits], ['sessions', bySessions]];
+  const lists: [RelatedSignal, Ranked[]][] = [['text', textRanks], ['vectors', vectorFileRanks(vectorHits)], ['commits', byCommits], ['sessions', bySessions]];
   // The graph votes for the neighbours of what the words found: a task's files import each other.
   if (on('imports')) {
     const seeds = fuse(lists).slice(0, IMPORT_SEEDS).map((item) => item.path!);
@@ -167,12 +177,20 @@ async function rankFiles(
   }
   const candidates = [...new Set(lists.flatMap(([, list]) => list.map((r) => r.path)))];
   // The priors reorder what the other signals found; alone they would name the busiest files for any task.
-  if (candidates.length > 0 && (on('churn') || on('recency'))) {
+  if (candidates.length > 0 && has.commits && (on('churn') || on('recency'))) {
     const priors = await historyPriors(context, candidates);
     if (on('churn')) lists.push(['churn', priors.filter((p) => p.churn > 0).sort((a, b) => b.churn - a.churn || a.path.localeCompare(b.path)).map((p) => ({ path: p.path, detail: `${p.churn} of the last ${CHURN_WINDOW} commits` }))]);
     if (on('recency')) lists.push(['recency', priors.filter((p) => p.recency > 0).sort((a, b) => b.recency - a.recency || a.path.localeCompare(b.path)).map((p) => ({ path: p.path, detail: `last changed ${p.ageDays} day(s) before HEAD` }))]);
   }
   return fuse(lists);
+}
+
+/** Whether the graph has commits and sessions at all (one small query). */
+async function historyPresence(context: QueryContext): Promise<{ commits: boolean; sessions: boolean }> {
+  const [row] = await context.reader.all<{ commits: boolean; sessions: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM commits) AS commits, EXISTS (SELECT 1 FROM sessions) AS sessions`,
+  );
+  return { commits: row?.commits ?? false, sessions: row?.sessions ?? false };
 }
 
 /** Reciprocal rank fusion of the signals' lists into items, best first, each saying where it ranked. */

@@ -43,6 +43,9 @@ function filesUnder(dir: string, pattern: RegExp): string[] {
 describe('the vector store', () => {
   it('lives beside the graph and is created only when asked', async () => {
     expect(vectorDirOf('/home/u/.workrail/kg/ws-abc/graph.duckdb')).toBe('/home/u/.workrail/kg/ws-abc/vectors');
+    // Two --db graphs in one folder never share a store (nor remove each other's).
+    expect(vectorDirOf('/tmp/a.duckdb')).toBe('/tmp/a.duckdb.vectors');
+    expect(vectorDirOf('/tmp/b.duckdb')).not.toBe(vectorDirOf('/tmp/a.duckdb'));
     const dir = freshDir();
     const missing = await openVectorStore(dir);
     expect(missing).toMatchObject({ ok: false, error: { code: 'vectors_unreadable' } });
