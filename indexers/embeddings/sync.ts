@@ -98,6 +98,7 @@ export async function syncVectors(store: GraphStore, options: VectorSyncOptions 
     // The table's own width when nothing is embedded (a state lost to a crash still leaves the rows).
     let dimensions = vectors.dimensions() ?? 0;
     let embedMs = 0;
+    let writing: Promise<void> = Promise.resolve();
     try {
       // Only removals (or nothing): no model is loaded.
       if (toEmbed.length > 0 && !embedder) {
@@ -110,21 +111,30 @@ export async function syncVectors(store: GraphStore, options: VectorSyncOptions 
       }
       if (embedder) dimensions = embedder.dimensions;
       const state = { model, dimensions, graphStamp };
+      // A chunk is written while the worker embeds the next one, so the writes hide behind the embedding.
       for (let at = 0; at < toEmbed.length; at += WRITE_CHUNK) {
         const chunk = toEmbed.slice(at, at + WRITE_CHUNK);
         const t0 = performance.now();
-        const embedded = await embedder!.embed(
-          chunk.map((text) => text.text),
-          (n) => options.onProgress?.('embed', at + n, toEmbed.length),
-        );
-        embedMs += performance.now() - t0;
+        const embedding = embedder!
+          .embed(
+            chunk.map((text) => text.text),
+            (n) => options.onProgress?.('embed', at + n, toEmbed.length),
+          )
+          .then((vectors) => {
+            embedMs += performance.now() - t0;
+            return vectors;
+          });
+        const [embedded] = await Promise.all([embedding, writing]);
         const last = at + WRITE_CHUNK >= toEmbed.length;
         // The state goes with the last chunk only: until then the vectors say they lag.
-        await vectors.write({ upsert: rows(chunk, embedded), remove: last ? remove : [], ...(last ? { state } : {}) });
+        writing = vectors.write({ upsert: rows(chunk, embedded), remove: last ? remove : [], ...(last ? { state } : {}) });
+        writing.catch(() => undefined); // awaited with the next chunk or below
       }
+      await writing;
       if (toEmbed.length === 0) await vectors.write({ upsert: [], remove, state });
     } catch (error) {
       // A model that failed mid-run, a table that could not be written: the graph stands, the vectors lag.
+      await writing.catch(() => undefined); // the store is closed below, never under a write
       return unavailable(oneLine(error), dir);
     } finally {
       if (embedder && !options.embedder) await embedder.close();
