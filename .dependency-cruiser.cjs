@@ -39,6 +39,20 @@ module.exports = {
       to: { path: '^(tests|bench)/' },
     },
     {
+      name: 'lancedb-in-the-vector-store',
+      comment: 'LanceDB and Arrow are loaded by the vector store alone (dynamically), so a workspace without vectors never loads them.',
+      severity: 'error',
+      from: { pathNot: '^graph/vector-(store|batch)\\.ts$' },
+      to: { path: '(^|/)node_modules/(@lancedb/|apache-arrow/)' },
+    },
+    {
+      name: 'transformers-in-the-embedder',
+      comment: 'transformers.js and onnxruntime are loaded by the embedder alone (in its worker), behind the Embedder interface.',
+      severity: 'error',
+      from: { pathNot: '^indexers/embeddings/' },
+      to: { path: '(^|/)node_modules/(@huggingface/|onnxruntime)' },
+    },
+    {
       name: 'no-unresolvable',
       comment: 'Every relative import names a file that exists.',
       severity: 'error',
@@ -50,6 +64,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    exclude: { path: '^(dist|node_modules|bench/\\.corpora)/' },
+    exclude: { path: '^(dist|bench/\\.corpora)/' },
   },
 };

@@ -38,6 +38,15 @@ describe('the layer rules', () => {
       'src/api.ts': "import { store } from '../graph/store.js';\nimport { fixture } from '../tests/fixture.js';\nexport const api = [store, fixture];\n",
       'src/mcp/missing.ts': "import { gone } from './gone.js';\nexport const m = gone;\n",
       'tests/fixture.ts': 'export const fixture = 1;\n',
+      // The vector packages: allowed in the vector store and the embedder, nowhere else.
+      'node_modules/@lancedb/lancedb/package.json': JSON.stringify({ name: '@lancedb/lancedb', main: 'index.js' }),
+      'node_modules/@lancedb/lancedb/index.js': 'export const connect = 1;\n',
+      'node_modules/@huggingface/transformers/package.json': JSON.stringify({ name: '@huggingface/transformers', main: 'index.js' }),
+      'node_modules/@huggingface/transformers/index.js': 'export const pipeline = 1;\n',
+      'graph/vector-store.ts': "export const load = () => import('@lancedb/lancedb');\n",
+      'indexers/embeddings/worker.ts': "export const load = () => import('@huggingface/transformers');\n",
+      'queries/near.ts': "import { connect } from '@lancedb/lancedb';\nexport const near = connect;\n",
+      'src/embed.ts': "import { pipeline } from '@huggingface/transformers';\nexport const embed = pipeline;\n",
     });
     const { violations } = (await cruise(root)).summary;
     const found = violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
@@ -45,7 +54,9 @@ describe('the layer rules', () => {
       [
         'graph-imports-nothing-of-ours: graph/store.ts -> queries/q.ts',
         'indexers-not-queries: indexers/code.ts -> queries/q.ts',
+        'lancedb-in-the-vector-store: queries/near.ts -> node_modules/@lancedb/lancedb/index.js',
         'library-code-not-tests-or-bench: src/api.ts -> tests/fixture.ts',
+        'transformers-in-the-embedder: src/embed.ts -> node_modules/@huggingface/transformers/index.js',
         'no-unresolvable: src/mcp/missing.ts -> ./gone.js',
         'queries-not-indexers: queries/q.ts -> indexers/code.ts',
         'surfaces-hold-no-sql: src/cli/query.ts -> graph/store.ts',
