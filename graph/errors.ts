@@ -25,3 +25,10 @@ export class KgError extends Error {
 export function isKgError(error: unknown): error is KgError {
   return error instanceof KgError;
 }
+
+/** An error as one line for a user: its first non-empty line, whitespace collapsed, at most 300 characters. */
+export function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const text = (message.split('\n').find((line) => line.trim() !== '') ?? 'unknown error').trim().replace(/\s+/g, ' ');
+  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
+}

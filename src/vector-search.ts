@@ -4,6 +4,7 @@
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { oneLine } from '../graph/errors.js';
 import type { GraphReader } from '../graph/store.js';
 import { readMetaValues } from '../graph/store.js';
 import type { VectorKind, VectorStore } from '../graph/vector-store.js';
@@ -98,9 +99,4 @@ export class VectorSearcher implements VectorProbe {
     }
     return this.store.opened;
   }
-}
-
-function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 300);
 }

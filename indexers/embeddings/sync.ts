@@ -5,6 +5,7 @@
 
 import { rmSync } from 'node:fs';
 import { readEmbedTexts, type EmbedText } from '../../graph/embed-texts.js';
+import { oneLine } from '../../graph/errors.js';
 import type { Warning } from '../../graph/records.js';
 import { metaStatements, readMetaValues, type GraphStore } from '../../graph/store.js';
 import { openVectorStore, vectorDirOf, vectorStoreExists, type VectorRow } from '../../graph/vector-store.js';
@@ -165,12 +166,6 @@ function unavailable(reason: string, dir: string): { report: VectorReport; warni
   return { report: { state: 'unavailable', reason, dir }, warnings: [{ code: 'vectors_unavailable', message: `vectors not updated: ${reason}` }] };
 }
 
-function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.slice(0, 300);
-}
-
 function nonEmpty(value: string | undefined): string | undefined {
   return value !== undefined && value.trim() !== '' ? value.trim() : undefined;
 }
-

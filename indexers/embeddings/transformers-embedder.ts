@@ -3,6 +3,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
+import { oneLine } from '../../graph/errors.js';
 import { EmbedderFailure, type Embedder, type EmbedderError, type OpenEmbedder } from './embedder.js';
 import type { ModelLocation } from './model-files.js';
 import type { EmbedWorkerData, EmbedWorkerMessage } from './worker-protocol.js';
@@ -153,11 +154,4 @@ function clip(text: string): string {
   if (text.length <= MAX_TEXT_CHARS) return text;
   const end = /[\uD800-\uDBFF]/.test(text[MAX_TEXT_CHARS - 1]!) ? MAX_TEXT_CHARS - 1 : MAX_TEXT_CHARS;
   return text.slice(0, end);
-}
-
-/** An error as one line: its first line, whitespace collapsed, at most 300 characters. */
-export function oneLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const text = (message.split('\n').find((line) => line.trim() !== '') ?? 'unknown error').trim().replace(/\s+/g, ' ');
-  return text.length > 300 ? `${text.slice(0, 297)}...` : text;
 }
