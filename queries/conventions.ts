@@ -7,7 +7,7 @@ import { bm25Params, bm25Sql } from './bm25.js';
 import { normalizePath } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
-import { bestPerNode, fuseByRank, matchModeSchema, modeOf, vectorMatches, vectorNote, vectorUseSchema, type VectorUse } from './vector-signal.js';
+import { fuseHybrid, HYBRID_POOL, inFusedOrder, matchModeSchema, modeOf, vectorMatches, vectorNote, vectorUseSchema, type VectorUse } from './vector-signal.js';
 
 export const conventionItemSchema = z.object({
   id: z.string(),
@@ -77,12 +77,6 @@ export async function conventions(context: QueryContext, intent: IntentOf<'conve
   };
 }
 
-/** Sections a vector search and BM25 each rank, at most this many from each, before fusion. */
-const HYBRID_POOL = 50;
-/** A section nearer than this (cosine) to the topic counts as a match by its vector alone. */
-const MIN_SECTION_SIMILARITY = 0.25;
-const HYBRID_RRF_K = 60;
-
 /** BM25's ranks and the vectors' ranks fused; sections found by their vector alone must still apply to `path`. */
 async function fuseWithVectors(
   context: QueryContext,
@@ -91,24 +85,17 @@ async function fuseWithVectors(
   path: string | null,
   columns: string,
 ): Promise<ConventionItem[]> {
-  const near = bestPerNode(hits).filter((hit) => hit.score >= MIN_SECTION_SIMILARITY).slice(0, HYBRID_POOL);
-  const fused = fuseByRank(
-    [
-      { ids: lexical.slice(0, HYBRID_POOL).map((c) => c.id), weight: 1 },
-      { ids: near.map((hit) => hit.node), weight: 1 },
-    ],
-    HYBRID_RRF_K,
+  const fused = fuseHybrid(
+    lexical.map((c) => c.id),
+    hits,
+    (node) => node,
   );
   if (fused.length === 0) return [];
   const rows = await context.reader.all<ConventionItem>(
     `SELECT ${columns} FROM conventions c WHERE c.id IN (SELECT unnest(?::VARCHAR[])) AND (? IS NULL OR ${APPLIES_TO_PATH})`,
     [fused.map((f) => f.id), path, path, path],
   );
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return fused.flatMap((f) => {
-    const row = byId.get(f.id);
-    return row ? [{ ...row, score: Math.round(f.score * 1e6) / 1e6 }] : [];
-  });
+  return inFusedOrder(fused, rows);
 }
 
 // The first line of a body, cut at a word boundary (never mid-character) for the one-line rendering.

@@ -9,7 +9,7 @@ import { bm25Params, bm25Sql } from './bm25.js';
 import { knownFiles, normalizePath } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
-import { bestPerNode, fuseByRank, matchModeSchema, modeOf, vectorMatches, vectorNote, vectorUseSchema } from './vector-signal.js';
+import { fuseHybrid, HYBRID_POOL, inFusedOrder, matchModeSchema, modeOf, vectorMatches, vectorNote, vectorUseSchema } from './vector-signal.js';
 
 export const sessionItemSchema = z.object({
   id: z.string(),
@@ -159,13 +159,6 @@ export async function sessionsByGoal(context: QueryContext, intent: IntentOf<'se
   };
 }
 
-/** Sessions a vector search and BM25 each rank, at most this many from each, before fusion. */
-const HYBRID_POOL = 50;
-/** A session nearer than this (cosine) to the text counts as a match by its vector alone. */
-export const MIN_SESSION_SIMILARITY = 0.25;
-/** Reciprocal rank fusion's k for two lists of similar quality (the usual 60: no list's first ranks dominate). */
-const HYBRID_RRF_K = 60;
-
 async function lexicalGoalMatches(context: QueryContext, text: string, limit: number): Promise<{ total: number; items: GoalItem[] }> {
   const rows = await context.reader.all<GoalItem & { total: number }>(
     `WITH ranked AS (${bm25Sql(SESSION_FIELDS)})
@@ -183,13 +176,10 @@ async function hybridGoalMatches(context: QueryContext, text: string, hits: read
     `WITH ranked AS (${bm25Sql(SESSION_FIELDS)}) SELECT id FROM ranked ORDER BY score DESC, id LIMIT ${HYBRID_POOL}`,
     bm25Params(text),
   );
-  const near = bestPerNode(hits).filter((hit) => hit.score >= MIN_SESSION_SIMILARITY).slice(0, HYBRID_POOL);
-  const fused = fuseByRank(
-    [
-      { ids: lexical.map((row) => row.id), weight: 1 },
-      { ids: near.map((hit) => hit.node.slice('session:'.length)), weight: 1 },
-    ],
-    HYBRID_RRF_K,
+  const fused = fuseHybrid(
+    lexical.map((row) => row.id),
+    hits,
+    (node) => node.slice('session:'.length),
   );
   const best = fused.slice(0, limit);
   if (best.length === 0) return { total: 0, items: [] };
@@ -197,12 +187,7 @@ async function hybridGoalMatches(context: QueryContext, text: string, hits: read
     `SELECT ${SESSION_ITEM_COLUMNS} FROM sessions s WHERE s.id IN (SELECT unnest(?::VARCHAR[]))`,
     [best.map((b) => b.id)],
   );
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  // A vector hit of a session the graph no longer has (the vectors lag) is left out.
-  const items = best.flatMap((b) => {
-    const row = byId.get(b.id);
-    return row ? [{ ...row, score: Math.round(b.score * 1e6) / 1e6 }] : [];
-  });
+  const items = inFusedOrder(best, rows);
   return { total: fused.length - (best.length - items.length), items };
 }
 

@@ -48,6 +48,37 @@ export function fuseByRank(lists: readonly { ids: readonly string[]; weight: num
   return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** Items a vector search and BM25 each rank, at most this many from each, before a hybrid answer fuses them. */
+export const HYBRID_POOL = 50;
+/** A node nearer than this (cosine) to the text counts as a match by its vector alone. */
+export const MIN_SIMILARITY = 0.25;
+/** Reciprocal rank fusion's k for two lists of similar quality (the usual 60: no list's first ranks dominate). */
+const HYBRID_RRF_K = 60;
+
+/**
+ * BM25's best ids and the ids of the nodes the vectors found near enough (a node's best hit; `idOf` turns its node id
+ * into the id BM25 ranked), fused by reciprocal rank, best first.
+ */
+export function fuseHybrid(lexicalIds: readonly string[], hits: readonly VectorHit[], idOf: (node: string) => string): { id: string; score: number }[] {
+  const near = bestPerNode(hits).filter((hit) => hit.score >= MIN_SIMILARITY).slice(0, HYBRID_POOL);
+  return fuseByRank(
+    [
+      { ids: lexicalIds.slice(0, HYBRID_POOL), weight: 1 },
+      { ids: near.map((hit) => idOf(hit.node)), weight: 1 },
+    ],
+    HYBRID_RRF_K,
+  );
+}
+
+/** `rows` in the order of `fused`, each with its fused score; an id without a row (the vectors lag the graph) is left out. */
+export function inFusedOrder<Row extends { id: string }>(fused: readonly { id: string; score: number }[], rows: readonly Row[]): (Row & { score: number })[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return fused.flatMap((f) => {
+    const row = byId.get(f.id);
+    return row ? [{ ...row, score: Math.round(f.score * 1e6) / 1e6 }] : [];
+  });
+}
+
 /** The mode of an answer whose vector search went as `use`. */
 export function modeOf(use: VectorUse): MatchMode {
   return use.state === 'used' ? 'hybrid' : 'lexical';
