@@ -40,10 +40,11 @@ export function vectorSetting(option: boolean | undefined, remembered: string | 
  * and the model are loaded only then, so a workspace without vectors never loads any of it.
  */
 export async function syncVectorsIfWanted(store: GraphStore, options: VectorSyncOptions): Promise<{ report: VectorReport; warnings: Warning[] }> {
-  const setting = vectorSetting(options.vectors, await readMeta(store, VECTORS_META_KEY), options.env);
+  const remembered = await readMeta(store, VECTORS_META_KEY);
+  const setting = vectorSetting(options.vectors, remembered, options.env);
   if (!setting.on && setting.remember === null) return { report: { state: 'off', forgotten: false }, warnings: [] };
   const { syncVectors } = await import('./sync.js');
-  return syncVectors(store, options);
+  return syncVectors(store, setting, remembered, options);
 }
 
 /** What the vector step of an index or reindex is told. */

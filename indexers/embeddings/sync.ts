@@ -7,12 +7,12 @@ import { rmSync } from 'node:fs';
 import { readEmbedTexts, type EmbedText } from '../../graph/embed-texts.js';
 import { oneLine } from '../../graph/errors.js';
 import type { Warning } from '../../graph/records.js';
-import { metaStatements, readMetaValues, type GraphStore } from '../../graph/store.js';
+import { metaStatements, readMeta, type GraphStore } from '../../graph/store.js';
 import { openVectorStore, vectorDirOf, vectorStoreExists, type VectorRow } from '../../graph/vector-store.js';
 import { DEFAULT_EMBED_MODEL, openEmbedder, type Embedder, type OpenEmbedder } from './embedder.js';
 
 type ModelSource = Extract<OpenEmbedder, { ok: true }>['source'];
-import { vectorSetting, VECTORS_META_KEY } from './setting.js';
+import { VECTORS_META_KEY, type VectorSetting } from './setting.js';
 
 export interface VectorSyncOptions {
   /** --vectors (true) or --no-vectors (false); default: the environment, else what the graph remembers. */
@@ -55,13 +55,17 @@ export type VectorReport =
 /** How many vectors are written at a time: a run that stops keeps what it wrote, and the next embeds only the rest. */
 const WRITE_CHUNK = 1024;
 
-export async function syncVectors(store: GraphStore, options: VectorSyncOptions = {}): Promise<{ report: VectorReport; warnings: Warning[] }> {
+/** Syncs by `setting` (./setting.ts), which was worked out from `remembered`, the graph's meta value. */
+export async function syncVectors(
+  store: GraphStore,
+  setting: VectorSetting,
+  remembered: string | null,
+  options: VectorSyncOptions = {},
+): Promise<{ report: VectorReport; warnings: Warning[] }> {
   const started = performance.now();
   const env = options.env ?? process.env;
-  const meta = await readMetaValues(store, [VECTORS_META_KEY, 'indexed_at']);
-  const setting = vectorSetting(options.vectors, meta[VECTORS_META_KEY], env);
   const dir = vectorDirOf(store.path);
-  if (setting.remember !== null && setting.remember !== meta[VECTORS_META_KEY]) {
+  if (setting.remember !== null && setting.remember !== remembered) {
     await store.write((tx) => tx.run(metaStatements({ [VECTORS_META_KEY]: setting.remember }).join(';\n')));
   }
   if (!setting.on) {
@@ -77,7 +81,7 @@ export async function syncVectors(store: GraphStore, options: VectorSyncOptions 
   try {
     const before = vectors.state();
     const model = options.embedder?.model ?? options.model ?? nonEmpty(env.KG_EMBED_MODEL) ?? before?.model ?? DEFAULT_EMBED_MODEL;
-    const graphStamp = meta.indexed_at ?? '';
+    const graphStamp = (await readMeta(store, 'indexed_at')) ?? '';
     const done = (facts: Omit<Extract<VectorReport, { state: 'synced' }>, 'state' | 'durationMs' | 'dir'>) => ({
       report: { state: 'synced' as const, ...facts, durationMs: Math.round(performance.now() - started), dir },
       warnings: [],
