@@ -105,8 +105,8 @@ export const sessionsByGoalIntent = z
     limit,
   })
   .describe(
-    'Past sessions whose title, goal, recap or notes match the words, best match first (BM25 ranking, titles weigh most). ' +
-      'Use to find earlier work on the same problem.',
+    'Past sessions whose title, goal, recap or notes match the words, best match first (BM25 ranking, titles weigh most; ' +
+      'fused with embedding similarity when the workspace has vectors on, as `mode` says). Use to find earlier work on the same problem.',
   );
 
 export const conventionsIntent = z
@@ -123,7 +123,8 @@ export const conventionsIntent = z
   .describe(
     'The workspace\'s instructions to agents (AGENTS.md, CLAUDE.md, nested ones, cursor/windsurf/continue rules, ' +
       'copilot instructions, CONTRIBUTING.md) as sections. With `file`: the sections that apply to it, nearest folder ' +
-      'first. With `text`: the sections about that topic. With both: the applicable sections about the topic.',
+      'first. With `text`: the sections about that topic (BM25, fused with embedding similarity when the workspace has ' +
+      'vectors on). With both: the applicable sections about the topic.',
   );
 
 const gitRef = z
