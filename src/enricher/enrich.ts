@@ -116,5 +116,9 @@ export async function enrichContext(env: EnrichEnvironment, request: Omit<Enrich
     renderedTokens: estimateTokens(rendered.text),
     slots: manifestSlots,
   };
-  return { slots, rendered: rendered.text, manifest };
+  const sections = SLOT_NAMES.flatMap((slot) => {
+    const { text, given } = rendered.slots[slot];
+    return text === null ? [] : [{ slot, text, items: given }];
+  });
+  return { slots, rendered: rendered.text, sections, manifest };
 }

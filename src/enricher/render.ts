@@ -15,6 +15,10 @@ export interface RenderedSlot {
   tokens: number;
   /** Why it is not in whole; null when it is. */
   reason: string | null;
+  /** Its section as rendered (heading included); null when not included. */
+  text: string | null;
+  /** Each item as it went in (whole or shortened), with what it is about. */
+  given: { key: string; text: string }[];
 }
 
 export interface Rendered {
@@ -59,6 +63,8 @@ interface Given {
   keys: Set<string>;
   content: Set<string>;
 }
+
+const EMPTY_SLOT: RenderedSlot = { included: false, items: 0, itemsIncluded: 0, shortened: false, bytes: 0, tokens: 0, reason: 'nothing to include', text: null, given: [] };
 
 // Less room than this left for an item is not worth a shortened stub.
 const MIN_ITEM_TOKENS = 8;
@@ -120,8 +126,8 @@ export function renderSlots(slots: WorkflowContextSlots, budgetTokens: number): 
 
   const stats = {} as Record<SlotName, RenderedSlot>;
   const bodies: string[] = [];
-  for (const { draft, kept, duplicates, next, lastShortened } of sections) {
-    const stat: RenderedSlot = { included: false, items: draft.items.length, itemsIncluded: 0, shortened: false, bytes: 0, tokens: 0, reason: null };
+  for (const { draft, kept, keptItems, duplicates, next, lastShortened } of sections) {
+    const stat: RenderedSlot = { ...EMPTY_SLOT, items: draft.items.length, reason: null, given: [] };
     stats[draft.slot] = stat;
     if (draft.items.length === 0) {
       stat.reason = 'nothing to include';
@@ -134,6 +140,8 @@ export function renderSlots(slots: WorkflowContextSlots, budgetTokens: number): 
     const body = `## ${draft.title}\n${kept.join(draft.separator)}`;
     bodies.push(body);
     stat.included = true;
+    stat.text = body;
+    stat.given = kept.map((text, k) => ({ key: keptItems[k]!.key, text }));
     stat.itemsIncluded = kept.length;
     stat.shortened = lastShortened || next < draft.items.length;
     stat.bytes = Buffer.byteLength(body, 'utf8');
@@ -146,7 +154,7 @@ export function renderSlots(slots: WorkflowContextSlots, budgetTokens: number): 
     ].filter((note) => note !== null);
     stat.reason = notes.length > 0 ? notes.join('; ') : null;
   }
-  for (const slot of SLOT_NAMES) stats[slot] ??= { included: false, items: 0, itemsIncluded: 0, shortened: false, bytes: 0, tokens: 0, reason: 'nothing to include' };
+  for (const slot of SLOT_NAMES) stats[slot] ??= { ...EMPTY_SLOT, given: [] };
   return { text: bodies.join(SECTION_GAP), slots: stats };
 }
 

@@ -128,9 +128,20 @@ export const manifestSchema = z.object({
 });
 export type EnrichManifest = z.infer<typeof manifestSchema>;
 
+/** An included slot as it went into the rendered text: what a session analysis compares the agent's turns with. */
+export const renderedSectionSchema = z.object({
+  slot: z.enum(SLOT_NAMES),
+  text: z.string().describe('Its section of `rendered`, heading included.'),
+  items: z
+    .array(z.object({ key: z.string().describe('What the item is about: `file:<path>`, `session:<id>`, `convention:<id>`, `summary`, `git-diff-stat`.'), text: z.string() }))
+    .describe('Each item as it went in, whole or shortened.'),
+});
+export type RenderedSection = z.infer<typeof renderedSectionSchema>;
+
 export const enrichResultSchema = z.object({
   slots: slotsSchema,
   rendered: z.string().describe('The prompt section: markdown, within the token budget.'),
+  sections: z.array(renderedSectionSchema).describe('The included slots in the order of `rendered`.'),
   manifest: manifestSchema,
 });
 export type EnrichResult = z.infer<typeof enrichResultSchema>;

@@ -151,6 +151,21 @@ describe('the budget shared between the slots', () => {
     }
   });
 
+  it("keeps each included slot's text and items as they went in: together they are the rendered text", () => {
+    const slots = generatedSlots(65, { summaryTokens: 200, conventions: 20, files: 3, factsPerFile: 2, diff: true });
+    const rendered = renderSlots(slots, 900);
+    const included = SLOT_NAMES.filter((slot) => rendered.slots[slot].included);
+    expect(included.length).toBeGreaterThan(2);
+    expect(included.map((slot) => rendered.slots[slot].text).join('\n\n')).toBe(rendered.text);
+    for (const slot of SLOT_NAMES) {
+      const stat = rendered.slots[slot];
+      expect(stat.given).toHaveLength(stat.itemsIncluded);
+      for (const item of stat.given) expect(stat.text).toContain(item.text);
+      if (!stat.included) expect(stat.text).toBeNull();
+    }
+    expect(rendered.slots.fileFacts.given.every((item) => item.key.startsWith('file:'))).toBe(true);
+  });
+
   it('hands the room small slots leave to the large one', () => {
     const slots = generatedSlots(63, { conventions: 60, files: 1, factsPerFile: 1, diff: true });
     const rendered = renderSlots(slots, 1500);
