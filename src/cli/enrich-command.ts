@@ -72,7 +72,8 @@ export async function enrichCommand(io: Io, options: EnrichCommandOptions): Prom
   }
 }
 
-function readSummary(path: string): string {
+/** A coordinator summary from `--summary-file` (`-`: stdin). */
+export function readSummary(path: string): string {
   try {
     return readFileSync(path === '-' ? 0 : path, 'utf8');
   } catch (error) {

@@ -164,6 +164,31 @@ Examples:
     .addHelpText('after', '\nExample:\n  kg enrich --workspace . --goal "fix retry in src/trigger/trigger-router.ts" --budget-tokens 2000')
     .action(async (options) => (await import('./enrich-command.js')).enrichCommand(io, options));
 
+  const agent = program.command('agent').description('run an agent session with the graph as its context and tools');
+  agent
+    .command('run')
+    .description('one session over the Messages API: the enricher\'s context as the system prompt, query_knowledge and workspace tools, recorded and reindexed after')
+    .requiredOption('--goal <text>', 'what the session is to do (said once, as the first user message)')
+    .option('--model <id>', 'the Messages API model (default $KG_AGENT_MODEL, else claude-sonnet-4-5)')
+    .option('--max-turns <n>', 'most model calls (default 40)', parsePositiveInt)
+    .option('--wall-clock <duration>', 'longest the session may run, e.g. 30m, 90s (default 30m)', parseDuration)
+    .option('--stall-timeout <duration>', 'longest one model call may take before it is given up as stalled (default 120s)', parseDuration)
+    .option('--max-output-tokens <n>', 'max_tokens of each model call (default 8192)', parsePositiveInt)
+    .option('--max-retries <n>', 'retries of a call answered 429, 529 or 5xx, with backoff and retry-after (default 2)', parseWholeNumber)
+    .option('--allow-write', 'offer edit_file and write_file (read-before-write; paths confined to the workspace)')
+    .option('--allow-bash', 'offer bash (in the workspace, killed at --bash-timeout)')
+    .option('--bash-timeout <duration>', 'longest a bash command may run (default 120s)', parseDuration)
+    .option('--budget-tokens <n>', 'token budget of the context in the system prompt (default 4000)', parsePositiveInt)
+    .option('--data-dir <dir>', 'the agent data dir the session is recorded in (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
+    .option('--parent <session-id>', 'the session that started this one (recorded as its parent)')
+    .option('--coordinator-summary <text>', "a coordinator's summary of the work so far, given first in the context")
+    .option('--summary-file <file>', 'read the coordinator summary from a file (- for stdin)')
+    .option('--dry-run', 'print the system prompt, the tools and the manifest; no model call, no record')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .addHelpText('after', '\nNeeds ANTHROPIC_API_KEY (and honours ANTHROPIC_BASE_URL). Example:\n  kg agent run --goal "explain the retry logic in src/trigger/trigger-router.ts"')
+    .action(async (options) => (await import('./agent-command.js')).agentRunCommand(io, options));
+
   program
     .command('serve')
     .description('serve query_knowledge, enrich and reindex over HTTP (and MCP over streamable HTTP at /mcp)')
@@ -254,6 +279,16 @@ function parsePort(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('expected a port number (0 to 65535).');
   return parsed;
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `500ms`, `90s`, `30m`, `1h`; a bare number is seconds. In ms. */
+function parseDuration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = match ? Number(match[1]) * DURATION_UNITS[match[2] ?? 's']! : NaN;
+  if (!Number.isFinite(ms) || ms < 1 || ms > 24 * 3_600_000) throw new InvalidArgumentError('expected a duration from 1ms to 24h, e.g. 500ms, 90s, 30m, 1h.');
+  return Math.round(ms);
 }
 
 function parsePositiveInt(value: string): number {
