@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark section in one run, figures printed and saved to bench/.work/last-run.json.
 //
-//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,vectors,history,localize,cochange] [--corpus rxjs|effect]
+//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,agent,vectors,history,localize,cochange] [--corpus rxjs|effect]
 //                          [--history-repo PATH[,PATH]]
 //
 // `--only kg` / `--only peers` run the full-index section with kg or the peers alone. BENCH_RUNS sets --runs.
@@ -59,6 +59,16 @@ const SECTIONS: Section[] = [
       const corpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
       const figures = await benchServe(corpus, c.historyRepos[0]);
       console.log(formatServe(figures) + '\n');
+      return figures;
+    },
+  },
+  {
+    name: 'agent',
+    run: async (c) => {
+      const { benchAgent, formatAgent } = await import('./agent.js');
+      const corpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
+      const figures = await benchAgent(corpus, c.runs);
+      console.log(formatAgent(figures) + '\n');
       return figures;
     },
   },

@@ -189,6 +189,16 @@ Examples:
     .addHelpText('after', '\nNeeds ANTHROPIC_API_KEY (and honours ANTHROPIC_BASE_URL). Example:\n  kg agent run --goal "explain the retry logic in src/trigger/trigger-router.ts"')
     .action(async (options) => (await import('./agent-command.js')).agentRunCommand(io, options));
 
+  const session = program.command('session').description("what agents did with the context they were given");
+  session
+    .command('analyze [id]')
+    .description("per slot and item given to a session: cited in its first turn, later, or ignored; query_knowledge calls for what the slots held or lacked")
+    .option('--all', 'every session of the workspace: per slot kind, the share of sessions citing it and the tokens spent on ignored items')
+    .option('--data-dir <dir>', 'the agent data dir (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data); daemon logs are read from its ../daemon-sessions')
+    .addOption(workspaceOption())
+    .addOption(jsonOption())
+    .action(async (id: string | undefined, options) => (await import('./session-command.js')).sessionAnalyzeCommand(io, id, options));
+
   program
     .command('serve')
     .description('serve query_knowledge, enrich and reindex over HTTP (and MCP over streamable HTTP at /mcp)')

@@ -78,6 +78,21 @@ describe('kg agent run', () => {
     expect(model.requests[0]!.model).toBe('claude-sonnet-4-5');
     const recent = JSON.parse((await kg(['query', 'recent-sessions', '-w', repo.dir, '--json'], { env: NO_KEY })).stdout);
     expect(recent.items.map((i: { id: string }) => i.id)).toContain(report.sessionId);
+
+    // What the session did with its context, for it alone and over all sessions.
+    const analyzed = await kg(['session', 'analyze', report.sessionId, '-w', repo.dir, '--data-dir', dataDir, '--json'], { env: NO_KEY });
+    expect(analyzed.stderr).toBe('');
+    const analysis = JSON.parse(analyzed.stdout);
+    expect(analysis).toMatchObject({ sessionId: report.sessionId, source: 'kg-runner', turns: 2, partial: false });
+    expect(analysis.slots.map((s: { slot: string }) => s.slot)).toContain('fileFacts');
+    const text = await kg(['session', 'analyze', '--all', '-w', repo.dir, '--data-dir', dataDir], { env: NO_KEY });
+    expect(text.stdout).toMatch(/^1 session\(s\) of /);
+    expect(text.stdout).toContain('| fileFacts | 1 |');
+    const unknown = await kg(['session', 'analyze', 'sess_nope', '-w', repo.dir, '--data-dir', dataDir], { env: NO_KEY });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^kg: unknown session: sess_nope is not a session of .*\n$/);
+    const both = await kg(['session', 'analyze', 'x', '--all', '-w', repo.dir], { env: NO_KEY });
+    expect(both).toMatchObject({ code: 2, stderr: 'kg: give a session id or --all, not both\n' });
   });
 
   it('killed mid-run (SIGKILL), leaves a record the indexer reads as in progress, with what it had', async () => {
