@@ -89,7 +89,7 @@ export function openApiDocument(): unknown {
         post: {
           summary: "Build a session's context slots within a token budget",
           requestBody: { required: true, ...json(toolInputSchema(enrichRequestSchema)) },
-          responses: { '200': { description: '{ slots, rendered, manifest }', ...json(responseSchema(enrichResultSchema)) }, ...failures },
+          responses: { '200': { description: '{ slots, rendered, sections, manifest }', ...json(responseSchema(enrichResultSchema)) }, ...failures },
         },
       },
       '/v1/reindex': {

@@ -81,7 +81,10 @@ describe('kg serve', () => {
   it('enriches a goal: slots, rendered text within the budget, and the manifest', async () => {
     const { status, body } = await call('POST', '/v1/enrich', { workspace, goal: 'fix the schema in src/schema.ts', budgetTokens: 300 });
     expect(status).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(['manifest', 'rendered', 'slots']);
+    expect(Object.keys(body).sort()).toEqual(['manifest', 'rendered', 'sections', 'slots']);
+    // Each included slot's exact text, in the order of the rendered prompt: what a session record keeps.
+    expect(body.sections.map((s: { slot: string }) => s.slot)).toEqual(body.manifest.slots.filter((s: { included: boolean }) => s.included).map((s: { slot: string }) => s.slot));
+    for (const section of body.sections) expect(body.rendered).toContain(section.text);
     expect(body.manifest).toMatchObject({ goalPaths: ['src/schema.ts'], budgetTokens: 300, spawnDepth: 0 });
     expect(body.manifest.renderedTokens).toBeLessThanOrEqual(300);
     expect(body.slots.fileFacts[0]).toMatchObject({ path: 'src/schema.ts', importers: ['src/store.ts'] });
