@@ -33,10 +33,14 @@ export interface GitEnd {
 export async function gitAtStart(workspace: string): Promise<GitStart> {
   if (findGitDir(workspace) === null) return { root: null, branch: null, head: null, dirty: new Map() };
   try {
-    const head = await optional(git(workspace, ['rev-parse', '--verify', '--quiet', 'HEAD'], GIT_TIMEOUT_MS));
-    const branch = await optional(git(workspace, ['symbolic-ref', '--quiet', '--short', 'HEAD'], GIT_TIMEOUT_MS));
+    // Independent questions: asked at once (a session's start waits on them).
+    const [head, branch, paths] = await Promise.all([
+      optional(git(workspace, ['rev-parse', '--verify', '--quiet', 'HEAD'], GIT_TIMEOUT_MS)),
+      optional(git(workspace, ['symbolic-ref', '--quiet', '--short', 'HEAD'], GIT_TIMEOUT_MS)),
+      dirtyPaths(workspace),
+    ]);
     const dirty = new Map<string, string>();
-    for (const path of await dirtyPaths(workspace)) dirty.set(path, contentHash(workspace, path));
+    for (const path of paths) dirty.set(path, contentHash(workspace, path));
     return { root: workspace, branch, head, dirty };
   } catch {
     return { root: null, branch: null, head: null, dirty: new Map() };
@@ -51,15 +55,21 @@ export async function gitAtEnd(workspace: string, start: GitStart): Promise<GitE
   const none: GitEnd = { head: null, branch: null, commits: [], changed: [], linesAdded: 0, linesRemoved: 0, captureConfidence: 'none' };
   if (start.root === null) return none;
   try {
-    const head = await optional(git(workspace, ['rev-parse', '--verify', '--quiet', 'HEAD'], GIT_TIMEOUT_MS));
-    const branch = await optional(git(workspace, ['symbolic-ref', '--quiet', '--short', 'HEAD'], GIT_TIMEOUT_MS));
+    const since = (args: string[]) => (start.head ? git(workspace, [...args, start.head], GIT_TIMEOUT_MS) : Promise.resolve(''));
+    const [head, branch, dirty, names, numstat] = await Promise.all([
+      optional(git(workspace, ['rev-parse', '--verify', '--quiet', 'HEAD'], GIT_TIMEOUT_MS)),
+      optional(git(workspace, ['symbolic-ref', '--quiet', '--short', 'HEAD'], GIT_TIMEOUT_MS)),
+      dirtyPaths(workspace),
+      since(['diff', '--name-only', '--relative', '-z']),
+      since(['diff', '--numstat', '--relative']),
+    ]);
     const commits = start.head && head && head !== start.head ? lines(await git(workspace, ['rev-list', '--reverse', `${start.head}..${head}`], GIT_TIMEOUT_MS)) : [];
-    const candidates = new Set(await dirtyPaths(workspace));
+    const candidates = new Set(dirty);
     let linesAdded = 0;
     let linesRemoved = 0;
     if (start.head) {
-      for (const path of lines(await git(workspace, ['diff', '--name-only', '--relative', '-z', start.head], GIT_TIMEOUT_MS), '\0')) candidates.add(path);
-      for (const row of lines(await git(workspace, ['diff', '--numstat', '--relative', start.head], GIT_TIMEOUT_MS))) {
+      for (const path of lines(names, '\0')) candidates.add(path);
+      for (const row of lines(numstat)) {
         const [added, removed] = row.split('\t');
         linesAdded += Number(added) || 0;
         linesRemoved += Number(removed) || 0;

@@ -115,12 +115,17 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
   const sessionId = newSessionId();
 
   options.onStage?.('enriching');
+  let enrichMs = 0;
   const enrichStarted = now();
-  const enriched = await enrichCreatingGraph(options.backend, { ...enrichRequest(options, root), sessionId }, options.onStage);
-  const enrichMs = now() - enrichStarted;
+  // git's state at the start is read while the enricher works: neither waits on the other.
+  const [enriched, gitStart] = await Promise.all([
+    enrichCreatingGraph(options.backend, { ...enrichRequest(options, root), sessionId }, options.onStage).finally(() => {
+      enrichMs = now() - enrichStarted;
+    }),
+    gitAtStart(root),
+  ]);
   const system = systemPrompt({ workspace: root, rendered: enriched.rendered, allowWrite: options.allowWrite, allowBash: options.allowBash });
   const first = firstUserMessage(options.goal);
-  const gitStart = await gitAtStart(root);
 
   const record = SessionRecord.create(options.dataDir, sessionId, now);
   record.append(startEvents(options, root, gitStart));
