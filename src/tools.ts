@@ -74,6 +74,27 @@ export const reindexRequestSchema = z
   .describe('Bring the workspace graph up to date after files changed or a session ended.');
 export type ReindexRequest = z.infer<typeof reindexRequestSchema>;
 
+/** The arguments of `kg session analyze` over the API: one session by id, else every session of the workspace. */
+export const analyzeRequestSchema = z
+  .object({
+    workspace: absoluteWorkspace,
+    session: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'a session id is 1-100 letters, digits, `_` and `-`')
+      .optional()
+      .describe('The session to analyze; without it, every session of the workspace (the `--all` report).'),
+    dataDir: z
+      .string()
+      .min(1)
+      .max(MAX_PATH_CHARS)
+      .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
+      .optional()
+      .describe('The agent data dir to read sessions from (absolute; only for a kg process of the server\'s user).'),
+  })
+  .strict()
+  .describe('Whether agents used the context they were given, per slot and item.');
+export type AnalyzeRequest = z.infer<typeof analyzeRequestSchema>;
+
 export interface KindDescription {
   kind: string;
   description: string;

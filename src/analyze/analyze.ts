@@ -3,74 +3,10 @@
 // already held (the slot was not read) or lacked (worth pre-loading); and over all sessions, per slot kind.
 
 import { estimateTokens } from '../enricher/text.js';
-import { cites, itemTerms, textTerms, type CitationRule, type ItemTerms, type TextTerms } from './citation.js';
+import { cites, itemTerms, textTerms, type ItemTerms, type TextTerms } from './citation.js';
 import type { AnalyzedSession, ConversationBlock } from './read.js';
 
-export type Verdict = 'first_turn' | 'later_turn' | 'ignored';
-
-export interface ItemAnalysis {
-  key: string;
-  tokens: number;
-  verdict: Verdict;
-  /** The first assistant turn (1-based) that cites it; null when none does. */
-  turn: number | null;
-  rule: CitationRule | null;
-  evidence: string | null;
-}
-
-export interface SlotAnalysis {
-  slot: string;
-  tokens: number;
-  bytes: number;
-  /** The best of its items' verdicts. */
-  verdict: Verdict;
-  items: ItemAnalysis[];
-}
-
-export interface QueryCallAnalysis {
-  turn: number;
-  kind: string;
-  subject: string | null;
-  /** already_held: a slot gave it before the call (it was not read); lacked: no slot had it (worth pre-loading). */
-  verdict: 'already_held' | 'lacked';
-  heldBy: string | null;
-}
-
-export interface SessionAnalysis {
-  sessionId: string;
-  source: 'kg-runner' | 'daemon';
-  workspace: string;
-  goal: string;
-  /** Assistant turns read. */
-  turns: number;
-  partial: boolean;
-  partialReason: string | null;
-  slots: SlotAnalysis[];
-  queryCalls: QueryCallAnalysis[];
-  /** Tokens of the items no turn cited. */
-  ignoredTokens: number;
-}
-
-export interface SlotKindSummary {
-  slot: string;
-  sessionsGiven: number;
-  sessionsCitedFirstTurn: number;
-  sessionsCited: number;
-  /** sessionsCited / sessionsGiven. */
-  shareCited: number;
-  tokensGiven: number;
-  tokensIgnored: number;
-}
-
-export interface AllSessionsAnalysis {
-  workspace: string;
-  sessions: number;
-  partial: number;
-  skipped: { id: string; reason: string }[];
-  slotKinds: SlotKindSummary[];
-  queryCalls: { alreadyHeld: number; lacked: number; topLacked: { kind: string; count: number }[] };
-  ignoredTokens: number;
-}
+import type { AllSessionsAnalysis, ItemAnalysis, QueryCallAnalysis, SessionAnalysis, SlotAnalysis, SlotKindSummary } from './schema.js';
 
 export function analyzeSession(session: AnalyzedSession): SessionAnalysis {
   const goal = textTerms(session.goal);

@@ -1,9 +1,13 @@
 // `kg session analyze` as a library: one session by id, or all of a workspace's, with the plain-text reports.
 
-import { analyzeSession, summarizeSessions, type AllSessionsAnalysis, type SessionAnalysis } from './analyze.js';
+import { chooseDataDir } from '../../indexers/sessions/location.js';
+import type { AnalyzeRequest } from '../tools.js';
+import { workspaceRoot } from '../workspace.js';
+import { analyzeSession, summarizeSessions } from './analyze.js';
+import type { AllSessionsAnalysis, AnalyzeReport, SessionAnalysis } from './schema.js';
 import { listSessions, readDaemonSession, readRunnerSession, readSessionById, type AnalyzeScope } from './read.js';
 
-export type { AllSessionsAnalysis, ItemAnalysis, QueryCallAnalysis, SessionAnalysis, SlotAnalysis, SlotKindSummary, Verdict } from './analyze.js';
+export type { AllSessionsAnalysis, AnalyzeReport, ItemAnalysis, QueryCallAnalysis, SessionAnalysis, SlotAnalysis, SlotKindSummary, Verdict } from './schema.js';
 export type { AnalyzeScope } from './read.js';
 export { renderAllSessionsAnalysis, renderSessionAnalysis } from './render.js';
 export * as citationRules from './citation.js';
@@ -29,4 +33,10 @@ export function analyzeAllSessions(scope: AnalyzeScope): AllSessionsAnalysis {
     }
   }
   return summarizeSessions(scope.workspace, analyses, skipped);
+}
+
+/** `request` answered from the data dir it names, else `$WORKRAIL_DATA_DIR` or `~/.workrail/data`. */
+export function analyzeRequest(request: AnalyzeRequest): AnalyzeReport {
+  const scope = { dataDir: chooseDataDir(request.dataDir).path, workspace: workspaceRoot(request.workspace) };
+  return request.session !== undefined ? analyzeSessionById(scope, request.session) : analyzeAllSessions(scope);
 }

@@ -1,6 +1,6 @@
 // The plain-text reports of `kg session analyze`.
 
-import type { AllSessionsAnalysis, SessionAnalysis } from './analyze.js';
+import type { AllSessionsAnalysis, SessionAnalysis } from './schema.js';
 
 const VERDICT: Record<string, string> = { first_turn: 'cited in turn 1', later_turn: 'cited later', ignored: 'ignored' };
 

@@ -5,7 +5,8 @@ import type { AnyAnswer } from '../../queries/index.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { findServer } from '../server/discovery.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeReport } from '../analyze/schema.js';
 import type { KgBackend } from './backend.js';
 import type { JobView } from './jobs.js';
 import { LocalBackend } from './local.js';
@@ -55,6 +56,10 @@ export class AutoBackend implements KgBackend {
 
   async status(workspace: string): Promise<WorkspaceStatus> {
     return (await this.current()).status(workspace);
+  }
+
+  async analyze(request: AnalyzeRequest): Promise<AnalyzeReport> {
+    return (await this.current()).analyze(request);
   }
 
   close(): Promise<void> {

@@ -1,9 +1,10 @@
 // What every surface (HTTP, MCP, the CLI) asks of kg, whether kg runs in this process or in a `kg serve`.
 
 import type { AnyAnswer } from '../../queries/index.js';
+import type { AnalyzeReport } from '../analyze/schema.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { JobView } from './jobs.js';
 
 export interface KgBackend {
@@ -18,5 +19,7 @@ export interface KgBackend {
   /** The job once it has ended. */
   waitForJob(id: string): Promise<JobView>;
   status(workspace: string): Promise<WorkspaceStatus>;
+  /** `kg session analyze`: one session's report with `session`, else every session of the workspace. */
+  analyze(request: AnalyzeRequest): Promise<AnalyzeReport>;
   close(): Promise<void>;
 }

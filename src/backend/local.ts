@@ -6,7 +6,8 @@ import type { AnyAnswer } from '../../queries/index.js';
 import { openGraph, type Graph } from '../api.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { workspaceStatus, type WorkspaceStatus } from '../status.js';
-import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeReport } from '../analyze/schema.js';
 import { locateForIndex, refuseFilesystemRoot, workspaceRoot } from '../workspace.js';
 import type { KgBackend } from './backend.js';
 import { JobQueue, type JobView } from './jobs.js';
@@ -79,6 +80,12 @@ export class LocalBackend implements KgBackend {
 
   status(workspace: string): Promise<WorkspaceStatus> {
     return this.withGraph(workspace, 'read', (graph) => workspaceStatus(graph));
+  }
+
+  /** Reads the data dir, not the graph: no graph is opened and no lock taken. */
+  async analyze(request: AnalyzeRequest): Promise<AnalyzeReport> {
+    const { analyzeRequest } = await import('../analyze/index.js');
+    return analyzeRequest(request);
   }
 
   /** Answers served from the kept-open graphs' caches, and computed. */

@@ -6,7 +6,8 @@ import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { LOCAL_SECRET_HEADER } from '../server/access.js';
 import type { ServerRecord } from '../server/discovery.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeReport } from '../analyze/schema.js';
 import type { KgBackend } from './backend.js';
 import type { JobView } from './jobs.js';
 
@@ -55,6 +56,10 @@ export class RemoteBackend implements KgBackend {
 
   status(workspace: string): Promise<WorkspaceStatus> {
     return this.call('GET', `/v1/status?workspace=${encodeURIComponent(workspace)}`);
+  }
+
+  analyze(request: AnalyzeRequest): Promise<AnalyzeReport> {
+    return this.call('POST', '/v1/analyze', request);
   }
 
   async close(): Promise<void> {}

@@ -89,6 +89,7 @@ function announcingJobs(io: Io, server: RemoteBackend, quiet: boolean): KgBacken
     job: (id) => server.job(id),
     waitForJob: (id) => server.waitForJob(id),
     status: (workspace) => server.status(workspace),
+    analyze: (request) => server.analyze(request),
     close: () => server.close(),
   };
 }

@@ -10,7 +10,8 @@ import type { JobView } from '../backend/jobs.js';
 import type { LocalBackend } from '../backend/local.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeReport } from '../analyze/schema.js';
 import type { Progress } from './progress.js';
 
 export interface LibraryBackendOptions {
@@ -58,6 +59,11 @@ export class LibraryBackend implements KgBackend {
       this.local = new LocalBackend({ keepOpen: false });
     }
     return this.local.enrich(request);
+  }
+
+  async analyze(request: AnalyzeRequest): Promise<AnalyzeReport> {
+    const { analyzeRequest } = await import('../analyze/index.js');
+    return analyzeRequest(request);
   }
 
   /**

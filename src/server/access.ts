@@ -11,7 +11,8 @@ import type { KgBackend } from '../backend/backend.js';
 import type { JobView } from '../backend/jobs.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeReport } from '../analyze/schema.js';
 import { refuseFilesystemRoot } from '../workspace.js';
 
 /** The header a local kg process sends the secret of serve.json in. */
@@ -50,8 +51,12 @@ function isWithin(path: string, folder: string): boolean {
 
 /** `backend` for one request: every call that names a workspace is checked first. */
 export function confinedBackend(backend: KgBackend, access: WorkspaceAccess, local: boolean): KgBackend {
-  const checked = <R extends { workspace: string }>(request: R): R => {
+  const checked = <R extends { workspace: string; dataDir?: string }>(request: R): R => {
     access.check(request.workspace, local);
+    // A data dir is read whole: only a kg process of this user may point the server at one, never a remote client.
+    if (request.dataDir !== undefined && !local) {
+      throw new KgError('forbidden', 'dataDir is for a kg process of the server\'s user: kg serve reads its own data dir ($WORKRAIL_DATA_DIR or ~/.workrail/data)');
+    }
     return request;
   };
   return {
@@ -59,6 +64,7 @@ export function confinedBackend(backend: KgBackend, access: WorkspaceAccess, loc
     enrich: (request: EnrichRequest): Promise<EnrichResult> => Promise.resolve().then(() => backend.enrich(checked(request))),
     reindex: (request: ReindexRequest): Promise<JobView> => Promise.resolve().then(() => backend.reindex(checked(request))),
     status: (workspace: string): Promise<WorkspaceStatus> => Promise.resolve().then(() => backend.status(checked({ workspace }).workspace)),
+    analyze: (request: AnalyzeRequest): Promise<AnalyzeReport> => Promise.resolve().then(() => backend.analyze(checked(request))),
     job: (id) => backend.job(id),
     waitForJob: (id) => backend.waitForJob(id),
     close: () => backend.close(),

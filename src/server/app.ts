@@ -1,4 +1,4 @@
-// The HTTP API of `kg serve`: query_knowledge, enrich, reindex jobs, health, status, OpenAPI and MCP, as a hono app.
+// The HTTP API of `kg serve`: query_knowledge, enrich, reindex jobs, session analysis, health, status, OpenAPI and MCP, as a hono app.
 // Everything a client can send gets a 4xx with a JSON error naming the problem; only a bug gives a 500.
 
 import { isAbsolute } from 'node:path';
@@ -10,7 +10,7 @@ import { fitAnswer } from '../answer-size.js';
 import type { KgBackend } from '../backend/backend.js';
 import { enrichRequestSchema } from '../enricher/schema.js';
 import { createMcpServer } from '../mcp/server.js';
-import { parseWith, queryKnowledgeSchema, reindexRequestSchema } from '../tools.js';
+import { analyzeRequestSchema, parseWith, queryKnowledgeSchema, reindexRequestSchema } from '../tools.js';
 import { KG_VERSION } from '../version.js';
 import { confinedBackend, LOCAL_SECRET_HEADER, WorkspaceAccess } from './access.js';
 import { errorBody, failureOf, InputError, type Failure } from './errors.js';
@@ -96,6 +96,11 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
     return c.json(job, 202);
   });
 
+  app.post('/v1/analyze', async (c) => {
+    const request = await parseBody(c, analyzeRequestSchema);
+    return c.json(await backendFor(c).analyze(request));
+  });
+
   app.get('/v1/jobs/:id', async (c) => {
     const job = await backend.job(c.req.param('id'));
     return job ? c.json(job) : respondFailure(c, { status: 404, code: 'unknown_job', message: `no job ${c.req.param('id')}` });
@@ -126,7 +131,7 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
   });
 
   // A known path asked with the wrong method.
-  for (const [path, allowed] of [['/v1/query', 'POST'], ['/v1/enrich', 'POST'], ['/v1/reindex', 'POST'], ['/v1/health', 'GET'], ['/v1/openapi.json', 'GET'], ['/v1/status', 'GET'], ['/v1/jobs/:id', 'GET']] as const) {
+  for (const [path, allowed] of [['/v1/query', 'POST'], ['/v1/enrich', 'POST'], ['/v1/reindex', 'POST'], ['/v1/analyze', 'POST'], ['/v1/health', 'GET'], ['/v1/openapi.json', 'GET'], ['/v1/status', 'GET'], ['/v1/jobs/:id', 'GET']] as const) {
     app.all(path, (c) => {
       c.header('Allow', allowed);
       return respondFailure(c, { status: 405, code: 'method_not_allowed', message: `${path} takes ${allowed}` });

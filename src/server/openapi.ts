@@ -3,10 +3,11 @@
 
 import { z } from 'zod';
 import { anyAnswerSchema } from '../../queries/index.js';
+import { analyzeReportSchema } from '../analyze/schema.js';
 import { jobViewSchema } from '../backend/jobs.js';
 import { enrichRequestSchema, enrichResultSchema } from '../enricher/schema.js';
 import { workspaceStatusSchema } from '../status-schema.js';
-import { queryKnowledgeSchema, reindexRequestSchema, toolInputSchema } from '../tools.js';
+import { analyzeRequestSchema, queryKnowledgeSchema, reindexRequestSchema, toolInputSchema } from '../tools.js';
 import { KG_VERSION } from '../version.js';
 
 /** What `GET /v1/health` answers. */
@@ -97,6 +98,13 @@ export function openApiDocument(): unknown {
           summary: 'Queue a reindex (or with `full`, an index) through the single writer',
           requestBody: { required: true, ...json(toolInputSchema(reindexRequestSchema)) },
           responses: { '202': { description: 'The job: id, status; poll GET /v1/jobs/{id}.', ...json(responseSchema(jobViewSchema)) }, ...failures },
+        },
+      },
+      '/v1/analyze': {
+        post: {
+          summary: 'Whether agents used the context they were given: one session (`session`) or every session of the workspace',
+          requestBody: { required: true, ...json(toolInputSchema(analyzeRequestSchema)) },
+          responses: { '200': { description: 'The report `kg session analyze --json` prints.', ...json(responseSchema(analyzeReportSchema)) }, ...failures },
         },
       },
       '/v1/jobs/{id}': {

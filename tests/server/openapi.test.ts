@@ -73,6 +73,7 @@ describe('the OpenAPI document', () => {
     for (const [path, method, status] of [
       ['/v1/query', 'post', '200'],
       ['/v1/enrich', 'post', '200'],
+      ['/v1/analyze', 'post', '200'],
       ['/v1/reindex', 'post', '202'],
       ['/v1/jobs/{id}', 'get', '200'],
       ['/v1/status', 'get', '200'],
