@@ -59,5 +59,13 @@ export function writeIndex(store: GraphStore, write: IndexWrite): Promise<IndexW
 
     if (!delta) await writeWorkspaceMeta(tx, meta);
     return { codeDelta, appended, appliesTo };
-  });
+  }, { changesCode: changesCode(write) });
+}
+
+/** Whether the write touches the code's rows: the code redone whole, or a delta that removes or adds any. */
+function changesCode(write: IndexWrite): boolean {
+  if (write.replaced.some((owned) => owned.owner === 'code')) return true;
+  const delta = write.codeDelta;
+  if (!delta) return false;
+  return delta.removedFiles.length > 0 || delta.reResolvedFiles.length > 0 || delta.fileSetChanged || delta.indexState.length > 0 || Object.values(delta.rows).some((rows) => Array.isArray(rows) && rows.length > 0);
 }

@@ -54,6 +54,7 @@ export class GraphStore implements GraphReader {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private committed = 0;
+  private codeCommitted = 0;
   private empty = false;
   private indexed = false;
   private nextReader = 0;
@@ -71,6 +72,14 @@ export class GraphStore implements GraphReader {
   /** Counts committed write transactions: whatever was read from the graph at one value holds until it changes. */
   get generation(): number {
     return this.committed;
+  }
+
+  /**
+   * Counts committed writes that changed the code's rows (files, symbols, imports, index state): what was read of
+   * those at one value holds until it changes, across writes of the history alone (a session's reindex).
+   */
+  get codeGeneration(): number {
+    return this.codeCommitted;
   }
 
   /**
@@ -131,11 +140,13 @@ export class GraphStore implements GraphReader {
   /**
    * Runs `work` in one transaction, after every write queued before it; a failure rolls it all back. A write that
    * only appends records no query reads (the enricher's manifests) passes `changesAnswers: false`, so it does not
-   * move the generation and answers cached against it stay valid.
+   * move the generation and answers cached against it stay valid; one that leaves the code's rows as they were
+   * passes `changesCode: false`, so it does not move the code generation.
    */
-  write<T>(work: (tx: WriteTx) => Promise<T>, options: { changesAnswers?: boolean } = {}): Promise<T> {
+  write<T>(work: (tx: WriteTx) => Promise<T>, options: { changesAnswers?: boolean; changesCode?: boolean } = {}): Promise<T> {
     if (this.readOnly) throw new Error('GraphStore.write on a read-only store');
-    const next = this.queue.then(() => this.transaction(work, options.changesAnswers ?? true));
+    const changesAnswers = options.changesAnswers ?? true;
+    const next = this.queue.then(() => this.transaction(work, changesAnswers, changesAnswers && (options.changesCode ?? true)));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -153,7 +164,7 @@ export class GraphStore implements GraphReader {
     return value === null ? 0 : Number(value);
   }
 
-  private async transaction<T>(work: (tx: WriteTx) => Promise<T>, changesAnswers = true): Promise<T> {
+  private async transaction<T>(work: (tx: WriteTx) => Promise<T>, changesAnswers: boolean, changesCode: boolean): Promise<T> {
     const connection = this.connection;
     const tx: WriteTx = {
       all: (sql, params) => readRows(connection, sql, params),
@@ -169,6 +180,7 @@ export class GraphStore implements GraphReader {
       await connection.run('COMMIT');
       this.empty = false;
       if (changesAnswers) this.committed++;
+      if (changesCode) this.codeCommitted++;
       await this.afterCommit();
       return result;
     } catch (error) {
@@ -219,7 +231,7 @@ export class GraphStore implements GraphReader {
       this.assertIndexed();
       throw new KgError('no_graph', `${this.path} has an older graph schema (${current}): run \`kg index\` to upgrade it`);
     }
-    await this.transaction((tx) => tx.run(schemaStatements(current).join(';\n')));
+    await this.transaction((tx) => tx.run(schemaStatements(current).join(';\n')), true, true);
     this.empty = current === 0;
   }
 }

@@ -55,7 +55,7 @@ export type {
   GitRange,
   QueryContext,
 } from './answer.js';
-export { loadSnapshot, type GraphSnapshot } from './snapshot.js';
+export { loadSnapshot, loadSnapshotMeta, type GraphSnapshot } from './snapshot.js';
 export { WORK_TREE_KINDS } from './kinds.js';
 export {
   INTENT_KINDS,

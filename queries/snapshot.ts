@@ -41,7 +41,7 @@ export async function loadSnapshot(reader: GraphReader): Promise<GraphSnapshot> 
        FROM edges WHERE kind = 'imports' ORDER BY src, line, dst`,
     ),
     reader.all<{ path: string; size: number; mtimeMs: number }>(`SELECT path, size, mtime_ms AS "mtimeMs" FROM index_state`),
-    reader.all<{ key: string; value: string | null }>(`SELECT key, value FROM meta WHERE key IN ('indexed_at', 'git_head')`),
+    loadSnapshotMeta(reader),
     reader.all<SymbolDefinition>(`SELECT DISTINCT name, kind, file AS path, line FROM symbols ORDER BY name, path, line`),
   ]);
   const byName = new Map<string, SymbolDefinition[]>();
@@ -59,15 +59,21 @@ export async function loadSnapshot(reader: GraphReader): Promise<GraphSnapshot> 
   }
   // The SQL path orders a file's neighbours by (path, line).
   for (const map of [imports, importedBy]) for (const list of map.values()) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
-  const value = (key: string) => meta.find((row) => row.key === key)?.value ?? null;
   return {
     files: new Map(files.map((f) => [f.path, { isTest: f.isTest }])),
     imports,
     importedBy,
     stats: new Map(stats.map((s) => [s.path, { size: s.size, mtimeMs: s.mtimeMs }])),
-    meta: { indexedAt: value('indexed_at'), gitHead: value('git_head') },
+    meta,
     symbols: byName,
   };
+}
+
+/** The meta part of a snapshot: it moves with every index, also those that leave the code as it was. */
+export async function loadSnapshotMeta(reader: GraphReader): Promise<GraphSnapshot['meta']> {
+  const rows = await reader.all<{ key: string; value: string | null }>(`SELECT key, value FROM meta WHERE key IN ('indexed_at', 'git_head')`);
+  const value = (key: string) => rows.find((row) => row.key === key)?.value ?? null;
+  return { indexedAt: value('indexed_at'), gitHead: value('git_head') };
 }
 
 function push(map: Map<string, ImportEdge[]>, key: string, edge: ImportEdge): void {

@@ -38,6 +38,9 @@ const VECTOR_KINDS: readonly string[] = ['related', 'sessions_by_goal', 'convent
 export class Graph {
   // Made on the first query that can use vectors; it loads LanceDB and the model only if the workspace has vectors on.
   private searcher: VectorSearcher | null = null;
+  // The last snapshot read, with the code generation it was read at: a write that left the code as it was (a session's
+  // reindex) needs only its meta read again, not the whole file and import set.
+  private lastSnapshot: { codeGeneration: number; snapshot: GraphSnapshot } | null = null;
 
   constructor(
     /** Absolute workspace root. */
@@ -59,7 +62,7 @@ export class Graph {
   /** Answers one intent; the intent is validated first. */
   async query(intent: Intent | unknown): Promise<AnyAnswer> {
     this.assertIndexed();
-    const { parseIntent, runQuery, loadSnapshot, WORK_TREE_KINDS } = await loadQueries();
+    const { parseIntent, runQuery, WORK_TREE_KINDS } = await loadQueries();
     const parsed = parseIntent(intent);
     if (!parsed.ok) throw new KgError('bad_input', parsed.message);
     const usesVectors = VECTOR_KINDS.includes(parsed.intent.kind);
@@ -70,7 +73,7 @@ export class Graph {
       return this.cache.uncached(
         this.store.generation,
         (snapshot) => runQuery({ ...context, probe: diskProbe, snapshot }, parsed.intent),
-        () => loadStableSnapshot(this.store, loadSnapshot),
+        () => this.snapshot(),
       );
     }
     return this.cache.answer(
@@ -80,8 +83,26 @@ export class Graph {
       this.workspace,
       diskProbe,
       (probe, snapshot) => runQuery({ ...context, probe, snapshot }, parsed.intent),
-      () => loadStableSnapshot(this.store, loadSnapshot),
+      () => this.snapshot(),
     );
+  }
+
+  /**
+   * A snapshot of one generation: its bulk reads run on several connections, so a write between them means again.
+   * The code part of the last one is kept while the code generation stands.
+   */
+  private async snapshot(): Promise<GraphSnapshot> {
+    const { loadSnapshot, loadSnapshotMeta } = await loadQueries();
+    for (;;) {
+      const generation = this.store.generation;
+      const codeGeneration = this.store.codeGeneration;
+      const last = this.lastSnapshot?.codeGeneration === codeGeneration ? this.lastSnapshot.snapshot : null;
+      // A new object even when the code part is kept: what is cached per snapshot (co-change facts) is of one generation.
+      const snapshot = last ? { ...last, meta: await loadSnapshotMeta(this.store) } : await loadSnapshot(this.store);
+      if (this.store.generation !== generation) continue;
+      this.lastSnapshot = { codeGeneration, snapshot };
+      return snapshot;
+    }
   }
 
   /** Indexes the workspace into this graph (it must be writable). */
@@ -185,14 +206,6 @@ export async function queryKnowledge(request: QueryKnowledgeRequest): Promise<An
   }
 }
 
-/** A snapshot of one generation: its bulk reads run on several connections, so a write between them means again. */
-async function loadStableSnapshot(store: GraphStore, load: (reader: GraphStore) => Promise<GraphSnapshot>): Promise<GraphSnapshot> {
-  for (;;) {
-    const generation = store.generation;
-    const snapshot = await load(store);
-    if (store.generation === generation) return snapshot;
-  }
-}
 
 /**
  * Opens the database while the indexers (and the compiler they carry, a synchronous load of tens of ms) load: DuckDB

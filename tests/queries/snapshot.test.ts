@@ -106,6 +106,26 @@ describe('a graph that caches answers', () => {
     expect(await importersOf('src/store.ts')).not.toContain('src/cli.ts');
   });
 
+  it('after a write of the history alone, keeps the code part of its snapshot and reads its meta again', async () => {
+    const before = await graph.query({ kind: 'importers', file: 'src/schema.ts' });
+    const [generation, codeGeneration] = [graph.store.generation, graph.store.codeGeneration];
+    writeFileSync(join(workspace, 'AGENTS.md'), '# Rules\n\n## Testing\nEvery change to src/store.ts needs a test.\n');
+    const report = await reindexWorkspaceInto(graph.store, graph.workspace, { dataDir: join(workspace, 'no-data'), now: () => new Date('2030-01-01T00:00:00.000Z') });
+    expect(report).toMatchObject({ mode: 'incremental', historyRefreshed: true, added: [], modified: [], deleted: [] });
+    expect(graph.store.generation).toBeGreaterThan(generation);
+    expect(graph.store.codeGeneration).toBe(codeGeneration);
+    const after = await graph.query({ kind: 'importers', file: 'src/schema.ts' });
+    expect(after.items).toEqual(before.items);
+    expect(after.freshness.indexedAt).toBe('2030-01-01T00:00:00.000Z');
+    expect((await graph.query({ kind: 'conventions', file: 'src/store.ts' })).items).not.toEqual([]);
+
+    // A code change moves the code generation: the next answer is of the new imports.
+    writeFileSync(join(workspace, 'src/extra.ts'), "import { SCHEMA } from './schema.js';\nexport const extra = SCHEMA;\n");
+    await reindexWorkspaceInto(graph.store, graph.workspace, { files: ['src/extra.ts'], dataDir: join(workspace, 'no-data') });
+    expect(graph.store.codeGeneration).toBeGreaterThan(codeGeneration);
+    expect(await importersOf('src/schema.ts')).toContain('src/extra.ts');
+  });
+
   it('computes concurrent first questions once', async () => {
     const misses = graph.cache!.counters.misses;
     const answers = await Promise.all(Array.from({ length: 6 }, () => graph.query({ kind: 'hotspots', limit: 3 })));
