@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS } from '../src/agent/limits.js';
 import { runAgentSession, type SessionTimings } from '../src/agent/run-session.js';
 import { analyzeAllSessions } from '../src/analyze/index.js';
 import { RemoteBackend } from '../src/backend/remote.js';
+import { readServerRecord } from '../src/server/discovery.js';
 import { generateAgentSessions } from '../tests/fixtures/agent-sessions.js';
 import { prng } from '../tests/fixtures/edits.js';
 import { finish, startScriptedModel, toolUse, type Step } from '../tests/support/scripted-model.js';
@@ -54,7 +55,10 @@ export async function benchAgent(corpus: Corpus, runs: number): Promise<AgentFig
     const skipped = new Set((await reindexThrough(started.url, { workspace: root, full: true })).skipped.map((s) => s.path));
     files = sourceFiles(root).filter((path) => !skipped.has(path));
     workspace = root;
-    const backend = new RemoteBackend(started.url, null);
+    // As `kg agent run` reaches a running server: a local client (the serve.json secret), which may name its data dir.
+    const record = readServerRecord();
+    if (record?.url !== started.url) throw new Error(`serve.json does not describe the server at ${started.url}`);
+    const backend = RemoteBackend.forRecord(record);
     const client = new Anthropic({ apiKey: 'bench', baseURL: model.url });
 
     const timings: SessionTimings[] = [];

@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { fitAnswer } from '../answer-size.js';
 import type { KgBackend } from '../backend/backend.js';
+import type { JobView } from '../backend/jobs.js';
 import { enrichRequestSchema } from '../enricher/schema.js';
 import { createMcpServer } from '../mcp/server.js';
 import { analyzeRequestSchema, parseWith, queryKnowledgeSchema, reindexRequestSchema } from '../tools.js';
@@ -102,8 +103,12 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
   });
 
   app.get('/v1/jobs/:id', async (c) => {
-    const job = await backend.job(c.req.param('id'));
-    return job ? c.json(job) : respondFailure(c, { status: 404, code: 'unknown_job', message: `no job ${c.req.param('id')}` });
+    const id = c.req.param('id');
+    const waitMs = jobWaitMs(c.req.query('waitMs'));
+    let job = await backend.job(id);
+    // A long poll: a client waiting for the job hears of its end at once, not at its next poll.
+    if (job && waitMs > 0 && !jobEnded(job)) job = await jobWithin(backend, id, waitMs);
+    return job ? c.json(job) : respondFailure(c, { status: 404, code: 'unknown_job', message: `no job ${id}` });
   });
 
   app.get('/v1/status', async (c) => {
@@ -138,6 +143,32 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
     });
   }
   return app;
+}
+
+/** The longest a `GET /v1/jobs/:id?waitMs=` holds its answer back. */
+export const MAX_JOB_WAIT_MS = 10_000;
+
+function jobWaitMs(given: string | undefined): number {
+  if (given === undefined) return 0;
+  const ms = /^\d{1,6}$/.test(given) ? Number(given) : NaN;
+  if (!(ms <= MAX_JOB_WAIT_MS)) throw new InputError('waitMs', `waitMs: milliseconds to wait for the job to end, 0 to ${MAX_JOB_WAIT_MS}`);
+  return ms;
+}
+
+const jobEnded = (job: JobView): boolean => job.status === 'done' || job.status === 'failed';
+
+/** The job once it has ended, or as it is after `waitMs`. */
+async function jobWithin(backend: KgBackend, id: string, waitMs: number): Promise<JobView | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), waitMs);
+  });
+  try {
+    const ended = await Promise.race([backend.waitForJob(id).catch(() => null), deadline]);
+    return ended ?? (await backend.job(id));
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function respondFailure(c: Context, failure: Failure): Response {

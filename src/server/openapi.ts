@@ -110,7 +110,16 @@ export function openApiDocument(): unknown {
       '/v1/jobs/{id}': {
         get: {
           summary: 'A reindex job: queued, running, done (with its report) or failed (with its error)',
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+            {
+              name: 'waitMs',
+              in: 'query',
+              required: false,
+              description: 'Hold the answer until the job has ended, at most this long (a long poll).',
+              schema: { type: 'integer', minimum: 0, maximum: 10000 },
+            },
+          ],
           responses: { '200': { description: 'The job.', ...json(responseSchema(jobViewSchema)) }, ...failures },
         },
       },

@@ -78,6 +78,19 @@ describe('kg serve', () => {
     expect(Date.parse(jb.startedAt)).toBeGreaterThanOrEqual(Date.parse(ja.finishedAt));
   });
 
+  it('holds a job\'s answer back until it ends with waitMs, and says what waitMs takes', async () => {
+    const submitted = await call('POST', '/v1/reindex', { workspace, full: true });
+    const waited = await call('GET', `/v1/jobs/${submitted.body.id}?waitMs=10000`);
+    expect(waited.status).toBe(200);
+    expect(waited.body).toMatchObject({ id: submitted.body.id, status: 'done' });
+    for (const bad of ['abc', '-1', '10001', '1e3']) {
+      const refused = await call('GET', `/v1/jobs/${submitted.body.id}?waitMs=${bad}`);
+      expect(refused.status, bad).toBe(400);
+      expect(refused.body.error).toMatchObject({ field: 'waitMs', message: 'waitMs: milliseconds to wait for the job to end, 0 to 10000' });
+    }
+    expect((await call('GET', '/v1/jobs/nope?waitMs=100')).status).toBe(404);
+  });
+
   it('enriches a goal: slots, rendered text within the budget, and the manifest', async () => {
     const { status, body } = await call('POST', '/v1/enrich', { workspace, goal: 'fix the schema in src/schema.ts', budgetTokens: 300 });
     expect(status).toBe(200);
