@@ -146,6 +146,13 @@ describe('kg agent run (library)', () => {
     // The next session is told what this one did.
     const next = await session([finish('nothing to do')]);
     expect(next.requests[0]!.system).toContain(result.sessionId);
+
+    // A child session (a coordinator's) records its parent; the graph links them.
+    const child = await session([finish('checked the change')], { parentSessionId: result.sessionId });
+    const created = readDataDir(dataDir).sessions.find((s) => s.id === child.result.sessionId)!.events.find((e) => e.kind === 'session_created')!;
+    expect(created.data).toEqual({ parentSessionId: result.sessionId });
+    const childTouched = await ask({ kind: 'files_touched', session: child.result.sessionId });
+    expect(childTouched.session).toMatchObject({ id: child.result.sessionId, parentId: result.sessionId });
   });
 
   it('refuses paths a model gives that leave the workspace, and query_knowledge on another workspace', async () => {
