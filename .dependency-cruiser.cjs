@@ -53,6 +53,13 @@ module.exports = {
       to: { path: '(^|/)node_modules/(@huggingface/|onnxruntime)' },
     },
     {
+      name: 'model-client-in-the-runner',
+      comment: 'The Messages API client is used by the agent runner alone: nothing else in kg talks to a model.',
+      severity: 'error',
+      from: { pathNot: '^src/agent/' },
+      to: { path: '(^|/)node_modules/@anthropic-ai/' },
+    },
+    {
       name: 'no-unresolvable',
       comment: 'Every relative import names a file that exists.',
       severity: 'error',

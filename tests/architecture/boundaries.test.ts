@@ -47,6 +47,11 @@ describe('the layer rules', () => {
       'indexers/embeddings/worker.ts': "export const load = () => import('@huggingface/transformers');\n",
       'queries/near.ts': "import { connect } from '@lancedb/lancedb';\nexport const near = connect;\n",
       'src/embed.ts': "import { pipeline } from '@huggingface/transformers';\nexport const embed = pipeline;\n",
+      // The model client: in the agent runner only.
+      'node_modules/@anthropic-ai/sdk/package.json': JSON.stringify({ name: '@anthropic-ai/sdk', main: 'index.js' }),
+      'node_modules/@anthropic-ai/sdk/index.js': 'export default class Anthropic {}\n',
+      'src/agent/loop.ts': "import Anthropic from '@anthropic-ai/sdk';\nexport const client = Anthropic;\n",
+      'src/server/model.ts': "import Anthropic from '@anthropic-ai/sdk';\nexport const client = Anthropic;\n",
     });
     const { violations } = (await cruise(root)).summary;
     const found = violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
@@ -56,6 +61,7 @@ describe('the layer rules', () => {
         'indexers-not-queries: indexers/code.ts -> queries/q.ts',
         'lancedb-in-the-vector-store: queries/near.ts -> node_modules/@lancedb/lancedb/index.js',
         'library-code-not-tests-or-bench: src/api.ts -> tests/fixture.ts',
+        'model-client-in-the-runner: src/server/model.ts -> node_modules/@anthropic-ai/sdk/index.js',
         'transformers-in-the-embedder: src/embed.ts -> node_modules/@huggingface/transformers/index.js',
         'no-unresolvable: src/mcp/missing.ts -> ./gone.js',
         'queries-not-indexers: queries/q.ts -> indexers/code.ts',
