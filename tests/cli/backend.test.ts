@@ -56,7 +56,8 @@ function answerFor(method: string, path: string): [number, unknown] {
   const job = { id: JOB_ID, kind: 'index', workspace, createdAt: '', startedAt: null, finishedAt: null, result: null, error: null };
   if (method === 'GET' && path === '/v1/health') return [200, { ok: true }];
   if (method === 'POST' && path === '/v1/reindex') return [202, { ...job, status: 'queued' }];
-  if (method === 'GET' && path === `/v1/jobs/${JOB_ID}`) return [200, { ...job, ...jobOutcome }];
+  // A client waiting for the job asks with `?waitMs=`: the stand-in answers at once, as an older server would.
+  if (method === 'GET' && path.split('?')[0] === `/v1/jobs/${JOB_ID}`) return [200, { ...job, ...jobOutcome }];
   if (method === 'POST' && path === '/v1/query') return [200, ANSWER];
   if (method === 'GET' && path.startsWith('/v1/status?')) return [200, STATUS];
   if (method === 'POST' && path === '/v1/enrich') return [200, ENRICH];
