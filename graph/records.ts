@@ -181,6 +181,10 @@ export interface PipelineRunRow {
   worktreePath: string | null;
   /** Whether `active-run.json` points at this run. */
   active: boolean;
+  /** The run's final verdict or outcome, when its coordinator wrote one (clean, minor, blocking, unknown, escalated...). */
+  verdict: string | null;
+  /** The coordinator's routing decisions in order, one line each, when it wrote them. */
+  trace: string[] | null;
 }
 
 /** One section of a convention document (AGENTS.md, CLAUDE.md, cursor rules, ...). */

@@ -5,7 +5,7 @@
 import { createTableSql, META, newColumnsSql, newTablesSql } from './tables.js';
 
 /** Bump with every migration: a table or column added with `since` = the new version, or an entry in CHANGES. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** What a migration does besides creating its new tables (an ALTER, a backfill), by version. */
 const CHANGES: Readonly<Record<number, readonly string[]>> = {
@@ -15,6 +15,9 @@ const CHANGES: Readonly<Record<number, readonly string[]>> = {
   // files.doc, symbols.signature and symbols.doc start empty in a migrated graph: as for 3, the next reindex is a full
   // index, which extracts them from every file.
   4: [`DELETE FROM index_state`],
+  // pipeline_runs.verdict and .trace start empty: forgetting the sessions indexer's fingerprint makes the next reindex
+  // read the run context files again, which fills them.
+  5: [`DELETE FROM meta WHERE key = 'fingerprint:sessions'`],
 };
 
 /** The statements that bring a graph at schema version `current` (0: a new file) to SCHEMA_VERSION. */

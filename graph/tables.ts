@@ -245,6 +245,8 @@ export const PIPELINE_RUNS = table<PipelineRunRow>({
     column('workspace', 'VARCHAR', (r) => r.workspace),
     column('worktree_path', 'VARCHAR', (r) => r.worktreePath),
     column('active', 'BOOLEAN', (r) => r.active),
+    column('verdict', 'VARCHAR', (r) => r.verdict, false, 5),
+    column('trace', 'JSON', (r) => r.trace, false, 5),
   ],
 });
 

@@ -7,6 +7,7 @@ import { coChangesAnswerSchema } from './co-changes.js';
 import { conventionsAnswerSchema } from './conventions.js';
 import { cyclesAnswerSchema } from './cycles.js';
 import { diffImpactAnswerSchema } from './diff-impact.js';
+import { pipelineRunAnswerSchema } from './pipeline-run.js';
 import { relatedAnswerSchema } from './related.js';
 import { fileHistoryAnswerSchema } from './file-history.js';
 import { hotspotsAnswerSchema } from './hotspots.js';
@@ -40,6 +41,7 @@ export const answerSchemas = {
   file_history: fileHistoryAnswerSchema,
   diff_impact: diffImpactAnswerSchema,
   related: relatedAnswerSchema,
+  pipeline_run: pipelineRunAnswerSchema,
 } as const satisfies { [K in IntentKind]: z.ZodType<Answer & { kind: K }> };
 
 /** The answer to an intent of kind `K`: its items and the fields only that kind has. */
@@ -66,6 +68,7 @@ export const anyAnswerSchema = z.discriminatedUnion('kind', [
   answerSchemas.file_history,
   answerSchemas.diff_impact,
   answerSchemas.related,
+  answerSchemas.pipeline_run,
 ]);
 
 // The union schema must list every kind's schema: each assignment fails to compile otherwise.

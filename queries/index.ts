@@ -12,6 +12,7 @@ import { hotspots } from './hotspots.js';
 import { impact } from './impact.js';
 import { dependencies, importers } from './importers.js';
 import type { IntentKind, IntentOf } from './intents.js';
+import { pipelineRun } from './pipeline-run.js';
 import { related } from './related.js';
 import { filesTouched, recentSessions, sessionsByGoal, sessionsTouching } from './sessions.js';
 import { symbol } from './symbol.js';
@@ -37,6 +38,7 @@ const QUERIES: { [K in IntentKind]: QueryOf<K> } = {
   file_history: fileHistory,
   diff_impact: diffImpact,
   related,
+  pipeline_run: pipelineRun,
 };
 
 /** The answer to `intent`: typed by its kind when the kind is known, else `AnyAnswer`. */

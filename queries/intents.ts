@@ -209,6 +209,16 @@ export const relatedIntent = z
       'task that names no path.',
   );
 
+export const pipelineRunIntent = z
+  .object({
+    kind: z.literal('pipeline_run'),
+    id: z.string().min(1).max(200).optional().describe('The run id (from the run context file); default the latest run.'),
+  })
+  .describe(
+    'A pipeline run (a coordinator\'s or the daemon\'s): its phases with their sessions and results, the files each ' +
+      'changed, the verdict and the routing trace. Use to learn what a run changed and why; no id: the latest run.',
+  );
+
 export const intentSchema = z.discriminatedUnion('kind', [
   importersIntent,
   dependenciesIntent,
@@ -227,6 +237,7 @@ export const intentSchema = z.discriminatedUnion('kind', [
   fileHistoryIntent,
   diffImpactIntent,
   relatedIntent,
+  pipelineRunIntent,
 ]);
 
 export type Intent = z.infer<typeof intentSchema>;

@@ -19,6 +19,7 @@ export const INTENT_KINDS = [
   'file_history',
   'diff_impact',
   'related',
+  'pipeline_run',
 ] as const;
 
 export type IntentKindName = (typeof INTENT_KINDS)[number];

@@ -110,9 +110,22 @@ export function parseRun(value: unknown, fallbackId: string, activeId: string | 
       workspace: str(value.workspace),
       worktreePath: str(value.worktreePath),
       active: activeId === id,
+      verdict: capped(str(value.verdict), MAX_VERDICT_CHARS),
+      trace: traceOf(value.trace, () => (truncated = true)),
     },
     phases,
   };
+}
+
+const MAX_VERDICT_CHARS = 40;
+const MAX_TRACE_LINES = 200;
+
+/** The routing trace: its string lines, at most MAX_TRACE_LINES, each capped like a phase's strings. */
+function traceOf(value: unknown, onCut: () => void): string[] | null {
+  if (!Array.isArray(value)) return null;
+  const lines = value.filter((line): line is string => typeof line === 'string');
+  if (lines.length > MAX_TRACE_LINES) onCut();
+  return lines.slice(0, MAX_TRACE_LINES).map((line) => capStrings(line, SESSION_TEXT_CAPS.recap, onCut) as string);
 }
 
 /** A JSON value with every string in it cut to `max` characters; `onCut` hears of each cut. */

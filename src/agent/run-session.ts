@@ -59,6 +59,8 @@ export interface AgentSessionResult {
   toolCalls: number;
   usage: LoopUsage;
   notes: string | null;
+  /** The typed result the model gave with finish (a verdict, a handoff), unvalidated: its reader checks it. */
+  artifact: Record<string, unknown> | null;
   changedFiles: string[];
   /** Where the session went: its WorkRail record and the runner's files. */
   record: { sessionDir: string; contextFile: string; conversationFile: string };
@@ -199,6 +201,7 @@ export async function runAgentSession(options: AgentSessionOptions): Promise<Age
     toolCalls: loop.toolCalls,
     usage: loop.usage,
     notes: loop.notes,
+    artifact: loop.artifact,
     changedFiles,
     record: { sessionDir: record.dir, contextFile, conversationFile: log.path },
     reindex,

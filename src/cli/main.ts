@@ -125,7 +125,9 @@ Examples:
   kg query diff-impact --base main
   kg query diff-impact --base v1.2.0 --head HEAD
   kg query related "retry webhook delivery when the endpoint times out"
-  kg query related "rate limit" --of file,symbol,session`,
+  kg query related "rate limit" --of file,symbol,session
+  kg query pipeline-run
+  kg query pipeline-run RUN_ID`,
     )
     .action(async (kind: string, args: string[], options) => (await import('./query.js')).queryCommand(io, kind, args, options));
 

@@ -86,6 +86,9 @@ function buildIntent(
       return { kind, ...common };
     case 'files_touched':
       return { kind, session: exactlyOne(kind, args, 'SESSION_ID'), ...common };
+    case 'pipeline_run':
+      if (args.length > 1) throw new KgError('bad_input', `pipeline-run takes at most one RUN_ID, got "${args.join(' ')}"`);
+      return { kind, ...(args.length === 1 ? { id: args[0] } : {}) };
     case 'sessions_touching':
     case 'co_changes':
     case 'file_history':
