@@ -191,6 +191,36 @@ Examples:
     .addHelpText('after', '\nNeeds ANTHROPIC_API_KEY (and honours ANTHROPIC_BASE_URL). Example:\n  kg agent run --goal "explain the retry logic in src/trigger/trigger-router.ts"')
     .action(async (options) => (await import('./agent-command.js')).agentRunCommand(io, options));
 
+  const coordinate = program.command('coordinate').description('deterministic pipelines of agent sessions, their runs written to the graph');
+  const coordinatorOptions = (command: Command) =>
+    command
+      .option('--model <id>', 'the Messages API model (default $KG_AGENT_MODEL, else claude-sonnet-4-5)')
+      .option('--max-turns <n>', 'most model calls of each session (default 40)', parsePositiveInt)
+      .option('--phase-timeout <duration>', 'longest one phase\'s session may run, e.g. 10m (default 30m)', parseDuration)
+      .option('--deadline <duration>', 'no session starts after this long from the start, e.g. 1h (default none)', parseDuration)
+      .option('--budget-tokens <n>', 'token budget of each session\'s context (default 4000; raised so the summary fits whole)', parsePositiveInt)
+      .option('--summary-bytes <n>', 'byte budget of the coordinator summary: whole sections in priority order (default 8192)', parsePositiveInt)
+      .option('--data-dir <dir>', 'the agent data dir the sessions are recorded in (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
+      .addOption(workspaceOption())
+      .addOption(jsonOption());
+  coordinatorOptions(
+    coordinate
+      .command('review')
+      .description('review a change: its impact, prior sessions, conventions and related files as the summary of one review session; a typed verdict')
+      .option('--base <ref>', 'the base commit (default HEAD)')
+      .option('--head <ref>', 'the head commit (default: the working tree)'),
+  )
+    .addHelpText('after', '\nExits 1 unless the verdict is clean. Needs ANTHROPIC_API_KEY. Example:\n  kg coordinate review --base main')
+    .action(async (options) => (await import('./coordinate-command.js')).coordinateReviewCommand(io, options));
+  coordinatorOptions(
+    coordinate
+      .command('implement')
+      .description('discovery, coding, review and at most 2 fix passes on a minor verdict; escalates on blocking, unknown or a failed phase')
+      .requiredOption('--goal <text>', 'what to implement'),
+  )
+    .addHelpText('after', '\nExits 1 unless a review came back clean. Needs ANTHROPIC_API_KEY. Example:\n  kg coordinate implement --goal "make the retry delay grow exponentially"')
+    .action(async (options) => (await import('./coordinate-command.js')).coordinateImplementCommand(io, options));
+
   const session = program.command('session').description("what agents did with the context they were given");
   session
     .command('analyze [id]')
