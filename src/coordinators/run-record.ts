@@ -52,7 +52,7 @@ export class RunRecord {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // The folder is the workspace's: a link that takes it elsewhere is not written through.
     const real = realpathSync(dir);
-    if (real !== join(workspace, PIPELINE_RUNS_DIR)) throw new KgError('forbidden', `${PIPELINE_RUNS_DIR} leads out of the workspace (to ${real}): the run is not written`);
+    if (real !== join(realpathSync(workspace), PIPELINE_RUNS_DIR)) throw new KgError('forbidden', `${PIPELINE_RUNS_DIR} leads out of the workspace (to ${real}): the run is not written`);
     const started = new Date(now());
     const runId = `run_${started.toISOString().replace(/\D/g, '').slice(0, 14)}_${randomBytes(4).toString('hex')}`;
     const record = new RunRecord(

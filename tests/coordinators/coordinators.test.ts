@@ -4,7 +4,7 @@
 // run in the graph through the pipeline_run intent.
 
 import Anthropic from '@anthropic-ai/sdk';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/agent/limits.js';
@@ -12,6 +12,7 @@ import { LocalBackend } from '../../src/backend/local.js';
 import { coordinateImplement, MAX_FIX_PASSES } from '../../src/coordinators/implement.js';
 import type { CoordinatorOptions } from '../../src/coordinators/phase.js';
 import { coordinateReview } from '../../src/coordinators/review.js';
+import { RunRecord } from '../../src/coordinators/run-record.js';
 import type { AnswerOf } from '../../queries/index.js';
 import { GitRepo } from '../support/git-repo.js';
 import { finish, startScriptedModel, toolUse, type ScriptedModel, type ScriptedRequest, type Step } from '../support/scripted-model.js';
@@ -158,6 +159,8 @@ describe('kg coordinate implement', () => {
     expect(answer.items.every((i) => i.session?.id === i.sessionId)).toBe(true);
     expect(answer.files).toEqual([{ path: 'src/retry.ts', phase: 'coding', change: 'unknown' }]);
     expect(answer.trace.at(-1)).toMatch(/^approved: review came back clean/);
+    expect(statSync(report.runFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(report.runFile, '..')).mode & 0o777).toBe(0o700);
     const byId = (await backend.query({ workspace: repo.dir, intent: { kind: 'pipeline_run', id: report.runId } })) as AnswerOf<'pipeline_run'>;
     expect(byId.run?.id).toBe(report.runId);
     await expect(backend.query({ workspace: repo.dir, intent: { kind: 'pipeline_run', id: 'run_nope' } })).rejects.toThrow(/unknown pipeline run: run_nope/);
@@ -211,6 +214,21 @@ describe('kg coordinate implement', () => {
     const report = await coordinateImplement({ ...late, deadlineAt: Date.now() - 1, goal: 'Make the retry delay grow exponentially' });
     expect(report).toMatchObject({ outcome: 'escalated', why: 'the deadline passed before discovery', phases: [] });
     expect(model!.requests).toHaveLength(0);
+  });
+});
+
+describe('the run record', () => {
+  it('is on disk from the start, in progress, and is never written through a link out of the workspace', () => {
+    const run = RunRecord.create(repo.dir, { coordinator: 'review', goal: 'g', mode: 'REVIEW_ONLY' });
+    expect(JSON.parse(readFileSync(run.path, 'utf8'))).toMatchObject({ runId: run.runId, status: 'in_progress', phases: {}, trace: [] });
+    run.decide('first step');
+    expect(JSON.parse(readFileSync(run.path, 'utf8')).trace).toEqual(['first step']);
+
+    const hostile = new GitRepo(tempDir('kg-coord-hostile-'));
+    const outside = tempDir('kg-coord-outside-');
+    mkdirSync(join(hostile.dir, '.workrail'));
+    symlinkSync(outside, join(hostile.dir, '.workrail', 'pipeline-runs'));
+    expect(() => RunRecord.create(hostile.dir, { coordinator: 'review', goal: 'g', mode: 'REVIEW_ONLY' })).toThrow(/leads out of the workspace/);
   });
 });
 
