@@ -1,6 +1,7 @@
 // The index and reindex reports as zod schemas, for the HTTP API's job views and its OpenAPI document. The reports
 // are made in indexers/; the assertions below make a change there that is not made here fail to compile.
 
+import { implementReportSchema, reviewReportSchema } from './coordinators/report-schema.js';
 import { z } from 'zod';
 import type { IndexReport } from '../indexers/index.js';
 import type { ReindexReport } from '../indexers/reindex.js';
@@ -121,5 +122,7 @@ export type _ReindexReportMatches = Holds<SchemaMatches<typeof reindexReportSche
 export const jobResultSchema = z.union([
   indexReportSchema.extend({ db: z.string() }),
   reindexReportSchema.extend({ db: z.string() }),
+  reviewReportSchema,
+  implementReportSchema,
 ]);
 export type JobResult = z.infer<typeof jobResultSchema>;

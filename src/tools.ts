@@ -95,6 +95,45 @@ export const analyzeRequestSchema = z
   .describe('Whether agents used the context they were given, per slot and item.');
 export type AnalyzeRequest = z.infer<typeof analyzeRequestSchema>;
 
+const gitRef = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((ref) => !ref.startsWith('-'), { message: 'a git ref cannot start with "-"' });
+
+const coordinatorFields = {
+  workspace: absoluteWorkspace,
+  model: z.string().min(1).max(200).regex(MODEL_ID_PATTERN, 'a model id is letters, digits, `.`, `_`, `-` and one `/` at most').optional().describe('The Messages API model (default $KG_AGENT_MODEL of the server, else claude-sonnet-4-5).'),
+  maxTurns: z.number().int().min(1).max(500).optional().describe('Most model calls of each session (default 40).'),
+  phaseTimeoutMs: z.number().int().min(1000).max(6 * 3600_000).optional().describe('Longest one phase\'s session may run (default 30 min).'),
+  deadlineMs: z.number().int().min(1000).max(24 * 3600_000).optional().describe('No session starts after this long from the start (default none).'),
+  budgetTokens: z.number().int().min(100).max(200_000).optional().describe('Token budget of each session\'s context (default 4000; raised so the summary fits whole).'),
+  summaryBytes: z.number().int().min(256).max(1024 * 1024).optional().describe('Byte budget of the coordinator summary (default 8192).'),
+  dataDir: z
+    .string()
+    .min(1)
+    .max(MAX_PATH_CHARS)
+    .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
+    .optional()
+    .describe('The agent data dir the sessions are recorded in (absolute; only for a kg process of the server\'s user).'),
+};
+
+/** `kg coordinate review` as a job: a review of base..head (default HEAD..the working tree). */
+export const coordinateReviewRequestSchema = z
+  .object({ ...coordinatorFields, base: gitRef.optional().describe('The base commit (default HEAD).'), head: gitRef.optional().describe('The head commit (default: the working tree).') })
+  .strict()
+  .describe('Review a change: its impact, prior sessions, conventions and related files as the summary of one review session.');
+export type CoordinateReviewRequest = z.infer<typeof coordinateReviewRequestSchema>;
+
+/** `kg coordinate implement` as a job. */
+export const coordinateImplementRequestSchema = z
+  .object({ ...coordinatorFields, goal: z.string().trim().min(1, 'must not be empty').max(20_000).describe('What to implement.') })
+  .strict()
+  .describe('Discovery, coding, review and at most 2 fix passes on a minor verdict; escalation on blocking, unknown or a failed phase.');
+export type CoordinateImplementRequest = z.infer<typeof coordinateImplementRequestSchema>;
+
+export type CoordinateRequest = ({ coordinator: 'review' } & CoordinateReviewRequest) | ({ coordinator: 'implement' } & CoordinateImplementRequest);
+
 export interface KindDescription {
   kind: string;
   description: string;

@@ -16,6 +16,16 @@ export interface SessionLimits {
   bashTimeoutMs: number;
 }
 
+/** The model when neither a flag nor $KG_AGENT_MODEL names one. */
+export const DEFAULT_AGENT_MODEL = 'claude-sonnet-4-5';
+/** The token budget of a session's context in its system prompt. */
+export const DEFAULT_AGENT_BUDGET_TOKENS = 4000;
+
+/** The model a session uses: `given`, else $KG_AGENT_MODEL, else DEFAULT_AGENT_MODEL. */
+export function agentModel(given: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return given ?? (env.KG_AGENT_MODEL?.trim() || DEFAULT_AGENT_MODEL);
+}
+
 export const DEFAULT_LIMITS: SessionLimits = {
   maxTurns: 40,
   wallClockMs: 30 * 60_000,

@@ -5,7 +5,7 @@ import type { AnyAnswer } from '../../queries/index.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { findServer } from '../server/discovery.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import type { KgBackend } from './backend.js';
 import type { JobView } from './jobs.js';
@@ -42,6 +42,13 @@ export class AutoBackend implements KgBackend {
   async reindex(request: ReindexRequest): Promise<JobView> {
     const backend = await this.current();
     const job = await backend.reindex(request);
+    if (backend instanceof RemoteBackend) this.remoteJobs.set(job.id, backend);
+    return job;
+  }
+
+  async coordinate(request: CoordinateRequest): Promise<JobView> {
+    const backend = await this.current();
+    const job = await backend.coordinate(request);
     if (backend instanceof RemoteBackend) this.remoteJobs.set(job.id, backend);
     return job;
   }

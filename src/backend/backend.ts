@@ -4,7 +4,7 @@ import type { AnyAnswer } from '../../queries/index.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { JobView } from './jobs.js';
 
 export interface KgBackend {
@@ -14,6 +14,8 @@ export interface KgBackend {
   enrich(request: EnrichRequest): Promise<EnrichResult>;
   /** Queues a reindex (or, with `full`, an index) of the workspace; the job runs after the ones before it. */
   reindex(request: ReindexRequest): Promise<JobView>;
+  /** Starts a coordinator run (`kg coordinate review|implement`) as a job; it needs a model key where it runs. */
+  coordinate(request: CoordinateRequest): Promise<JobView>;
   /** A job by id; null when there is no such job. */
   job(id: string): Promise<JobView | null>;
   /** The job once it has ended. */

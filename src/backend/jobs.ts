@@ -1,4 +1,5 @@
-// Index and reindex jobs: queued one after another per workspace (the graph has a single writer), looked up by id.
+// Jobs: index and reindex jobs queued one after another per workspace (the graph has a single writer), coordinator
+// runs in a queue of their own (they wait on reindex jobs); looked up by id.
 
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -6,7 +7,9 @@ import { isKgError } from '../../graph/errors.js';
 import { jobResultSchema, type JobResult } from '../reports.js';
 
 const jobStatus = z.enum(['queued', 'running', 'done', 'failed']);
-const jobKind = z.enum(['index', 'reindex']).describe('`index` for a full index (`full: true`), else `reindex`.');
+const jobKind = z
+  .enum(['index', 'reindex', 'review', 'implement'])
+  .describe('`index` for a full index (`full: true`), `reindex`, or a coordinator run (`review`, `implement`).');
 export type JobStatus = z.infer<typeof jobStatus>;
 export type JobKind = z.infer<typeof jobKind>;
 
@@ -19,7 +22,7 @@ export const jobViewSchema = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  result: jobResultSchema.nullable().describe('The index or reindex report once the job is done, else null.'),
+  result: jobResultSchema.nullable().describe('The index or reindex report, or the coordinator\'s report, once the job is done, else null.'),
   error: z.object({ code: z.string(), message: z.string() }).nullable().describe('Why the job failed, else null.'),
 });
 export type JobView = z.infer<typeof jobViewSchema>;

@@ -6,7 +6,7 @@ import type { AnyAnswer } from '../../queries/index.js';
 import { openGraph, type Graph } from '../api.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { workspaceStatus, type WorkspaceStatus } from '../status.js';
-import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import { locateForIndex, refuseFilesystemRoot, workspaceRoot } from '../workspace.js';
 import type { KgBackend } from './backend.js';
@@ -28,6 +28,8 @@ const SERVER_READERS = 3;
 
 export class LocalBackend implements KgBackend {
   private readonly jobs = new JobQueue();
+  // Coordinator runs wait on reindex jobs of their workspace: a queue of their own, one run per workspace at a time.
+  private readonly coordinations = new JobQueue();
   private readonly open = new Map<string, Promise<Graph>>();
   // Work under way on kept-open graphs (requests, manifest writes left behind by enrich): a graph is closed only when
   // none is left.
@@ -68,12 +70,20 @@ export class LocalBackend implements KgBackend {
     );
   }
 
+  async coordinate(request: CoordinateRequest): Promise<JobView> {
+    const root = workspaceRoot(request.workspace);
+    refuseFilesystemRoot(root);
+    const { assertModelKey, runCoordinator } = await import('../coordinators/request.js');
+    assertModelKey(process.env, this.options.keepOpen);
+    return this.coordinations.submit(request.coordinator, root, () => runCoordinator(request, { backend: this, workspace: root }));
+  }
+
   async job(id: string): Promise<JobView | null> {
-    return this.jobs.get(id);
+    return this.jobs.get(id) ?? this.coordinations.get(id);
   }
 
   async waitForJob(id: string): Promise<JobView> {
-    const waiting = this.jobs.wait(id);
+    const waiting = this.jobs.wait(id) ?? this.coordinations.wait(id);
     if (!waiting) throw new KgError('bad_input', `no job ${id}`);
     return waiting;
   }
@@ -111,14 +121,14 @@ export class LocalBackend implements KgBackend {
    * last committed graph is on disk whatever happens to the process.
    */
   async shutdown(graceMs: number): Promise<{ idle: boolean; cancelledJobs: number }> {
-    const cancelledJobs = this.jobs.stop();
+    const cancelledJobs = this.jobs.stop() + this.coordinations.stop();
     return { idle: await this.finish(graceMs), cancelledJobs };
   }
 
   private async finish(graceMs?: number): Promise<boolean> {
     this.closed = true;
     const settled = (async () => {
-      await this.jobs.drain();
+      await Promise.all([this.jobs.drain(), this.coordinations.drain()]);
       while (this.busy.size > 0) await Promise.allSettled([...this.busy]);
       return true;
     })();

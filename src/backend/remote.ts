@@ -6,7 +6,7 @@ import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { LOCAL_SECRET_HEADER } from '../server/access.js';
 import type { ServerRecord } from '../server/discovery.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import type { KgBackend } from './backend.js';
 import type { JobView } from './jobs.js';
@@ -39,6 +39,11 @@ export class RemoteBackend implements KgBackend {
 
   reindex(request: ReindexRequest): Promise<JobView> {
     return this.call('POST', '/v1/reindex', request);
+  }
+
+  coordinate(request: CoordinateRequest): Promise<JobView> {
+    const { coordinator, ...body } = request;
+    return this.call('POST', `/v1/coordinate/${coordinator}`, body);
   }
 
   async job(id: string): Promise<JobView | null> {

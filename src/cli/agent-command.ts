@@ -4,7 +4,7 @@
 import { KgError } from '../../graph/errors.js';
 import { chooseDataDir } from '../../indexers/sessions/location.js';
 import type { LoopEvent } from '../agent/loop.js';
-import { DEFAULT_LIMITS, type SessionLimits } from '../agent/limits.js';
+import { agentModel, DEFAULT_AGENT_BUDGET_TOKENS, DEFAULT_LIMITS, type SessionLimits } from '../agent/limits.js';
 import { dryRunSession, runAgentSession, type AgentSessionResult } from '../agent/run-session.js';
 import { isSessionId } from '../agent/session-record.js';
 import { locateForRead, workspaceRoot } from '../workspace.js';
@@ -12,9 +12,6 @@ import { backendFor } from './backend.js';
 import { readSummary } from './enrich-command.js';
 import { type Io, EXIT, printJson } from './io.js';
 
-/** The model when neither --model nor $KG_AGENT_MODEL names one. */
-export const DEFAULT_AGENT_MODEL = 'claude-sonnet-4-5';
-export const DEFAULT_AGENT_BUDGET_TOKENS = 4000;
 const MAX_GOAL_CHARS = 20_000;
 
 export interface AgentRunOptions {
@@ -60,7 +57,7 @@ export async function agentRunCommand(io: Io, options: AgentRunOptions): Promise
   const common = {
     workspace: root,
     goal,
-    model: options.model ?? process.env.KG_AGENT_MODEL ?? DEFAULT_AGENT_MODEL,
+    model: agentModel(options.model),
     limits,
     allowWrite: Boolean(options.allowWrite),
     allowBash: Boolean(options.allowBash),

@@ -86,6 +86,7 @@ function announcingJobs(io: Io, server: RemoteBackend, quiet: boolean): KgBacken
       if (!quiet && io.stderrIsTTY) io.stderr(`handed to kg serve at ${server.url} (job ${job.id})\n`);
       return job;
     },
+    coordinate: (request) => server.coordinate(request),
     job: (id) => server.job(id),
     waitForJob: (id) => server.waitForJob(id),
     status: (workspace) => server.status(workspace),

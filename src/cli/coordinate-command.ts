@@ -2,18 +2,12 @@
 // each session through kg's runner, the run written as a pipeline run and reindexed; a report on stdout.
 
 import { KgError } from '../../graph/errors.js';
-import { chooseDataDir } from '../../indexers/sessions/location.js';
-import { DEFAULT_LIMITS } from '../agent/limits.js';
-import { coordinateImplement, type ImplementReport } from '../coordinators/implement.js';
-import type { CoordinatorOptions } from '../coordinators/phase.js';
-import { coordinateReview, type ReviewReport } from '../coordinators/review.js';
+import type { ImplementReport, ReviewReport } from '../coordinators/report-schema.js';
+import { assertModelKey, runCoordinator } from '../coordinators/request.js';
+import { coordinateImplementRequestSchema, coordinateReviewRequestSchema, type CoordinateRequest } from '../tools.js';
 import { locateForRead, workspaceRoot } from '../workspace.js';
-import { DEFAULT_AGENT_BUDGET_TOKENS, DEFAULT_AGENT_MODEL } from './agent-command.js';
 import { backendFor } from './backend.js';
 import { type Io, EXIT, printJson } from './io.js';
-
-export const DEFAULT_SUMMARY_BYTES = 8192;
-const MAX_GOAL_CHARS = 20_000;
 
 export interface CoordinateOptions {
   workspace?: string;
@@ -31,42 +25,44 @@ export async function coordinateReviewCommand(io: Io, options: CoordinateOptions
   for (const [flag, ref] of [['--base', options.base], ['--head', options.head]] as const) {
     if (ref !== undefined && (ref === '' || ref.startsWith('-'))) throw new KgError('bad_input', `${flag}: not a git ref: "${ref}"`);
   }
-  await withCoordinator(io, options, async (coordinator) => {
-    const report = await coordinateReview({ ...coordinator, ...(options.base !== undefined ? { base: options.base } : {}), ...(options.head !== undefined ? { head: options.head } : {}) });
-    if (!report.approved) io.setExitCode(EXIT.failure);
-    return options.json ? printJson(io, report) : io.stdout(reviewText(report));
-  });
+  const report = (await coordinate(io, options, { coordinator: 'review', ...(options.base !== undefined ? { base: options.base } : {}), ...(options.head !== undefined ? { head: options.head } : {}) })) as ReviewReport;
+  if (!report.approved) io.setExitCode(EXIT.failure);
+  return options.json ? printJson(io, report) : io.stdout(reviewText(report));
 }
 
 export async function coordinateImplementCommand(io: Io, options: CoordinateOptions & { goal: string }): Promise<void> {
-  const goal = options.goal.trim();
-  if (goal === '') throw new KgError('bad_input', '--goal: must not be empty');
-  if (goal.length > MAX_GOAL_CHARS) throw new KgError('bad_input', `--goal: at most ${MAX_GOAL_CHARS} characters`);
-  await withCoordinator(io, options, async (coordinator) => {
-    const report = await coordinateImplement({ ...coordinator, goal });
-    if (report.outcome !== 'approved') io.setExitCode(EXIT.failure);
-    return options.json ? printJson(io, report) : io.stdout(implementText(report));
-  });
+  const report = (await coordinate(io, options, { coordinator: 'implement', goal: options.goal })) as ImplementReport;
+  if (report.outcome !== 'approved') io.setExitCode(EXIT.failure);
+  return options.json ? printJson(io, report) : io.stdout(implementText(report));
 }
 
-async function withCoordinator(io: Io, options: CoordinateOptions, work: (coordinator: CoordinatorOptions) => Promise<void>): Promise<void> {
-  if (!process.env.ANTHROPIC_API_KEY?.trim()) throw new KgError('bad_input', 'ANTHROPIC_API_KEY is not set: export it (and ANTHROPIC_BASE_URL for another endpoint)');
+/** Runs the coordinator here (the model key is this shell's), asking the graph through the usual backend. */
+async function coordinate(io: Io, options: CoordinateOptions, specific: { coordinator: 'review'; base?: string; head?: string } | { coordinator: 'implement'; goal: string }) {
   const located = locateForRead(options.workspace ? { workspace: options.workspace } : {});
   const root = workspaceRoot(located?.root ?? options.workspace ?? process.cwd());
+  const fields = {
+    workspace: root,
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    ...(options.maxTurns !== undefined ? { maxTurns: options.maxTurns } : {}),
+    ...(options.phaseTimeout !== undefined ? { phaseTimeoutMs: options.phaseTimeout } : {}),
+    ...(options.deadline !== undefined ? { deadlineMs: options.deadline } : {}),
+    ...(options.budgetTokens !== undefined ? { budgetTokens: options.budgetTokens } : {}),
+    ...(options.summaryBytes !== undefined ? { summaryBytes: options.summaryBytes } : {}),
+    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+  };
+  // The same schema as the HTTP API's: a flag out of its range is said the same way.
+  const { coordinator, ...rest } = specific;
+  const parsed = coordinator === 'review' ? coordinateReviewRequestSchema.safeParse({ ...fields, ...rest }) : coordinateImplementRequestSchema.safeParse({ ...fields, ...rest });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new KgError('bad_input', `--${String(issue.path[0] ?? 'input').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/-ms$/, '')}: ${issue.message}`);
+  }
+  assertModelKey();
+  const request = { coordinator, ...parsed.data } as CoordinateRequest;
   const backend = await backendFor(io, { quiet: Boolean(options.json) });
   const live = io.stderrIsTTY && !options.json;
   try {
-    await work({
-      workspace: root,
-      backend,
-      dataDir: chooseDataDir(options.dataDir).path,
-      model: options.model ?? process.env.KG_AGENT_MODEL ?? DEFAULT_AGENT_MODEL,
-      limits: { ...DEFAULT_LIMITS, maxTurns: options.maxTurns ?? DEFAULT_LIMITS.maxTurns, wallClockMs: options.phaseTimeout ?? DEFAULT_LIMITS.wallClockMs },
-      budgetTokens: options.budgetTokens ?? DEFAULT_AGENT_BUDGET_TOKENS,
-      summaryBytes: options.summaryBytes ?? DEFAULT_SUMMARY_BYTES,
-      ...(options.deadline !== undefined ? { deadlineAt: Date.now() + options.deadline } : {}),
-      ...(live ? { onProgress: (line: string) => io.stderr(`kg: ${line}\n`) } : {}),
-    });
+    return await runCoordinator(request, { backend, workspace: root, ...(live ? { onProgress: (line: string) => io.stderr(`kg: ${line}\n`) } : {}) });
   } finally {
     await backend.close();
   }

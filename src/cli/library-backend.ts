@@ -10,7 +10,7 @@ import type { JobView } from '../backend/jobs.js';
 import type { LocalBackend } from '../backend/local.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import type { Progress } from './progress.js';
 
@@ -103,6 +103,19 @@ export class LibraryBackend implements KgBackend {
       result,
       error: null,
     };
+    this.jobs.set(job.id, job);
+    return job;
+  }
+
+  /** Runs the coordinator in this call, asking the graph through this backend, and resolves to the job, ended. */
+  async coordinate(request: CoordinateRequest): Promise<JobView> {
+    const createdAt = new Date().toISOString();
+    const { assertModelKey, runCoordinator } = await import('../coordinators/request.js');
+    const { workspaceRoot } = await import('../workspace.js');
+    assertModelKey();
+    const workspace = workspaceRoot(request.workspace);
+    const result = await runCoordinator(request, { backend: this, workspace });
+    const job: JobView = { id: randomUUID(), kind: request.coordinator, workspace, status: 'done', createdAt, startedAt: createdAt, finishedAt: new Date().toISOString(), result, error: null };
     this.jobs.set(job.id, job);
     return job;
   }

@@ -10,31 +10,13 @@ import type { AgentSessionResult } from '../agent/run-session.js';
 import { classifyPhase, codingHandoffSchema, discoveryHandoffSchema, type CodingHandoff, type DiscoveryHandoff, type PhaseResultKind, type ReviewVerdict } from './artifacts.js';
 import { runPhaseSession, timeLeft, type CoordinatorOptions } from './phase.js';
 import { reindexRun, reviewGoal, reviewPhase, reviewSummary, type ReviewOutcome } from './review.js';
+import type { ImplementReport } from './report-schema.js';
 import { RunRecord } from './run-record.js';
 import { renderSummary, type SummarySection } from './summary.js';
 
 export const MAX_FIX_PASSES = 2;
 
-export interface ImplementPhase {
-  phase: string;
-  sessionId: string;
-  result: PhaseResultKind;
-  outcome: string;
-}
-
-export interface ImplementReport {
-  runId: string;
-  runFile: string;
-  /** approved: a review came back clean; escalated: a person must look (why says so). */
-  outcome: 'approved' | 'escalated';
-  why: string;
-  verdict: ReviewOutcome['reading']['verdict'] | null;
-  verdictSource: ReviewOutcome['reading']['source'] | null;
-  fixPasses: number;
-  phases: ImplementPhase[];
-  trace: string[];
-  reindex: { ok: boolean; message: string | null };
-}
+type ImplementPhase = ImplementReport['phases'][number];
 
 export async function coordinateImplement(options: CoordinatorOptions & { goal: string }): Promise<ImplementReport> {
   const run = RunRecord.create(options.workspace, { coordinator: 'implement', goal: options.goal, mode: 'IMPLEMENT', ...(options.now ? { now: options.now } : {}) });
@@ -48,6 +30,7 @@ export async function coordinateImplement(options: CoordinatorOptions & { goal: 
     run.complete(last?.reading.verdict ?? 'unknown');
     const reindex = await reindexRun(options.backend, options.workspace, options.dataDir);
     return {
+      coordinator: 'implement',
       runId: run.runId,
       runFile: run.path,
       outcome,

@@ -6,8 +6,9 @@
 import { isKgError, KgError, oneLine } from '../../graph/errors.js';
 import type { AnswerOf } from '../../queries/index.js';
 import type { KgBackend } from '../backend/backend.js';
-import { approves, readVerdict, type VerdictReading } from './artifacts.js';
+import { approves, readVerdict } from './artifacts.js';
 import { runPhaseSession, timeLeft, type CoordinatorOptions } from './phase.js';
+import type { ReviewReport } from './report-schema.js';
 import { RunRecord } from './run-record.js';
 import { renderSummary, type RenderedSummary, type SummarySection } from './summary.js';
 
@@ -18,22 +19,7 @@ export interface ReviewRange {
   head?: string;
 }
 
-export interface ReviewOutcome {
-  /** The phase's session, or null when none started (the deadline had passed). */
-  sessionId: string | null;
-  reading: VerdictReading;
-  approved: boolean;
-  resultKind: 'full' | 'partial' | 'fallback';
-}
-
-export interface ReviewReport extends ReviewOutcome {
-  runId: string;
-  runFile: string;
-  changed: string[];
-  summary: { bytes: number; kept: string[]; dropped: string[] };
-  trace: string[];
-  reindex: { ok: boolean; message: string | null };
-}
+export type ReviewOutcome = Pick<ReviewReport, 'sessionId' | 'reading' | 'approved' | 'resultKind'>;
 
 const MAX_LISTED = 30;
 const WORKRAIL_DIR = '.workrail';
@@ -52,6 +38,7 @@ export async function coordinateReview(options: CoordinatorOptions & ReviewRange
   run.complete(outcome.reading.verdict);
   const reindex = await reindexRun(options.backend, options.workspace, options.dataDir);
   return {
+    coordinator: 'review',
     ...outcome,
     runId: run.runId,
     runFile: run.path,

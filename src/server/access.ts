@@ -11,7 +11,7 @@ import type { KgBackend } from '../backend/backend.js';
 import type { JobView } from '../backend/jobs.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import type { WorkspaceStatus } from '../status.js';
-import type { AnalyzeRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
+import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import { refuseFilesystemRoot } from '../workspace.js';
 
@@ -65,6 +65,7 @@ export function confinedBackend(backend: KgBackend, access: WorkspaceAccess, loc
     reindex: (request: ReindexRequest): Promise<JobView> => Promise.resolve().then(() => backend.reindex(checked(request))),
     status: (workspace: string): Promise<WorkspaceStatus> => Promise.resolve().then(() => backend.status(checked({ workspace }).workspace)),
     analyze: (request: AnalyzeRequest): Promise<AnalyzeReport> => Promise.resolve().then(() => backend.analyze(checked(request))),
+    coordinate: (request: CoordinateRequest): Promise<JobView> => Promise.resolve().then(() => backend.coordinate(checked(request))),
     job: (id) => backend.job(id),
     waitForJob: (id) => backend.waitForJob(id),
     close: () => backend.close(),

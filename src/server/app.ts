@@ -1,4 +1,4 @@
-// The HTTP API of `kg serve`: query_knowledge, enrich, reindex jobs, session analysis, health, status, OpenAPI and MCP, as a hono app.
+// The HTTP API of `kg serve`: query_knowledge, enrich, reindex and coordinator jobs, session analysis, health, status, OpenAPI and MCP, as a hono app.
 // Everything a client can send gets a 4xx with a JSON error naming the problem; only a bug gives a 500.
 
 import { isAbsolute } from 'node:path';
@@ -11,7 +11,7 @@ import type { KgBackend } from '../backend/backend.js';
 import type { JobView } from '../backend/jobs.js';
 import { enrichRequestSchema } from '../enricher/schema.js';
 import { createMcpServer } from '../mcp/server.js';
-import { analyzeRequestSchema, parseWith, queryKnowledgeSchema, reindexRequestSchema } from '../tools.js';
+import { analyzeRequestSchema, coordinateImplementRequestSchema, coordinateReviewRequestSchema, parseWith, queryKnowledgeSchema, reindexRequestSchema } from '../tools.js';
 import { KG_VERSION } from '../version.js';
 import { confinedBackend, LOCAL_SECRET_HEADER, WorkspaceAccess } from './access.js';
 import { errorBody, failureOf, InputError, type Failure } from './errors.js';
@@ -97,6 +97,21 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
     return c.json(job, 202);
   });
 
+  // A coordinator run as a job: its sessions call the model with the server's ANTHROPIC_API_KEY.
+  app.post('/v1/coordinate/review', async (c) => {
+    const request = await parseBody(c, coordinateReviewRequestSchema);
+    const job = await backendFor(c).coordinate({ coordinator: 'review', ...request });
+    c.header('Location', `/v1/jobs/${job.id}`);
+    return c.json(job, 202);
+  });
+
+  app.post('/v1/coordinate/implement', async (c) => {
+    const request = await parseBody(c, coordinateImplementRequestSchema);
+    const job = await backendFor(c).coordinate({ coordinator: 'implement', ...request });
+    c.header('Location', `/v1/jobs/${job.id}`);
+    return c.json(job, 202);
+  });
+
   app.post('/v1/analyze', async (c) => {
     const request = await parseBody(c, analyzeRequestSchema);
     return c.json(await backendFor(c).analyze(request));
@@ -136,7 +151,7 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
   });
 
   // A known path asked with the wrong method.
-  for (const [path, allowed] of [['/v1/query', 'POST'], ['/v1/enrich', 'POST'], ['/v1/reindex', 'POST'], ['/v1/analyze', 'POST'], ['/v1/health', 'GET'], ['/v1/openapi.json', 'GET'], ['/v1/status', 'GET'], ['/v1/jobs/:id', 'GET']] as const) {
+  for (const [path, allowed] of [['/v1/query', 'POST'], ['/v1/enrich', 'POST'], ['/v1/reindex', 'POST'], ['/v1/analyze', 'POST'], ['/v1/coordinate/review', 'POST'], ['/v1/coordinate/implement', 'POST'], ['/v1/health', 'GET'], ['/v1/openapi.json', 'GET'], ['/v1/status', 'GET'], ['/v1/jobs/:id', 'GET']] as const) {
     app.all(path, (c) => {
       c.header('Allow', allowed);
       return respondFailure(c, { status: 405, code: 'method_not_allowed', message: `${path} takes ${allowed}` });

@@ -7,7 +7,7 @@ import { analyzeReportSchema } from '../analyze/schema.js';
 import { jobViewSchema } from '../backend/jobs.js';
 import { enrichRequestSchema, enrichResultSchema } from '../enricher/schema.js';
 import { workspaceStatusSchema } from '../status-schema.js';
-import { analyzeRequestSchema, queryKnowledgeSchema, reindexRequestSchema, toolInputSchema } from '../tools.js';
+import { analyzeRequestSchema, coordinateImplementRequestSchema, coordinateReviewRequestSchema, queryKnowledgeSchema, reindexRequestSchema, toolInputSchema } from '../tools.js';
 import { KG_VERSION } from '../version.js';
 
 /** What `GET /v1/health` answers. */
@@ -98,6 +98,20 @@ export function openApiDocument(): unknown {
           summary: 'Queue a reindex (or with `full`, an index) through the single writer',
           requestBody: { required: true, ...json(toolInputSchema(reindexRequestSchema)) },
           responses: { '202': { description: 'The job: id, status; poll GET /v1/jobs/{id}.', ...json(responseSchema(jobViewSchema)) }, ...failures },
+        },
+      },
+      '/v1/coordinate/review': {
+        post: {
+          summary: 'Start `kg coordinate review` as a job (the server needs ANTHROPIC_API_KEY); its result is the review report',
+          requestBody: { required: true, ...json(toolInputSchema(coordinateReviewRequestSchema)) },
+          responses: { '202': { description: 'The job: poll GET /v1/jobs/{id} (with waitMs to wait).', ...json(responseSchema(jobViewSchema)) }, ...failures },
+        },
+      },
+      '/v1/coordinate/implement': {
+        post: {
+          summary: 'Start `kg coordinate implement` as a job (the server needs ANTHROPIC_API_KEY); its result is the implement report',
+          requestBody: { required: true, ...json(toolInputSchema(coordinateImplementRequestSchema)) },
+          responses: { '202': { description: 'The job: poll GET /v1/jobs/{id} (with waitMs to wait).', ...json(responseSchema(jobViewSchema)) }, ...failures },
         },
       },
       '/v1/analyze': {
