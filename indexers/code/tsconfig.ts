@@ -40,10 +40,19 @@ export function isConfigPath(path: string): boolean {
   return CONFIG_NAME.test(path.slice(path.lastIndexOf('/') + 1));
 }
 
-/** Parses `configPaths` (absolute) with `extends` and `references` followed by the compiler. */
+// The names the editor (tsserver) looks for up a file's folders, in this order in each folder.
+const EDITOR_CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
+
+/**
+ * Parses `configPaths` (absolute) with `extends` and `references` followed by the compiler, and owns each file as the
+ * editor does: up the file's folders, the first `tsconfig.json` (else `jsconfig.json`) whose file list includes it,
+ * directly or through its `references`; a config that is only extended (`tsconfig.base.json`) owns nothing. A file
+ * no project includes gets the options of the nearest `tsconfig.json` up its path, else kg's defaults.
+ */
 export function loadProjects(root: string, configPaths: readonly string[]): Projects {
   const warnings: Warning[] = [];
   const list: Project[] = [];
+  const references = new Map<string, string[]>();
   const seen = new Set<string>();
   const queue = [...configPaths];
   while (queue.length > 0) {
@@ -54,24 +63,54 @@ export function loadProjects(root: string, configPaths: readonly string[]): Proj
     const parsed = parseConfig(abs, rel, warnings);
     if (!parsed) continue;
     list.push({ config: rel, options: parsed.options, fileNames: parsed.fileNames.map((f) => f.split('/').join(sep)) });
+    const referenced: string[] = [];
     for (const reference of parsed.projectReferences ?? []) {
       const target = tsc.resolveProjectReferencePath(reference);
-      if (!toRel(root, target).startsWith('..')) queue.push(target);
+      if (toRel(root, target).startsWith('..')) continue;
+      referenced.push(toRel(root, target));
+      queue.push(target);
     }
+    references.set(rel, referenced);
   }
   const defaults: Project = { config: null, options: DEFAULT_COMPILER_OPTIONS, fileNames: [] };
-  const owners = new Map<string, Project>();
-  // The nearest config wins; at equal depth tsconfig.json before other names, then by name.
+  const byConfig = new Map(list.map((project) => [project.config!, project]));
+  const files = new Map(list.map((project) => [project, new Set(project.fileNames)]));
+  // The project that includes `abs`: `project` itself, else one it references (depth first, in their order).
+  const including = (project: Project, abs: string, visited: Set<Project>): Project | null => {
+    if (visited.has(project)) return null;
+    visited.add(project);
+    if (files.get(project)!.has(abs)) return project;
+    for (const reference of references.get(project.config!) ?? []) {
+      const referenced = byConfig.get(reference);
+      const found = referenced ? including(referenced, abs, visited) : null;
+      if (found) return found;
+    }
+    return null;
+  };
+  const ownerOf = (abs: string): Project => {
+    let nearest: Project | null = null;
+    for (let dir = dirname(abs); ; dir = dirname(dir)) {
+      const folder = toRel(root, dir);
+      if (folder === '..' || folder.startsWith('../')) break;
+      for (const name of EDITOR_CONFIG_NAMES) {
+        const project = byConfig.get(folder === '' ? name : `${folder}/${name}`);
+        if (!project) continue;
+        const owner = including(project, abs, new Set());
+        if (owner) return owner;
+        if (name === 'tsconfig.json') nearest ??= project;
+      }
+      if (folder === '' || dirname(dir) === dir) break;
+    }
+    return nearest ?? defaults;
+  };
+  // Listed nearest first, as before: reports and ties read the same.
   const ranked = [...list].sort(
     (a, b) =>
       depth(b.config!) - depth(a.config!) ||
       Number(basename(b.config!) === 'tsconfig.json') - Number(basename(a.config!) === 'tsconfig.json') ||
       (a.config! < b.config! ? -1 : a.config! > b.config! ? 1 : 0),
   );
-  for (const project of ranked) {
-    for (const file of project.fileNames) if (!owners.has(file)) owners.set(file, project);
-  }
-  return { list: ranked, defaults, ownerOf: (abs) => owners.get(abs) ?? defaults, warnings };
+  return { list: ranked, defaults, ownerOf, warnings };
 }
 
 function parseConfig(abs: string, rel: string, warnings: Warning[]): ts.ParsedCommandLine | undefined {

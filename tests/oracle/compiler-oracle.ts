@@ -1,6 +1,7 @@
 // The compiler's own answer to "what does each file import": the oracle kg's import edges are checked against.
-// It builds a ts.Program per tsconfig, takes the module names the program collects for each file, and resolves
-// each with ts.resolveModuleName under that tsconfig's options and the usage's resolution mode.
+// It owns each file as the language service does (editorOwnership), builds a ts.Program per owning tsconfig, takes
+// the module names the program collects for each file, and resolves each with ts.resolveModuleName under that
+// tsconfig's options and the usage's resolution mode.
 
 import { dirname, relative, resolve, sep } from 'node:path';
 import { ts } from 'ts-morph';
@@ -30,8 +31,7 @@ export function compilerImportEdges(root: string, only?: ReadonlySet<string>): S
   const discovered = discoverFiles(absRoot, Number.MAX_SAFE_INTEGER).files.filter(
     (f) => !f.path.endsWith('.json') && (only === undefined || only.has(f.path)),
   );
-  const configs = discovered.length === 0 ? [] : findConfigs(absRoot);
-  const owners = ownership(absRoot, configs);
+  const owners = editorOwnership(absRoot, discovered.map((file) => file.abs));
   const byOwner = new Map<string | null, string[]>();
   for (const file of discovered) {
     const owner = owners.get(file.abs) ?? null;
@@ -133,12 +133,6 @@ function referencedFile(containing: string, name: string, options: ts.CompilerOp
   return candidates.find((candidate) => ts.sys.fileExists(candidate));
 }
 
-function findConfigs(root: string): string[] {
-  return discoverFiles(root, Number.MAX_SAFE_INTEGER)
-    .files.filter((f) => /(?:^|\/)(?:tsconfig(?:\.[^/]*)?|jsconfig)\.json$/.test(f.path))
-    .map((f) => f.abs);
-}
-
 function parseOptions(config: string): ts.CompilerOptions {
   return ts.getParsedCommandLineOfConfigFile(config, undefined, {
     ...ts.sys,
@@ -146,30 +140,47 @@ function parseOptions(config: string): ts.CompilerOptions {
   })!.options;
 }
 
-// The ownership rule kg documents: the nearest tsconfig including the file; at equal depth tsconfig.json first.
-function ownership(root: string, configs: string[]): Map<string, string> {
-  const parsed = configs
-    .map((config) => ({
-      config,
-      rel: toRel(root, config),
-      parsed: ts.getParsedCommandLineOfConfigFile(config, undefined, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined }),
-    }))
-    .filter((entry) => entry.parsed !== undefined)
-    .sort(
-      (a, b) =>
-        b.rel.split('/').length - a.rel.split('/').length ||
-        Number(b.rel.endsWith('/tsconfig.json') || b.rel === 'tsconfig.json') -
-          Number(a.rel.endsWith('/tsconfig.json') || a.rel === 'tsconfig.json') ||
-        (a.rel < b.rel ? -1 : 1),
-    );
+/**
+ * Ownership as the editor decides it, asked of the TypeScript language service itself (tsserver's ProjectService):
+ * the configured project it opens each file in. A file it puts in an inferred project (no config includes it) gets
+ * the nearest tsconfig.json up its path, the rule kg documents for it, else none (the defaults).
+ */
+export function editorOwnership(root: string, files: readonly string[]): Map<string, string> {
+  const noop = () => undefined;
+  const watcher = { close: noop };
+  const host = { ...ts.sys, setTimeout, clearTimeout, setImmediate, clearImmediate, watchFile: () => watcher, watchDirectory: () => watcher } as unknown as ts.server.ServerHost;
+  const logger = {
+    close: noop, hasLevel: () => false, loggingEnabled: () => false, perftrc: noop, info: noop, startGroup: noop, endGroup: noop, msg: noop,
+    getLogFileName: () => undefined,
+  } as unknown as ts.server.Logger;
+  const service = new ts.server.ProjectService({
+    host,
+    logger,
+    cancellationToken: ts.server.nullCancellationToken,
+    useSingleInferredProject: false,
+    useInferredProjectPerProjectRoot: false,
+    typingsInstaller: ts.server.nullTypingsInstaller,
+    session: undefined,
+  });
   const owners = new Map<string, string>();
-  for (const { config, parsed: p } of parsed) {
-    for (const file of p!.fileNames) {
-      const abs = file.split('/').join(sep);
-      if (!owners.has(abs)) owners.set(abs, config);
-    }
+  for (const abs of files) {
+    service.openClientFile(abs);
+    const project = service.getDefaultProjectForFile(ts.server.toNormalizedPath(abs), false);
+    const configured = project && project.projectKind === ts.server.ProjectKind.Configured ? (project as ts.server.ConfiguredProject).getConfigFilePath() : null;
+    const owner = configured ? resolve(configured) : nearestTsconfig(root, abs);
+    if (owner) owners.set(abs, owner);
+    service.closeClientFile(abs);
   }
   return owners;
+}
+
+function nearestTsconfig(root: string, abs: string): string | null {
+  for (let dir = dirname(abs); !relative(root, dir).startsWith('..'); dir = dirname(dir)) {
+    const candidate = resolve(dir, 'tsconfig.json');
+    if (ts.sys.fileExists(candidate)) return candidate;
+    if (dir === dirname(dir)) break;
+  }
+  return null;
 }
 
 function toRel(root: string, abs: string): string {

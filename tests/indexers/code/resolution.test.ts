@@ -127,7 +127,7 @@ describe('what each resolution case yields', () => {
     expect(legacy.map((e) => e.form).sort()).toEqual(['import_type', 'jsdoc_import', 'require']);
   });
 
-  it('skips and reports large and binary files and build output, honours .gitignore, and gives unowned files the defaults', async () => {
+  it('skips and reports large and binary files and build output, honours .gitignore, and gives a file no project includes the nearest tsconfig.json', async () => {
     const { result } = await indexFixture('discovery', 2048);
     const paths = result.rows.files.map((f) => f.path);
     expect(paths).not.toContain('generated/out.ts');
@@ -141,7 +141,8 @@ describe('what each resolution case yields', () => {
     // A folder named build is source unless it sits beside a package.json or tsconfig.json.
     expect(paths).toContain('src/build/steps.ts');
     expect(result.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['skipped_too_large', 'skipped_binary']));
-    expect(result.rows.files.find((f) => f.path === 'scripts/tool.ts')?.tsconfig).toBeNull();
+    // As the editor does: the nearest tsconfig.json up its path gives its options, though its include leaves it out.
+    expect(result.rows.files.find((f) => f.path === 'scripts/tool.ts')?.tsconfig).toBe('tsconfig.json');
     const keys = edgeKeys(result);
     expect(keys).toContain('scripts/tool.ts|../src/app|src/app.ts');
     // The ignored file is still a resolution target on disk: the edge is kept, the file is not indexed.
