@@ -155,7 +155,7 @@ export interface CodeDelta {
   indexState: IndexStateRow[];
 }
 
-const IMPORT_EDGE_KINDS = ['imports', 'imports_package', 'imports_unresolved', 'tests'];
+const IMPORT_EDGE_KINDS = ['imports', 'imports_package', 'imports_unresolved', 'imports_asset', 'tests'];
 
 // The code tables whose rows belong to one file, by the column that names it (packages are derived from the edges).
 const FILE_KEYED = [

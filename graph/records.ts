@@ -84,7 +84,7 @@ export interface DiagnosticRow {
 export interface EdgeRow {
   src: string;
   dst: string;
-  /** imports, imports_package, imports_unresolved, defines, tests, produced_by, child_of, part_of_run, applies_to */
+  /** imports, imports_package, imports_unresolved, imports_asset, defines, tests, produced_by, child_of, part_of_run, applies_to */
   kind: string;
   attrs: Record<string, unknown> | null;
 }

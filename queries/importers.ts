@@ -25,7 +25,10 @@ export const dependenciesAnswerSchema = answerSchema('dependencies', importItemS
   packages: z.array(z.string()).describe('External packages FILE imports directly.'),
   unresolved: z
     .array(z.object({ specifier: z.string(), line: z.number().int() }))
-    .describe('Specifiers the compiler could not resolve.'),
+    .describe('Specifiers the compiler could not resolve (and that name no existing file).'),
+  assets: z
+    .array(z.object({ path: z.string(), specifier: z.string(), line: z.number().int() }))
+    .describe('Existing non-code files FILE imports (stylesheets, images, fonts): no module, but there.'),
 });
 export type DependenciesAnswer = z.infer<typeof dependenciesAnswerSchema>;
 
@@ -47,14 +50,16 @@ export async function dependencies(context: QueryContext, intent: IntentOf<'depe
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
   const external = await context.reader.all<{ kind: string; dst: string; specifier: string; line: number }>(
     `SELECT kind, dst, attrs->>'specifier' AS specifier, CAST(attrs->>'line' AS INTEGER) AS line FROM edges
-     WHERE src = ? AND kind IN ('imports_package', 'imports_unresolved') ORDER BY line, specifier`,
+     WHERE src = ? AND kind IN ('imports_package', 'imports_unresolved', 'imports_asset') ORDER BY line, specifier`,
     [nodeId.file(file!)],
   );
   const packages = [...new Set(external.filter((e) => e.kind === 'imports_package').map((e) => e.dst.slice(4)))].sort();
   const unresolved = external
     .filter((e) => e.kind === 'imports_unresolved')
     .map((e) => ({ specifier: e.specifier, line: e.line }));
+  const assets = external.filter((e) => e.kind === 'imports_asset').map((e) => ({ path: e.dst.slice('file:'.length), specifier: e.specifier, line: e.line }));
   const lines = cut.items.map(describe);
+  if (assets.length > 0) lines.push(`assets: ${assets.map((a) => a.path).join(', ')}`);
   if (packages.length > 0) lines.push(`packages: ${packages.join(', ')}`);
   if (unresolved.length > 0) lines.push(`unresolved: ${unresolved.map((u) => `${u.specifier} (line ${u.line})`).join(', ')}`);
   return {
@@ -62,6 +67,7 @@ export async function dependencies(context: QueryContext, intent: IntentOf<'depe
     ...cut,
     packages,
     unresolved,
+    assets,
     text: renderList(`${file} imports ${cut.total} workspace file(s)`, lines, cut.truncated),
     freshness: await freshnessOf(context, [file!, ...cut.items.map((item) => item.path)]),
   };

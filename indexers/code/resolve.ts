@@ -10,7 +10,12 @@ import type { Project } from './tsconfig.js';
 export type ImportTarget =
   | { kind: 'file'; path: string }
   | { kind: 'package'; name: string; resolved: boolean }
+  /** A file that exists but is no module (a stylesheet, an image, a font): bundlers import it, the compiler cannot. */
+  | { kind: 'asset'; path: string }
   | { kind: 'unresolved' };
+
+// What a code file may import that is not code: an import of such a file that exists is an asset, not unresolved.
+const CODE_EXTENSION = /\.(?:[cm]?[jt]sx?|d\.[cm]?ts|json)$/;
 
 /**
  * A module resolution host whose file-system probes are cached for one index run. Probes in a folder the discovery
@@ -109,6 +114,7 @@ export class ProjectResolver {
     if (!target) {
       const result = tsc.resolveModuleName(fact.specifier, containing, this.project.options, this.host, this.moduleCache, undefined, mode);
       target = this.target(fact.specifier, result.resolvedModule?.resolvedFileName, result.resolvedModule?.isExternalLibraryImport);
+      if (target.kind === 'unresolved') target = this.asset(containing, fact.specifier) ?? target;
       this.targets.set(key, target);
     }
     return target;
@@ -123,6 +129,18 @@ export class ProjectResolver {
       return { kind: 'package', name: isBare(specifier) ? packageName(specifier) : packageFromPath(rel) ?? specifier, resolved: true };
     }
     return { kind: 'file', path: rel };
+  }
+
+  /** A relative specifier the compiler could not resolve that names an existing non-code file of the workspace. */
+  private asset(containing: string, specifier: string): ImportTarget | null {
+    if (!/^\.{1,2}\//.test(specifier)) return null;
+    // Bundlers take `./logo.svg?url` and `./font.woff2#iefix`: the file is what comes before.
+    const path = specifier.replace(/[?#].*$/, '');
+    if (CODE_EXTENSION.test(path) || !/\.[A-Za-z0-9]+$/.test(path)) return null;
+    const abs = resolvePath(dirname(containing), path);
+    const rel = relative(this.root, abs).split(sep).join('/');
+    if (rel === '..' || rel.startsWith('../') || rel.split('/').includes('node_modules')) return null;
+    return this.host.fileExists(abs) ? { kind: 'asset', path: rel } : null;
   }
 
   // `/// <reference path>` names a file relative to the referencing one; the compiler adds

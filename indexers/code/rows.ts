@@ -90,6 +90,8 @@ export class CodeRowsBuilder {
       case 'package':
         this.packages.add(target.name);
         return { src, dst: nodeId.package(target.name), kind: 'imports_package', attrs: { ...attrs, resolved: target.resolved } };
+      case 'asset':
+        return { src, dst: nodeId.file(target.path), kind: 'imports_asset', attrs: { ...attrs } };
       case 'unresolved':
         return { src, dst: nodeId.unresolved(attrs.specifier), kind: 'imports_unresolved', attrs: { ...attrs } };
     }

@@ -20,7 +20,8 @@ export interface Agreement {
   ratio: number;
 }
 
-const IMPORT_KINDS = new Set(['imports', 'imports_package', 'imports_unresolved']);
+// An asset edge is what the compiler leaves unresolved (kg adds that the file exists).
+const IMPORT_KINDS = new Set(['imports', 'imports_package', 'imports_unresolved', 'imports_asset']);
 
 /**
  * The compiler's import edges for every TypeScript/JavaScript file of the workspace at `root`,
