@@ -6,44 +6,81 @@ import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
 import { compare } from './walk.js';
 
+const stepSchema = z.object({ from: z.string(), to: z.string(), typeOnly: z.boolean().describe('Every import of `to` in `from` is type-only: the step is gone at run time.') });
+
 export const cycleItemSchema = z.object({
   files: z.array(z.string()).describe('The files of the cycle, sorted.'),
   size: z.number().int(),
   example: z.array(z.string()).describe('One concrete loop through the group, starting and ending at its first file.'),
+  steps: z.array(stepSchema).describe('The loop\'s steps, each marked type-only or not.'),
+  runtime: z.boolean().describe('Whether the group is a runtime cycle (one without a type-only step); with level "all", a group that is not holds runtime cycles only as `runtimeGroups` says.'),
+  runtimeGroups: z.array(z.number().int()).describe('The sizes of the runtime cycles inside the group (its files without type-only edges), largest first.'),
 });
 export type CycleItem = z.infer<typeof cycleItemSchema>;
 
-export const cyclesAnswerSchema = answerSchema('cycles', cycleItemSchema);
+export const cyclesAnswerSchema = answerSchema('cycles', cycleItemSchema).extend({
+  level: z.enum(['all', 'runtime']).describe('all: every import; runtime: type-only imports left out, as at run time.'),
+  runtimeCycles: z.number().int().describe('How many runtime cycles the workspace has (whatever the level asked).'),
+});
 export type CyclesAnswer = z.infer<typeof cyclesAnswerSchema>;
 
 export async function cycles(context: QueryContext, intent: IntentOf<'cycles'>): Promise<CyclesAnswer> {
-  const edges = await context.reader.all<{ src: string; dst: string }>(
-    `SELECT DISTINCT substr(src, 6) AS src, substr(dst, 6) AS dst FROM edges WHERE kind = 'imports'`,
+  const level = intent.level ?? 'all';
+  // A pair of files is a runtime step when any of its imports is not type-only.
+  const edges = await context.reader.all<{ src: string; dst: string; typeOnly: boolean }>(
+    `SELECT substr(src, 6) AS src, substr(dst, 6) AS dst, bool_and(coalesce(CAST(attrs->>'type_only' AS BOOLEAN), false)) AS "typeOnly"
+     FROM edges WHERE kind = 'imports' GROUP BY src, dst`,
   );
-  const graph = new Map<string, string[]>();
-  for (const { src, dst } of edges) {
-    if (!graph.has(src)) graph.set(src, []);
-    graph.get(src)!.push(dst);
+  const all = new Map<string, string[]>();
+  const runtime = new Map<string, string[]>();
+  const typeOnly = new Set<string>();
+  for (const { src, dst, typeOnly: only } of edges) {
+    push(all, src, dst);
+    if (only) typeOnly.add(`${src}\0${dst}`);
+    else push(runtime, src, dst);
   }
-  for (const targets of graph.values()) targets.sort(compare);
-  const items = stronglyConnected(graph)
-    .filter((group) => group.length > 1 || graph.get(group[0]!)?.includes(group[0]!))
-    .map((group) => {
-      const files = [...group].sort(compare);
-      return { files, size: files.length, example: loopThrough(graph, new Set(files), files[0]!) };
+  for (const graph of [all, runtime]) for (const targets of graph.values()) targets.sort(compare);
+  const runtimeGroups = cyclic(runtime);
+  const groups = level === 'runtime' ? runtimeGroups : cyclic(all);
+  const graph = level === 'runtime' ? runtime : all;
+  const items = groups
+    .map((files): CycleItem => {
+      const members = new Set(files);
+      const example = loopThrough(graph, members, files[0]!);
+      const steps = example.slice(1).map((to, i) => ({ from: example[i]!, to, typeOnly: typeOnly.has(`${example[i]!}\0${to}`) }));
+      const inside = runtimeGroups.filter((group) => members.has(group[0]!)).map((group) => group.length).sort((a, b) => b - a);
+      return { files, size: files.length, example, steps, runtime: inside.length === 1 && inside[0] === files.length, runtimeGroups: inside };
     })
     .sort((a, b) => b.size - a.size || compare(a.files[0]!, b.files[0]!));
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
+  const describe = (item: CycleItem) =>
+    `${item.size} files${item.runtime ? '' : item.runtimeGroups.length > 0 ? ` (runtime cycles inside: ${item.runtimeGroups.join(', ')} files)` : ' (type-level only)'}: ` +
+    [item.example[0], ...item.steps.map((step) => `${step.typeOnly ? '-(type)->' : '->'} ${step.to}`)].join(' ');
   return {
     kind: 'cycles',
     ...cut,
+    level,
+    runtimeCycles: runtimeGroups.length,
     text: renderList(
-      `${cut.total} import cycle(s)`,
-      cut.items.map((item) => `${item.size} files: ${item.example.join(' -> ')}`),
+      level === 'runtime' ? `${cut.total} runtime import cycle(s) (type-only imports left out)` : `${cut.total} import cycle(s), ${runtimeGroups.length} of them at run time`,
+      cut.items.map(describe),
       cut.truncated,
     ),
     freshness: await freshnessOf(context, cut.items.flatMap((item) => item.files)),
   };
+}
+
+/** The strongly connected groups that are cycles (more than one file, or a file that imports itself), files sorted. */
+function cyclic(graph: Map<string, string[]>): string[][] {
+  return stronglyConnected(graph)
+    .filter((group) => group.length > 1 || graph.get(group[0]!)?.includes(group[0]!))
+    .map((group) => [...group].sort(compare));
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** Tarjan's algorithm, iterative so deep import chains cannot overflow the stack. */

@@ -65,8 +65,15 @@ export const routesIntent = z
   .describe('The HTTP routes the workspace defines (hono/express-style `app.get("/path")`), with method, file and line.');
 
 export const cyclesIntent = z
-  .object({ kind: z.literal('cycles'), limit })
-  .describe('Import cycles: groups of files that import each other, largest first.');
+  .object({
+    kind: z.literal('cycles'),
+    level: z
+      .enum(['all', 'runtime'])
+      .optional()
+      .describe('all (default): every import, each step marked type-only or not; runtime: type-only imports left out, the cycles that exist when the code runs.'),
+    limit,
+  })
+  .describe('Import cycles: groups of files that import each other, largest first; how many are runtime cycles, and the type-only steps.');
 
 export const hotspotsIntent = z
   .object({ kind: z.literal('hotspots'), limit })

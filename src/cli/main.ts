@@ -90,6 +90,7 @@ function buildProgram(io: Io): Command {
     .argument('<kind>', 'what to ask')
     .argument('[args...]', 'the file(s), name or text the question is about')
     .option('--transitive', 'follow imports beyond direct neighbours')
+    .option('--runtime', 'cycles: only the cycles that exist at run time (type-only imports left out)')
     .option('--depth <n>', 'how many import hops to follow (implies --transitive when > 1)', parsePositiveInt)
     .option('--limit <n>', 'most items to return (default 50; co-changes 10, file-history 20)', parsePositiveInt)
     .option('--path <file>', 'conventions: the sections that apply to this file or folder')
@@ -112,6 +113,7 @@ Examples:
   kg query cli-commands
   kg query routes /v1
   kg query cycles
+  kg query cycles --runtime
   kg query hotspots --limit 10
   kg query recent-sessions --limit 5
   kg query files-touched SESSION_ID

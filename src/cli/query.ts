@@ -13,6 +13,8 @@ import type { ReadTarget } from './read-target.js';
 export interface QueryCommandOptions extends ReadTarget {
   transitive?: boolean;
   depth?: number;
+  /** cycles: runtime cycles only (type-only imports left out). */
+  runtime?: boolean;
   limit?: number;
   json?: boolean;
   /** conventions: the file or folder they should apply to. */
@@ -80,6 +82,8 @@ function buildIntent(
     case 'routes':
       return { kind, ...(args.length > 0 ? { text: args.join(' ') } : {}), ...common };
     case 'cycles':
+      if (args.length > 0) throw new KgError('bad_input', `cycles takes no arguments, got "${args.join(' ')}"`);
+      return { kind, ...(options.runtime ? { level: 'runtime' } : {}), ...common };
     case 'hotspots':
     case 'recent_sessions':
       if (args.length > 0) throw new KgError('bad_input', `${kind.replaceAll('_', '-')} takes no arguments, got "${args.join(' ')}"`);

@@ -55,6 +55,7 @@ const codeIntents: Intent[] = [
   { kind: 'cli_commands' },
   { kind: 'routes', text: 'query' },
   { kind: 'cycles' },
+  { kind: 'cycles', level: 'runtime' },
   { kind: 'hotspots', limit: 2 },
 ];
 
@@ -86,6 +87,8 @@ beforeAll(async () => {
     { kind: 'conventions', file: 'src/api/handlers.ts' },
     { kind: 'conventions', text: 'testing' },
     { kind: 'impact', files: ['src/db/schema.ts'] },
+    { kind: 'pipeline_run' },
+    { kind: 'pipeline_run', id: data.runs.find((run) => run.workspace === 0)!.id },
   ];
   const historyContext = { reader: historyStore, root, probe: unchangedDisk };
 

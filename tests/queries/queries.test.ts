@@ -163,7 +163,61 @@ describe('catalogue kinds', () => {
 describe('cycles and hotspots', () => {
   it('finds the import cycle with a concrete loop', async () => {
     const answer = await runQuery(context, { kind: 'cycles' });
-    expect(answer.items).toEqual([{ files: ['src/a.ts', 'src/b.ts'], size: 2, example: ['src/a.ts', 'src/b.ts', 'src/a.ts'] }]);
+    expect(answer.items).toEqual([
+      {
+        files: ['src/a.ts', 'src/b.ts'],
+        size: 2,
+        example: ['src/a.ts', 'src/b.ts', 'src/a.ts'],
+        steps: [
+          { from: 'src/a.ts', to: 'src/b.ts', typeOnly: false },
+          { from: 'src/b.ts', to: 'src/a.ts', typeOnly: false },
+        ],
+        runtime: true,
+        runtimeGroups: [2],
+      },
+    ]);
+  });
+
+  it('tells runtime cycles from those a type-only import closes, and marks the type-only steps', async () => {
+    // x -> y -> z -> x, where z's import of x is type-only; y <-> z at run time; w -> v -type-> w only in types.
+    const rows = codeRows({
+      'src/x.ts': { imports: ['src/y.ts'] },
+      'src/y.ts': { imports: ['src/z.ts'] },
+      'src/z.ts': { imports: ['src/y.ts'], typeImports: ['src/x.ts'] },
+      'src/w.ts': { imports: ['src/v.ts'] },
+      'src/v.ts': { typeImports: ['src/w.ts'] },
+    });
+    const own = await GraphStore.open({ path: join(tempDir(), 'cycles.duckdb') });
+    try {
+      await writeCodeIndex(own, { root: '/ws', indexedAt: '2026-11-24T10:00:00.000Z', gitHead: null, ...rows });
+      const ctx = { reader: own, root: '/ws', probe: unchangedDisk };
+      const all = await runQuery(ctx, { kind: 'cycles' });
+      expect(all).toMatchObject({ level: 'all', runtimeCycles: 1, total: 2 });
+      expect(all.items.map((i) => [i.files, i.runtime, i.runtimeGroups])).toEqual([
+        [['src/x.ts', 'src/y.ts', 'src/z.ts'], false, [2]],
+        [['src/v.ts', 'src/w.ts'], false, []],
+      ]);
+      expect(all.items[0]!.steps).toContainEqual({ from: 'src/z.ts', to: 'src/x.ts', typeOnly: true });
+      expect(all.text).toContain('2 import cycle(s), 1 of them at run time');
+      expect(all.text).toContain('-(type)-> src/x.ts');
+      expect(all.text).toContain('(type-level only)');
+      const runtime = await runQuery(ctx, { kind: 'cycles', level: 'runtime' });
+      expect(runtime.items).toEqual([
+        {
+          files: ['src/y.ts', 'src/z.ts'],
+          size: 2,
+          example: ['src/y.ts', 'src/z.ts', 'src/y.ts'],
+          steps: [
+            { from: 'src/y.ts', to: 'src/z.ts', typeOnly: false },
+            { from: 'src/z.ts', to: 'src/y.ts', typeOnly: false },
+          ],
+          runtime: true,
+          runtimeGroups: [2],
+        },
+      ]);
+    } finally {
+      own.close();
+    }
   });
 
   it('ranks the most imported files', async () => {

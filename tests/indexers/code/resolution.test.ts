@@ -35,7 +35,7 @@ describe('what each resolution case yields', () => {
   it('makes an import of an existing non-code file an asset edge to it, and keeps a missing one unresolved', async () => {
     const { result } = await indexFixture('assets');
     const from = (path: string) => result.rows.edges.filter((e) => e.src === `file:${path}` && e.kind.startsWith('imports'));
-    expect(from('src/app.tsx').map((e) => [e.kind, e.dst, (e.attrs as ImportAttrs).specifier])).toEqual([
+    expect(from('src/app.tsx').map((e) => [e.kind, e.dst, (e.attrs as unknown as ImportAttrs).specifier])).toEqual([
       ['imports_asset', 'file:src/styles.css', './styles.css'],
       ['imports_asset', 'file:src/logo.svg', './logo.svg?url'],
       ['imports_asset', 'file:assets/font.woff2', '../assets/font.woff2'],
