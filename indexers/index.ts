@@ -1,5 +1,6 @@
 // A full index: runs every indexer over the workspace and writes what they found to its graph in one transaction.
 
+import type { ResolutionSummary } from './code/resolution-summary.js';
 import { codeCounts, type WrittenCounts } from '../graph/code-writer.js';
 import { assertWorkspaceFolder } from '../graph/location.js';
 import { writeIndex, type IndexWriteResult } from '../graph/index-writer.js';
@@ -55,6 +56,8 @@ export interface IndexReport {
   /** The git history read (commits, HEAD, depth, shallow or detached, or why there is none). */
   git: GitFacts;
   tsconfigs: string[];
+  /** How files got their options, the imports left unresolved by reason, the edges by kind. */
+  resolution: ResolutionSummary;
   skipped: SkippedFile[];
   /** The vectors after this index: off, brought up to date (with what was embedded and kept), or unavailable. */
   vectors: VectorReport;
@@ -102,6 +105,7 @@ export async function indexWorkspaceInto(
     history: { ...historyCounts(written, sessions.rows), dataDir: sessions.facts.dataDir, sessionsInDataDir: sessions.facts.sessionsInDataDir },
     git: history.facts,
     tsconfigs: code.facts.tsconfigs,
+    resolution: code.facts.resolution,
     skipped: code.facts.skipped,
     vectors: vectors.report,
     warnings: [...code.warnings, ...sessions.warnings, ...conventions.warnings, ...history.warnings, ...vectors.warnings],

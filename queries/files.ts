@@ -34,6 +34,36 @@ export async function knownFiles(context: QueryContext, paths: readonly string[]
   return normalized;
 }
 
+/**
+ * The graph files `paths` name: a file as itself, a folder as every indexed file under it (sorted), so "importers of
+ * packages/server/src" means any file there. A path that is neither is `unknown_file`, as for knownFiles.
+ */
+export async function filesOrFolders(context: QueryContext, paths: readonly string[]): Promise<{ files: string[]; folders: string[] }> {
+  const normalized = paths.map((path) => normalizePath(context.root, path));
+  const files = new Set<string>();
+  const folders: string[] = [];
+  const unknown: string[] = [];
+  const known = context.snapshot
+    ? context.snapshot.files
+    : new Set(
+        (await context.reader.all<{ path: string }>(`SELECT path FROM files WHERE path IN (SELECT unnest(?::VARCHAR[]))`, [normalized])).map((row) => row.path),
+      );
+  for (const path of normalized) {
+    if (known.has(path)) files.add(path);
+    else unknown.push(path);
+  }
+  for (const folder of unknown) {
+    const prefix = folder === '' || folder === '.' ? '' : `${folder}/`;
+    const under = context.snapshot
+      ? [...context.snapshot.files.keys()].filter((path) => path.startsWith(prefix))
+      : (await context.reader.all<{ path: string }>(`SELECT path FROM files WHERE starts_with(path, ?)`, [prefix])).map((row) => row.path);
+    if (under.length === 0) await knownFiles(context, [folder]);
+    for (const path of under) files.add(path);
+    folders.push(folder === '' ? '.' : folder);
+  }
+  return { files: [...files].sort(), folders };
+}
+
 async function nearestNames(reader: GraphReader, path: string): Promise<string[]> {
   const base = path.split('/').pop() ?? path;
   const rows = await reader.all<{ path: string }>(

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { NEAREST_FIRST } from './conventions.js';
-import { knownFiles } from './files.js';
+import { filesOrFolders } from './files.js';
 import { coChangePartnerSchema, coChangePartners, HINT_MIN_CONFIDENCE, HINT_MIN_SUPPORT, type CoChangePartner } from './git-history.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
@@ -51,7 +51,7 @@ export const impactAnswerSchema = answerSchema('impact', impactItemSchema).exten
 export type ImpactAnswer = z.infer<typeof impactAnswerSchema>;
 
 export async function impact(context: QueryContext, intent: IntentOf<'impact'>): Promise<ImpactAnswer> {
-  const files = await knownFiles(context, intent.files);
+  const { files } = await filesOrFolders(context, intent.files);
   const reached = byDepthThenPath(await walkImports(context, files, 'importers', intent.depth ?? 100));
   const testSet = await testsAmong(context, [...files, ...reached.map((r) => r.path)]);
   const items = reached.map((r) => ({ ...r, isTest: testSet.has(r.path) }));

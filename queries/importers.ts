@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { nodeId } from '../graph/records.js';
 import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
-import { knownFiles } from './files.js';
+import { filesOrFolders } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { byDepthThenPath, walkImports, type Direction } from './walk.js';
 import { renderList } from './render.js';
@@ -33,7 +33,9 @@ export const dependenciesAnswerSchema = answerSchema('dependencies', importItemS
 export type DependenciesAnswer = z.infer<typeof dependenciesAnswerSchema>;
 
 export async function importers(context: QueryContext, intent: IntentOf<'importers'>): Promise<ImportersAnswer> {
-  const [file] = await knownFiles(context, [intent.file]);
+  const target = await fileOrFolder(context, intent.file);
+  if (target.folder !== null) return folderImporters(context, target.folder, target.files, intent);
+  const file = target.files[0];
   const items = await neighbours(context, file!, 'importers', intent);
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
   return {
@@ -45,13 +47,18 @@ export async function importers(context: QueryContext, intent: IntentOf<'importe
 }
 
 export async function dependencies(context: QueryContext, intent: IntentOf<'dependencies'>): Promise<DependenciesAnswer> {
-  const [file] = await knownFiles(context, [intent.file]);
-  const items = await neighbours(context, file!, 'dependencies', intent);
+  const target = await fileOrFolder(context, intent.file);
+  const file = target.folder ?? target.files[0]!;
+  // A folder's dependencies are what its files import from outside it.
+  const items =
+    target.folder !== null
+      ? byDepthThenPath(await walkImports(context, target.files, 'dependencies', depthOf(intent)))
+      : await neighbours(context, file, 'dependencies', intent);
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
   const external = await context.reader.all<{ kind: string; dst: string; specifier: string; line: number }>(
     `SELECT kind, dst, attrs->>'specifier' AS specifier, CAST(attrs->>'line' AS INTEGER) AS line FROM edges
-     WHERE src = ? AND kind IN ('imports_package', 'imports_unresolved', 'imports_asset') ORDER BY line, specifier`,
-    [nodeId.file(file!)],
+     WHERE src IN (SELECT unnest(?::VARCHAR[])) AND kind IN ('imports_package', 'imports_unresolved', 'imports_asset') ORDER BY line, specifier`,
+    [target.files.map(nodeId.file)],
   );
   const packages = [...new Set(external.filter((e) => e.kind === 'imports_package').map((e) => e.dst.slice(4)))].sort();
   const unresolved = external
@@ -68,8 +75,30 @@ export async function dependencies(context: QueryContext, intent: IntentOf<'depe
     packages,
     unresolved,
     assets,
-    text: renderList(`${file} imports ${cut.total} workspace file(s)`, lines, cut.truncated),
-    freshness: await freshnessOf(context, [file!, ...cut.items.map((item) => item.path)]),
+    text: renderList(`${target.folder !== null ? `the ${target.files.length} file(s) under ${file}/ import` : `${file} imports`} ${cut.total} workspace file(s)${target.folder !== null ? ' outside it' : ''}`, lines, cut.truncated),
+    freshness: await freshnessOf(context, [...target.files, ...cut.items.map((item) => item.path)]),
+  };
+}
+
+/** A file, or a folder's files (`folder` set): a folder argument means any file under it. */
+async function fileOrFolder(context: QueryContext, path: string): Promise<{ files: string[]; folder: string | null }> {
+  const { files, folders } = await filesOrFolders(context, [path]);
+  return { files, folder: folders[0] ?? null };
+}
+
+function depthOf(intent: { transitive?: boolean | undefined; depth?: number | undefined }): number {
+  const transitive = intent.transitive ?? (intent.depth !== undefined && intent.depth > 1);
+  return transitive ? (intent.depth ?? 100) : 1;
+}
+
+/** The files outside `folder` that import any file under it. */
+async function folderImporters(context: QueryContext, folder: string, files: string[], intent: IntentOf<'importers'>): Promise<ImportersAnswer> {
+  const cut = limitItems(byDepthThenPath(await walkImports(context, files, 'importers', depthOf(intent))), intent.limit ?? DEFAULT_LIMIT);
+  return {
+    kind: 'importers',
+    ...cut,
+    text: renderList(`${cut.total} file(s) outside ${folder}/ import its ${files.length} file(s)`, cut.items.map(describe), cut.truncated),
+    freshness: await freshnessOf(context, [...files, ...cut.items.map((item) => item.path)]),
   };
 }
 

@@ -1,7 +1,7 @@
 // The one schema of query_knowledge intents: validation, types and tool definitions all derive from it.
 
 import { z } from 'zod';
-import { INTENT_KINDS, RELATED_KINDS, RELATED_SIGNALS, type IntentKindName } from './kinds.js';
+import { INTENT_KINDS, MAX_LIMIT, RELATED_KINDS, RELATED_SIGNALS, type IntentKindName } from './kinds.js';
 
 const file = z
   .string()
@@ -9,11 +9,11 @@ const file = z
   .describe('A workspace-relative file path with forward slashes, e.g. "src/cli/main.ts".');
 const limit = z
   .number()
-  .int()
-  .min(1)
-  .max(1000)
+  .int(`a whole number from 1 to ${MAX_LIMIT}`)
+  .min(1, `at least 1 (1 to ${MAX_LIMIT})`)
+  .max(MAX_LIMIT, `at most ${MAX_LIMIT} (1 to ${MAX_LIMIT})`)
   .optional()
-  .describe('Most items to return (default 50). The answer says `truncated: true` when more existed.');
+  .describe(`Most items to return, 1 to ${MAX_LIMIT} (default 50). The answer says \`truncated: true\` when more existed.`);
 const transitive = z
   .boolean()
   .optional()
@@ -27,18 +27,20 @@ const depth = z
   .describe('How many import hops to follow; implies transitive when above 1.');
 const text = z.string().min(1).optional().describe('Only items whose name or path contains this text.');
 
+const fileOrFolder = file.describe('A workspace-relative file path with forward slashes, or a folder: any file under it (e.g. "packages/server/src").');
+
 export const importersIntent = z
-  .object({ kind: z.literal('importers'), file, transitive, depth, limit })
-  .describe('Which files import FILE (who depends on it). Use before changing a file to see who is affected.');
+  .object({ kind: z.literal('importers'), file: fileOrFolder, transitive, depth, limit })
+  .describe('Which files import FILE (who depends on it); for a folder, the files outside it that import any file in it. Use before changing a file to see who is affected.');
 
 export const dependenciesIntent = z
-  .object({ kind: z.literal('dependencies'), file, transitive, depth, limit })
-  .describe('Which workspace files FILE imports, plus the packages and unresolved specifiers it uses.');
+  .object({ kind: z.literal('dependencies'), file: fileOrFolder, transitive, depth, limit })
+  .describe('Which workspace files FILE imports (for a folder, what its files import from outside it), plus the packages, unresolved specifiers and assets it uses.');
 
 export const impactIntent = z
   .object({
     kind: z.literal('impact'),
-    files: z.array(file).min(1).max(200).describe('The files that change.'),
+    files: z.array(fileOrFolder).min(1).max(200).describe('The files that change (a folder: every file under it).'),
     depth,
     limit,
   })

@@ -22,6 +22,9 @@ export const INTENT_KINDS = [
   'pipeline_run',
 ] as const;
 
+/** The most items one answer may hold (`limit`): said in the schema, the CLI's help and its errors alike. */
+export const MAX_LIMIT = 1000;
+
 export type IntentKindName = (typeof INTENT_KINDS)[number];
 
 /** The signals `related` fuses, and the kinds of items it returns (for its schema, its module and the CLI). */

@@ -87,6 +87,20 @@ export const indexReportSchema = z.object({
   }),
   git: gitFacts,
   tsconfigs: z.array(z.string()),
+  resolution: z
+    .object({
+      filesBySource: z
+        .object({ project: z.number().int(), nearest_tsconfig: z.number().int(), defaults: z.number().int() })
+        .describe('Code files by how their options were chosen: a project includes them, the nearest tsconfig.json, kg\'s defaults.'),
+      filesByTsconfig: z.record(z.string(), z.number().int()).describe('Code files per tsconfig whose options resolved them ("(defaults)": kg\'s).'),
+      unresolved: z.object({
+        missingFile: z.number().int().describe('Relative specifiers that name no file.'),
+        packageNotFound: z.number().int().describe('Bare specifiers no installed package answers.'),
+        examples: z.array(z.object({ path: z.string(), specifier: z.string(), line: z.number().int(), reason: z.enum(['missing_file', 'package_not_found']) })),
+      }),
+      edgesByKind: z.record(z.string(), z.number().int()),
+    })
+    .describe('How the index resolved the workspace.'),
   skipped: z.array(skippedFile),
   vectors: vectorReport,
   warnings: z.array(warning),

@@ -4,6 +4,8 @@
 // saved ~5 % on effect, nothing on rxjs, and cost 10-30 MB more memory. So the indexer stays single-threaded until a
 // measurement says otherwise.
 
+import { summarizeResolution, type ResolutionSummary } from './resolution-summary.js';
+import type { OwnerSource } from './tsconfig.js';
 import type { CodeRows, IndexStateRow, Warning } from '../../graph/records.js';
 import { outsideWarning } from '../confine.js';
 import { DEFAULT_MAX_FILE_BYTES, discoverFiles, type SkippedFile } from './discover.js';
@@ -31,6 +33,7 @@ export interface CodeIndexResult {
   skipped: SkippedFile[];
   /** Workspace-relative paths of the tsconfigs used. */
   tsconfigs: string[];
+  resolution: ResolutionSummary;
 }
 
 const PROGRESS_EVERY = 50;
@@ -52,6 +55,7 @@ async function indexCodeOnce(root: string, options: CodeIndexOptions): Promise<C
   const builder = new CodeRowsBuilder();
   const indexState: IndexStateRow[] = [];
   const skipped = [...discovery.skipped];
+  const owners = new Map<string, { tsconfig: string | null; source: OwnerSource }>();
   const total = discovery.files.length;
   let lastYield = performance.now();
   for (const [i, file] of discovery.files.entries()) {
@@ -68,6 +72,7 @@ async function indexCodeOnce(root: string, options: CodeIndexOptions): Promise<C
     }
     indexState.push(indexStateOf(file, result));
     builder.addFile(file, result);
+    if (result.language !== 'json') owners.set(file.path, { tsconfig: result.tsconfig, source: env.projects.sourceOf(file.abs) });
   }
   progress('parse', total, total);
   saveCompilerCache();
@@ -78,12 +83,14 @@ async function indexCodeOnce(root: string, options: CodeIndexOptions): Promise<C
     ...skipped.map((skip) => skipWarning(skip, maxFileBytes)),
     ...discovery.outside.map((link) => outsideWarning(link.path, `links to ${link.folder ? 'the folder ' : ''}${link.target}`)),
   ];
+  const rows = builder.rows();
   return {
-    rows: builder.rows(),
+    rows,
     indexState,
     warnings,
     skipped,
     tsconfigs: env.projects.list.map((project) => project.config!).sort(),
+    resolution: summarizeResolution(rows, owners),
   };
 }
 

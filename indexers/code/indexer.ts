@@ -6,11 +6,13 @@ import { codeOwnedRows } from '../../graph/code-writer.js';
 import type { Indexer } from '../indexer.js';
 import type { SkippedFile } from './discover.js';
 import { indexCode } from './index.js';
+import type { ResolutionSummary } from './resolution-summary.js';
 
 export interface CodeFacts {
   /** Workspace-relative paths of the tsconfigs used. */
   tsconfigs: string[];
   skipped: SkippedFile[];
+  resolution: ResolutionSummary;
 }
 
 export const codeIndexer: Indexer<CodeFacts> = {
@@ -23,6 +25,6 @@ export const codeIndexer: Indexer<CodeFacts> = {
       ...(onProgress ? { onProgress } : {}),
       ...(maxFileBytes !== undefined ? { maxFileBytes } : {}),
     });
-    return { rows: codeOwnedRows(result.rows, result.indexState), warnings: result.warnings, facts: { tsconfigs: result.tsconfigs, skipped: result.skipped } };
+    return { rows: codeOwnedRows(result.rows, result.indexState), warnings: result.warnings, facts: { tsconfigs: result.tsconfigs, skipped: result.skipped, resolution: result.resolution } };
   },
 };

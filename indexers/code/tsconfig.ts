@@ -30,8 +30,12 @@ export interface Projects {
   defaults: Project;
   /** The owning project of an absolute file path. */
   ownerOf(abs: string): Project;
+  /** How `ownerOf` chose: a project that includes the file, the nearest tsconfig.json's options, or the defaults. */
+  sourceOf(abs: string): OwnerSource;
   warnings: Warning[];
 }
+
+export type OwnerSource = 'project' | 'nearest_tsconfig' | 'defaults';
 
 const CONFIG_NAME = /^(?:tsconfig(?:\.[^/]*)?|jsconfig)\.json$/;
 
@@ -87,21 +91,30 @@ export function loadProjects(root: string, configPaths: readonly string[]): Proj
     }
     return null;
   };
-  const ownerOf = (abs: string): Project => {
+  const owners = new Map<string, { project: Project; source: OwnerSource }>();
+  const ownership = (abs: string): { project: Project; source: OwnerSource } => {
+    const known = owners.get(abs);
+    if (known) return known;
+    let found: { project: Project; source: OwnerSource } | null = null;
     let nearest: Project | null = null;
-    for (let dir = dirname(abs); ; dir = dirname(dir)) {
+    for (let dir = dirname(abs); found === null; dir = dirname(dir)) {
       const folder = toRel(root, dir);
       if (folder === '..' || folder.startsWith('../')) break;
       for (const name of EDITOR_CONFIG_NAMES) {
         const project = byConfig.get(folder === '' ? name : `${folder}/${name}`);
         if (!project) continue;
         const owner = including(project, abs, new Set());
-        if (owner) return owner;
+        if (owner) {
+          found = { project: owner, source: 'project' };
+          break;
+        }
         if (name === 'tsconfig.json') nearest ??= project;
       }
       if (folder === '' || dirname(dir) === dir) break;
     }
-    return nearest ?? defaults;
+    const chosen = found ?? (nearest ? { project: nearest, source: 'nearest_tsconfig' as const } : { project: defaults, source: 'defaults' as const });
+    owners.set(abs, chosen);
+    return chosen;
   };
   // Listed nearest first, as before: reports and ties read the same.
   const ranked = [...list].sort(
@@ -110,7 +123,7 @@ export function loadProjects(root: string, configPaths: readonly string[]): Proj
       Number(basename(b.config!) === 'tsconfig.json') - Number(basename(a.config!) === 'tsconfig.json') ||
       (a.config! < b.config! ? -1 : a.config! > b.config! ? 1 : 0),
   );
-  return { list: ranked, defaults, ownerOf, warnings };
+  return { list: ranked, defaults, ownerOf: (abs) => ownership(abs).project, sourceOf: (abs) => ownership(abs).source, warnings };
 }
 
 function parseConfig(abs: string, rel: string, warnings: Warning[]): ts.ParsedCommandLine | undefined {

@@ -2,13 +2,14 @@
 // running `kg serve` of this KG_HOME gets it, since it holds the graphs open and opening one here would wait for its
 // lock (KG_NO_SERVER=1: never). Else kg works in this process.
 
-import { KgError, type KgErrorCode } from '../../graph/errors.js';
+import { isKgError, KgError, type KgErrorCode } from '../../graph/errors.js';
 import type { Graph } from '../api.js';
 import type { KgBackend } from '../backend/backend.js';
 import type { JobView } from '../backend/jobs.js';
 import type { RemoteBackend } from '../backend/remote.js';
 import { findServer } from '../server/discovery.js';
 import type { Io } from './io.js';
+import { graphsWithDb } from './db-registry.js';
 import { LibraryBackend } from './library-backend.js';
 import { terminalProgress } from './progress.js';
 import { locateGraph, type ReadTarget } from './read-target.js';
@@ -44,8 +45,15 @@ export async function readerFor(target: ReadTarget, load?: () => Promise<unknown
     return { backend: local, workspace: await local.indexedRoot(located.root, load) };
   } catch (error) {
     await local.close();
-    throw error;
+    throw withDbHint(error, target, located.root);
   }
+}
+
+/** A `no_graph` that says where `kg index --db` wrote a graph of the workspace, when it did. */
+function withDbHint(error: unknown, target: ReadTarget, root: string): unknown {
+  if (target.db !== undefined || !isKgError(error) || error.code !== 'no_graph') return error;
+  const [elsewhere] = graphsWithDb(root);
+  return elsewhere ? new KgError('no_graph', `${error.message}; \`kg index --db\` wrote a graph of ${root} to ${elsewhere}: add --db ${elsewhere}`) : error;
 }
 
 /** The graph itself, for work no backend offers (an export): a running server may hold it open, which is said at once. */

@@ -4,7 +4,8 @@ import { chooseDataDir } from '../../indexers/sessions/location.js';
 import type { IndexReport } from '../../indexers/index.js';
 import { workspaceFolderToIndex } from '../workspace.js';
 import { backendFor, jobReport } from './backend.js';
-import { type Io, printJson } from './io.js';
+import { rememberDb } from './db-registry.js';
+import { type Io, printJson, warningLine } from './io.js';
 
 export interface IndexCommandOptions {
   db?: string;
@@ -32,7 +33,10 @@ export async function indexCommand(io: Io, dir: string, options: IndexCommandOpt
       // A server reads its own default data dir unless this shell names one.
       ...(dataDir.explicit ? { dataDir: dataDir.path } : {}),
     });
-    printIndexReport(io, await jobReport<IndexReport & { db: string }>(backend, job), options);
+    const report = await jobReport<IndexReport & { db: string }>(backend, job);
+    // A graph outside KG_HOME is found only with --db: remember it, so a later command without one can say where.
+    if (options.db) rememberDb(report.workspace, report.db);
+    printIndexReport(io, report, options);
   } finally {
     await backend.close();
   }
@@ -55,6 +59,8 @@ function printIndexReport(io: Io, report: IndexReport & { db: string }, options:
       (report.git ? `git: ${gitLine(report.git)}\n` : '') +
       // A server of an older kg reports no vectors.
       (report.vectors && report.vectors.state !== 'off' ? `vectors: ${vectorLine(report.vectors)}\n` : '') +
+      // A server of an older kg reports no resolution summary.
+      (report.resolution ? resolutionLines(report.tsconfigs, report.resolution) : '') +
       `graph: ${report.db}\n`,
   );
   if (report.skipped.length > 0) {
@@ -66,7 +72,7 @@ function printIndexReport(io: Io, report: IndexReport & { db: string }, options:
     io.stderr(`${warnings.length} warning(s):\n`);
     // A session warning's message names the session; its path is inside the session folder.
     for (const warning of warnings.slice(0, 10)) {
-      io.stderr(`  ${warning.path && !warning.session ? `${warning.path}: ` : ''}${warning.message}\n`);
+      io.stderr(`  ${warningLine(warning)}\n`);
     }
     if (warnings.length > 10) io.stderr(`  … (${warnings.length - 10} more; --json lists them all)\n`);
   }
@@ -90,4 +96,26 @@ export function gitLine(git: IndexReport['git']): string {
   const read = git.mode === 'incremental' ? `${git.read} new commit(s) read, ` : '';
   return `${read}${git.commits} commit(s) back from ${git.head?.slice(0, 12)} (depth ${git.depth})${flags.length > 0 ? `, ${flags.join(', ')}` : ''}` +
     (git.mode === 'full' && git.note ? `; read whole: ${git.note}` : '');
+}
+
+/** The tsconfigs used and how many files each resolved, the files no project includes, the unresolved imports, the edges. */
+function resolutionLines(tsconfigs: readonly string[], r: IndexReport['resolution']): string {
+  const owned = Object.entries(r.filesByTsconfig).map(([config, files]) => `${config} ${files}`);
+  const lines = [
+    `tsconfigs: ${tsconfigs.length} read${owned.length > 0 ? `; files resolved with ${owned.slice(0, 8).join(', ')}${owned.length > 8 ? `, … (${owned.length - 8} more)` : ''}` : ''}`,
+  ];
+  if (r.filesBySource.nearest_tsconfig + r.filesBySource.defaults > 0) {
+    lines.push(
+      `  in no project: ${r.filesBySource.nearest_tsconfig} file(s) took the nearest tsconfig.json's options, ${r.filesBySource.defaults} kg's defaults (no tsconfig.json above them)`,
+    );
+  }
+  const { missingFile, packageNotFound, examples } = r.unresolved;
+  lines.push(
+    missingFile + packageNotFound === 0
+      ? 'unresolved imports: none'
+      : `unresolved imports: ${missingFile} name no file, ${packageNotFound} name a package that is not installed` +
+          (examples.length > 0 ? `; e.g. ${examples.slice(0, 3).map((e) => `${e.path}:${e.line} ${e.specifier}`).join(', ')}` : ''),
+  );
+  lines.push(`edges: ${Object.entries(r.edgesByKind).map(([kind, n]) => `${n} ${kind}`).join(', ')}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -59,3 +59,9 @@ export function reportFailure(io: Io, error: unknown): number {
 export function printJson(io: Io, value: unknown): void {
   io.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** A warning as one line: its path first, unless its message already names it (or it is a session's). */
+export function warningLine(warning: { path?: string; session?: string; message: string }): string {
+  const named = warning.path === undefined || warning.session !== undefined || warning.message.includes(warning.path);
+  return named ? warning.message : `${warning.path}: ${warning.message}`;
+}

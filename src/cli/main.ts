@@ -5,7 +5,7 @@ import type * as Commander from 'commander';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
 import { QUERY_KINDS } from './query-kinds.js';
 import { isModelId } from '../../indexers/embeddings/model-id.js';
-import { RELATED_KINDS, RELATED_SIGNALS } from '../../queries/kinds.js';
+import { MAX_LIMIT, RELATED_KINDS, RELATED_SIGNALS } from '../../queries/kinds.js';
 
 // commander is CommonJS: required directly, it loads in ~12 ms instead of ~20 through its ESM wrapper (which also makes
 // Node scan its source for exports), on every kg command.
@@ -92,7 +92,7 @@ function buildProgram(io: Io): Command {
     .option('--transitive', 'follow imports beyond direct neighbours')
     .option('--runtime', 'cycles: only the cycles that exist at run time (type-only imports left out)')
     .option('--depth <n>', 'how many import hops to follow (implies --transitive when > 1)', parsePositiveInt)
-    .option('--limit <n>', 'most items to return (default 50; co-changes 10, file-history 20)', parsePositiveInt)
+    .option('--limit <n>', `most items to return, 1 to ${MAX_LIMIT} (default 50; co-changes 10, file-history 20)`, parseLimit)
     .option('--path <file>', 'conventions: the sections that apply to this file or folder')
     .option('--topic <text>', 'conventions: the sections about this topic')
     .option('--of <kinds>', 'related: which items, comma-separated: file, symbol, session, convention (default file)', parseRelatedKinds)
@@ -333,6 +333,12 @@ function parseDuration(value: string): number {
   const ms = match ? Number(match[1]) * DURATION_UNITS[match[2] ?? 's']! : NaN;
   if (!Number.isFinite(ms) || ms < 1 || ms > 24 * 3_600_000) throw new InvalidArgumentError('expected a duration from 1ms to 24h, e.g. 500ms, 90s, 30m, 1h.');
   return Math.round(ms);
+}
+
+function parseLimit(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || parsed < 1 || parsed > MAX_LIMIT) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_LIMIT}.`);
+  return parsed;
 }
 
 function parsePositiveInt(value: string): number {

@@ -2,6 +2,7 @@
 
 import { KgError } from '../../graph/errors.js';
 import { locateForRead, type Located } from '../workspace.js';
+import { graphsWithDb } from './db-registry.js';
 
 export interface ReadTarget {
   workspace?: string;
@@ -12,7 +13,12 @@ export interface ReadTarget {
 export function locateGraph(target: ReadTarget): Located {
   const located = locateForRead(target);
   if (located === null) {
-    throw new KgError('no_graph', `no graph for ${process.cwd()} or its parent folders: run \`kg index\` in the workspace first`);
+    const folder = target.workspace ?? process.cwd();
+    const elsewhere = target.db === undefined ? graphsWithDb(folder) : [];
+    if (elsewhere.length > 0) {
+      throw new KgError('no_graph', `no graph for ${folder} in KG_HOME, but \`kg index --db\` wrote one to ${elsewhere[0]}: add --db ${elsewhere[0]}`);
+    }
+    throw new KgError('no_graph', `no graph for ${folder} or its parent folders: run \`kg index\` in the workspace first`);
   }
   return located;
 }

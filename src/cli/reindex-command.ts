@@ -8,7 +8,7 @@ import type { ReindexReport } from '../../indexers/reindex.js';
 import { locateForRead } from '../workspace.js';
 import { backendFor, jobReport } from './backend.js';
 import { gitLine, vectorLine } from './index-command.js';
-import { type Io, printJson } from './io.js';
+import { type Io, printJson, warningLine } from './io.js';
 
 export interface ReindexCommandOptions {
   files?: string[];
@@ -66,7 +66,7 @@ export async function reindexCommand(io: Io, options: ReindexCommandOptions): Pr
   io.stdout(`reindexed ${report.workspace} in ${(report.durationMs / 1000).toFixed(2)} s: ${what}${vectors}\n`);
   // The vectors part of the line above already says why they were not updated.
   const warnings = report.warnings.filter((warning) => warning.code !== 'vectors_unavailable');
-  for (const warning of warnings.slice(0, 10)) io.stderr(`  ${warning.path ? `${warning.path}: ` : ''}${warning.message}\n`);
+  for (const warning of warnings.slice(0, 10)) io.stderr(`  ${warningLine(warning)}\n`);
 }
 
 // Paths typed in a terminal are relative to where the user stands.

@@ -160,6 +160,21 @@ describe('catalogue kinds', () => {
   });
 });
 
+describe('a folder argument', () => {
+  it('means any file under it: importers from outside it, what it imports from outside, and the impact of all of it', async () => {
+    const importers = await runQuery(context, { kind: 'importers', file: 'src' });
+    expect(paths(importers)).toEqual(['tests/api.test.ts']);
+    expect(importers.text).toMatch(/^1 file\(s\) outside src\/ import its \d+ file\(s\)/);
+    const dependencies = (await runQuery(context, { kind: 'dependencies', file: 'tests/' })) as DependenciesAnswer;
+    expect(paths(dependencies)).toEqual(['src/api.ts']);
+    const deep = (await runQuery(context, { kind: 'dependencies', file: 'tests', depth: 3 })) as DependenciesAnswer;
+    expect(paths(deep)).toEqual(['src/api.ts', 'src/queries.ts', 'src/store.ts', 'src/schema.ts']);
+    const impact = (await runQuery(context, { kind: 'impact', files: ['src/a.ts', 'tests'] })) as ImpactAnswer;
+    expect(paths(impact)).toEqual(['src/b.ts']);
+    await expect(runQuery(context, { kind: 'importers', file: 'nowhere' })).rejects.toThrow(/unknown file: nowhere is not in the graph/);
+  });
+});
+
 describe('cycles and hotspots', () => {
   it('finds the import cycle with a concrete loop', async () => {
     const answer = await runQuery(context, { kind: 'cycles' });

@@ -28,7 +28,16 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 function intentsFor(files: string[], sessions: string[], symbols: string[]): Intent[] {
-  const intents: Intent[] = [{ kind: 'cycles' }, { kind: 'hotspots', limit: 5 }, { kind: 'recent_sessions', limit: 7 }, { kind: 'symbol', name: 'nope' }];
+  const intents: Intent[] = [
+    { kind: 'cycles' },
+    { kind: 'cycles', level: 'runtime' },
+    { kind: 'hotspots', limit: 5 },
+    { kind: 'recent_sessions', limit: 7 },
+    { kind: 'symbol', name: 'nope' },
+    { kind: 'importers', file: 'src' },
+    { kind: 'dependencies', file: 'src/api', depth: 2 },
+    { kind: 'impact', files: ['src/db'] },
+  ];
   for (const file of files) {
     intents.push(
       { kind: 'importers', file },
