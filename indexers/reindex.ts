@@ -1,5 +1,7 @@
 // Brings a workspace's graph up to date by redoing only what changed, in one transaction.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fingerprintKey, readIndexState, readStoredImports, type WrittenCounts } from '../graph/code-writer.js';
 import { KgError } from '../graph/errors.js';
 import { stateKey, writeIndex } from '../graph/index-writer.js';
@@ -96,7 +98,7 @@ export async function reindexWorkspaceInto(store: GraphStore, root: string, opti
     : given
       ? { paths: given.paths, method: 'files' }
       : await changedSinceIndex(root, previous, gitHeadAtIndex);
-  const update = await codeUpdate(root, previous, changes.paths, () => readStoredImports(store), options.maxFileBytes);
+  const update = await codeUpdate(root, previous, [...changes.paths.filter(mayBeIndexed), ...(await assetsThatMoved(store, root, changes.paths))], () => readStoredImports(store), options.maxFileBytes);
   const dropped = given?.warnings ?? [];
 
   if (update.kind === 'full') {
@@ -215,6 +217,23 @@ const NO_CHANGES: CodeUpdate = {
 };
 
 // The code indexer carries the compiler: a reindex with nothing to look at never loads it.
+/**
+ * The changed non-code paths an import can name as an asset, and whose coming or going changes an edge: one gone that
+ * an asset edge points at, or one there now whose name an unresolved import ends with. Other non-code files (docs,
+ * images no code imports) cost no look at the imports.
+ */
+async function assetsThatMoved(reader: GraphReader, root: string, paths: readonly string[]): Promise<string[]> {
+  const candidates = paths.filter((path) => !mayBeIndexed(path) && /\.[A-Za-z0-9]+$/.test(path));
+  if (candidates.length === 0) return [];
+  const [pointed, unresolved] = await Promise.all([
+    reader.all<{ dst: string }>(`SELECT DISTINCT dst FROM edges WHERE kind = 'imports_asset' AND dst IN (SELECT unnest(?::VARCHAR[]))`, [candidates.map(nodeId.file)]),
+    reader.all<{ specifier: string }>(`SELECT DISTINCT attrs->>'specifier' AS specifier FROM edges WHERE kind = 'imports_unresolved'`),
+  ]);
+  const targets = new Set(pointed.map((row) => filePathOf(row.dst)));
+  const names = new Set(unresolved.map((row) => row.specifier.replace(/[?#].*$/, '').split('/').pop()!));
+  return candidates.filter((path) => (existsSync(join(root, path)) ? names.has(path.split('/').pop()!) : targets.has(path)));
+}
+
 async function codeUpdate(
   root: string,
   previous: Awaited<ReturnType<typeof readIndexState>>,
@@ -222,8 +241,8 @@ async function codeUpdate(
   storedImports: () => Promise<ReadonlyMap<string, StoredImport[]>>,
   maxFileBytes: number | undefined,
 ): Promise<CodeUpdate> {
-  // Indexed files whose size and mtime did not move are as the index saw them; other files count only if indexable.
-  const worthALook = paths.filter((path) => (previous.has(path) ? statMoved(root, previous.get(path)!) : mayBeIndexed(path)));
+  // Indexed files whose size and mtime did not move are as the index saw them; the others are indexable or assets.
+  const worthALook = paths.filter((path) => (previous.has(path) ? statMoved(root, previous.get(path)!) : true));
   if (worthALook.length === 0 && previous.size > 0) return NO_CHANGES;
   const { reindexCode } = await import('./code/reindex.js');
   return reindexCode(root, previous, worthALook, storedImports, maxFileBytes === undefined ? {} : { maxFileBytes });
