@@ -100,6 +100,8 @@ export interface ImportAttrs {
   form: string;
   /** On `imports_package` only: whether the compiler found the package's files. */
   resolved?: boolean;
+  /** On a re-export (`re_export`): what it passes on, `*`, `*>ns` or `imported>exported` per name. */
+  names?: string[];
 }
 
 /** One import as the indexer saw it, kept so it can be resolved again without re-parsing its file. */
@@ -110,6 +112,8 @@ export interface StoredImport {
   dynamic: boolean;
   reExport: boolean;
   form: string;
+  /** On a re-export: what it passes on (`*`, `*>ns`, `imported>exported`). */
+  names?: string[];
   /** The compiler's resolution mode for this usage (ts.ResolutionMode), null for the file's default. */
   mode: number | null;
 }

@@ -5,7 +5,7 @@
 import { createTableSql, META, newColumnsSql, newTablesSql } from './tables.js';
 
 /** Bump with every migration: a table or column added with `since` = the new version, or an entry in CHANGES. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** What a migration does besides creating its new tables (an ALTER, a backfill), by version. */
 const CHANGES: Readonly<Record<number, readonly string[]>> = {
@@ -18,6 +18,8 @@ const CHANGES: Readonly<Record<number, readonly string[]>> = {
   // pipeline_runs.verdict and .trace start empty: forgetting the sessions indexer's fingerprint makes the next reindex
   // read the run context files again, which fills them.
   5: [`DELETE FROM meta WHERE key = 'fingerprint:sessions'`],
+  // Re-export edges name what they pass on (attrs.names) from this version: as for 3, a full index writes them.
+  6: [`DELETE FROM index_state`],
 };
 
 /** The statements that bring a graph at schema version `current` (0: a new file) to SCHEMA_VERSION. */

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { nodeId } from '../graph/records.js';
 import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
+import { importersThroughBarrels } from './barrels.js';
 import { filesOrFolders } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { byDepthThenPath, walkImports, type Direction } from './walk.js';
@@ -15,6 +16,10 @@ export const importItemSchema = z.object({
     .array(z.object({ specifier: z.string(), line: z.number().int(), typeOnly: z.boolean() }))
     .optional()
     .describe('For direct imports: the specifiers and lines of the import statements.'),
+  via: z
+    .array(z.string())
+    .optional()
+    .describe('For an importer that reaches the file only through barrels (re-exports): the barrels, its own first.'),
 });
 export type ImportItem = z.infer<typeof importItemSchema>;
 
@@ -36,7 +41,12 @@ export async function importers(context: QueryContext, intent: IntentOf<'importe
   const target = await fileOrFolder(context, intent.file);
   if (target.folder !== null) return folderImporters(context, target.folder, target.files, intent);
   const file = target.files[0];
-  const items = await neighbours(context, file!, 'importers', intent);
+  const direct = await neighbours(context, file!, 'importers', intent);
+  // Direct importers, then those that import the file only through barrels (a walk already follows re-exports).
+  const transitive = intent.transitive ?? (intent.depth !== undefined && intent.depth > 1);
+  const known = new Set(direct.map((item) => item.path));
+  const barrels = transitive ? [] : (await importersThroughBarrels(context, file!, null)).filter((b) => !known.has(b.path));
+  const items = [...direct, ...barrels.map((b): ImportItem => ({ path: b.path, depth: b.via.length + 1, via: b.via }))];
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
   return {
     kind: 'importers',
@@ -143,6 +153,7 @@ function groupByPath(edges: readonly { path: string; specifier: string; line: nu
 }
 
 function describe(item: ImportItem): string {
+  if (item.via) return `${item.path} (through ${item.via.join(' -> ')})`;
   if (item.imports && item.imports.length > 0) {
     const lines = item.imports.map((i) => `${i.line}${i.typeOnly ? ' type' : ''}`).join(', ');
     return `${item.path} (line ${lines})`;

@@ -25,6 +25,8 @@ export interface ImportFact {
   dynamic: boolean;
   reExport: boolean;
   form: ImportForm;
+  /** On a re-export: what it passes on, `*` (export *), `*>ns` (export * as ns), `a>b` (export { a as b }). */
+  names?: string[];
   /** The string literal naming the module, for the compiler's resolution-mode rules; absent for references. */
   literal?: ts.StringLiteralLike;
   /** The triple-slash reference, for `reference_types` (it may carry a resolution-mode). */
@@ -118,7 +120,7 @@ export function extractFacts(file: ts.SourceFile, isJs: boolean, origin?: Origin
       if (tsc.isImportDeclaration(node)) {
         addImport(literal, { typeOnly: node.importClause?.isTypeOnly ?? false, dynamic: false, reExport: false, form: 'import' });
       } else if (tsc.isExportDeclaration(node)) {
-        addImport(literal, { typeOnly: node.isTypeOnly, dynamic: false, reExport: true, form: 'export' });
+        addImport(literal, { typeOnly: node.isTypeOnly, dynamic: false, reExport: true, form: 'export', names: reExportedNames(node) });
       } else {
         addImport(literal, { typeOnly: node.isTypeOnly, dynamic: false, reExport: false, form: 'import_equals' });
       }
@@ -512,6 +514,14 @@ function declaredNames(node: ts.Statement): string[] {
 function bindingNames(name: ts.BindingName): string[] {
   if (tsc.isIdentifier(name)) return [tsc.idText(name)];
   return name.elements.flatMap((element) => (tsc.isOmittedExpression(element) ? [] : bindingNames(element.name)));
+}
+
+/** What `export ... from` passes on: `*`, `*>ns`, or `imported>exported` per name. */
+function reExportedNames(node: ts.ExportDeclaration): string[] {
+  const clause = node.exportClause;
+  if (!clause) return ['*'];
+  if (tsc.isNamespaceExport(clause)) return [`*>${exportName(clause.name)}`];
+  return clause.elements.map((element) => `${exportName(element.propertyName ?? element.name)}>${exportName(element.name)}`);
 }
 
 // An identifier's `text` is the language service's getter (the trimmed compiler has none): names are read through the

@@ -2,7 +2,7 @@
 // the compiler parses a fraction of the file. A cold parser costs about three times its warm speed, and most of a
 // file is function, class and object bodies that hold no import, command or route: the outline keeps the top-level
 // statements whole and every block that holds one of those words, and cuts comments after the file's leading ones,
-// the parameter lists of functions and arrows, the names an import or re-export lists (only its module is read), and
+// the parameter lists of functions and arrows, the names an import lists (only its module is read), and
 // long strings assigned to a name.
 //
 // `{` ... `}` with nothing inside is valid wherever a brace block is (a block, an object or type literal, a class,
@@ -26,7 +26,8 @@ const enum Prev {
   None,
   Import,
   Export,
-  TypeList, // `type` after `import` or `export`: a brace after it lists names
+  TypeList, // `type` after `import`: a brace after it lists names
+  ExportTypeList, // `type` after `export`: a brace after it lists names the file exports (or re-exports)
   Declare, // const, let, var: a brace after one is a binding pattern whose names are exported symbols
   Attributes, // with, assert: import attributes (a resolution-mode lives there)
   String,
@@ -259,7 +260,7 @@ function cutRanges(text: string): number[] | null {
       } else {
         if (word === Keyword.Function) functionHeader = true;
         // `import type {` and `export type {` list names; any other `type` is plain.
-        prev = word === Keyword.Type ? (prev === Prev.Import || prev === Prev.Export ? Prev.TypeList : Prev.Other) : PREV_OF_KEYWORD[word]!;
+        prev = word === Keyword.Type ? (prev === Prev.Import ? Prev.TypeList : prev === Prev.Export ? Prev.ExportTypeList : Prev.Other) : PREV_OF_KEYWORD[word]!;
         divides = !regexAfter(word);
       }
       continue;
@@ -297,10 +298,13 @@ function cutRanges(text: string): number[] | null {
       case 123: {
         // {
         const pattern = depth === 0 && (prev === Prev.Declare || prev === Prev.Comma);
-        const names = prev === Prev.Import || prev === Prev.Export || prev === Prev.TypeList;
+        const names = prev === Prev.Import || prev === Prev.TypeList;
         const keep =
           keepInsideDepth > 0 ||
           pattern ||
+          // An export clause is read whole: alone it declares the file's symbols, with `from` it says what a barrel passes on.
+          prev === Prev.Export ||
+          prev === Prev.ExportTypeList ||
           prev === Prev.String || // declare module 'x' { ... }
           prev === Prev.Attributes;
         depth = openBracket(depth, Context.Brace, (keep ? KEEP : names ? NAMES : 0) | (pattern ? KEEP_INSIDE : 0), pos, cutCount);
@@ -316,7 +320,7 @@ function cutRanges(text: string): number[] | null {
         if (depth === 0 || bracketKinds[depth - 1] !== Context.Brace) return null;
         const flags = bracketFlags[--depth]!;
         if (flags & KEEP_INSIDE) keepInsideDepth--;
-        // `import { a, b } from` and `export { a } from` name a module; `export { a }` alone declares the file's symbols.
+        // `import { a, b } from` names a module (its names are not read); an export clause is kept (see above).
         if (!(flags & KEEP) && (!(flags & NAMES) || wordFollows(text, pos + 1, 'from'))) cutCount = cutInside(cuts, depth, pos);
         pos++;
         prev = Prev.Other;

@@ -70,6 +70,7 @@ export class CodeRowsBuilder {
         dynamic: fact.dynamic,
         re_export: fact.reExport,
         form: fact.form,
+        ...(fact.names ? { names: fact.names } : {}),
       };
       this.out.edges.push(this.importEdge(src, target, attrs));
       if (isTest && target.kind === 'file' && target.path !== path && !tested.has(target.path)) {

@@ -84,7 +84,7 @@ describe('kg query', () => {
     expect(missingArg.code).toBe(2);
     const badLimit = await kg(['query', 'hotspots', '--limit', 'lots']);
     expect(badLimit.code).toBe(2);
-    expect(badLimit.stderr).toContain('expected a positive whole number');
+    expect(badLimit.stderr).toContain('expected a whole number from 1 to 1000');
   });
 
   it('says there is no graph when run outside any indexed workspace', async () => {

@@ -171,8 +171,8 @@ describe('a graph no index of which completed', () => {
 describe('usage errors', () => {
   const { kg } = freshKg();
   const cases: [what: string, args: string[], says: RegExp][] = [
-    ['a negative --limit', ['query', 'hotspots', '--limit', '-1'], /--limit .*-1.* is invalid: expected a positive whole number/],
-    ['a word for --limit', ['query', 'hotspots', '--limit', 'lots'], /expected a positive whole number/],
+    ['a negative --limit', ['query', 'hotspots', '--limit', '-1'], /--limit .*-1.* is invalid: expected a whole number from 1 to 1000/],
+    ['a word for --limit', ['query', 'hotspots', '--limit', 'lots'], /expected a whole number from 1 to 1000/],
     ['an unknown option', ['query', 'hotspots', '--limitt', '3'], /unknown option '--limitt'/],
     ['an unknown command', ['indx', '.'], /unknown command 'indx'.*index/],
     ['a missing argument', ['query'], /missing required argument 'kind'/],

@@ -123,13 +123,14 @@ describe('symbol', () => {
   it('finds every definition of a name and who imports each defining file', async () => {
     const answer = await runQuery(context, { kind: 'symbol', name: 'openGraph' });
     expect(answer.items).toEqual([
-      { name: 'openGraph', kind: 'variable', path: 'src/a.ts', line: 7, importers: ['src/b.ts'] },
+      { name: 'openGraph', kind: 'variable', path: 'src/a.ts', line: 7, importers: ['src/b.ts'], throughBarrels: [] },
       {
         name: 'openGraph',
         kind: 'function',
         path: 'src/api.ts',
         line: 3,
         importers: ['src/cli.ts', 'src/server.ts', 'tests/api.test.ts'],
+        throughBarrels: [],
       },
     ]);
   });

@@ -190,7 +190,7 @@ describe('outline', () => {
     });
   }
 
-  it('cuts bodies, comments and import names, keeps the blocks that hold what the index reads', () => {
+  it('cuts bodies, comments and import names, keeps what a re-export passes on and the blocks that hold what the index reads', () => {
     const text = [
       '/// <reference path="./g.d.ts" />',
       "import { a } from './a';",
@@ -213,7 +213,7 @@ describe('outline', () => {
         ' ',
         'export function f() {}',
         "export function g() { if (a) {} return import('./b') }",
-        "export {} from './a'",
+        "export { a as b, type T } from './a'",
         'export { f as h };',
       ].join('\n'),
     );
