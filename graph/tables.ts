@@ -383,6 +383,7 @@ export const EDGE_KINDS: readonly EdgeKindSpec[] = [
   { kind: 'imports', owner: 'code', from: 'file', to: 'file' },
   { kind: 'imports_package', owner: 'code', from: 'file', to: 'package' },
   { kind: 'imports_unresolved', owner: 'code', from: 'file', to: 'unresolved specifier' },
+  { kind: 'workspace_package', owner: 'code', from: 'package (of this workspace)', to: 'its entry file' },
   { kind: 'imports_asset', owner: 'code', from: 'file', to: 'non-code file (stylesheet, image, font, ...)' },
   { kind: 'defines', owner: 'code', from: 'file', to: 'symbol' },
   { kind: 'tests', owner: 'code', from: 'test file', to: 'file' },

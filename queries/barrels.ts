@@ -20,6 +20,11 @@ const MAX_BARREL_DEPTH = 8;
  * do). Direct importers of `file` are not listed.
  */
 export async function importersThroughBarrels(context: QueryContext, file: string, name: string | null): Promise<BarrelImporter[]> {
+  return (await throughBarrels(context, file, name)).importers;
+}
+
+/** importersThroughBarrels, and the barrels that pass the file (or name) on. */
+export async function throughBarrels(context: QueryContext, file: string, name: string | null): Promise<{ importers: BarrelImporter[]; barrels: string[] }> {
   const found = new Map<string, string[]>();
   const seen = new Set<string>([file]);
   // Each frontier entry: a file reached, the name it passes the symbol on as (null: any name), the barrels so far.
@@ -47,7 +52,27 @@ export async function importersThroughBarrels(context: QueryContext, file: strin
     frontier = next;
   }
   for (const barrel of seen) found.delete(barrel);
-  return [...found].map(([path, via]) => ({ path, via })).sort((a, b) => compare(a.path, b.path));
+  seen.delete(file);
+  return { importers: [...found].map(([path, via]) => ({ path, via })).sort((a, b) => compare(a.path, b.path)), barrels: [...seen].sort(compare) };
+}
+
+export interface PackageConsumer {
+  path: string;
+  /** The workspace package it imports (by name) whose entry file is one of the files asked about. */
+  package: string;
+}
+
+/** The files that import, by package name, a workspace package whose entry is one of `files`. */
+export async function consumersThroughPackages(context: QueryContext, files: readonly string[]): Promise<PackageConsumer[]> {
+  if (files.length === 0) return [];
+  const rows = await context.reader.all<PackageConsumer>(
+    `SELECT DISTINCT substr(c.src, 6) AS path, substr(w.src, 5) AS package
+     FROM edges w JOIN edges c ON c.dst = w.src AND c.kind = 'imports_package'
+     WHERE w.kind = 'workspace_package' AND w.dst IN (SELECT unnest(?::VARCHAR[]))
+     ORDER BY path, package`,
+    [files.map((path) => `file:${path}`)],
+  );
+  return rows;
 }
 
 /** The name a re-export passes `name` on as; null for any name (`name` null); undefined when it does not pass it. */

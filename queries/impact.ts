@@ -1,6 +1,7 @@
 // impact: what transitively imports the changed files, which tests reach them, which sessions changed them, which
 // conventions apply to them, and which other files git history says usually change with them.
 
+import { consumersThroughPackages } from './barrels.js';
 import { z } from 'zod';
 import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { NEAREST_FIRST } from './conventions.js';
@@ -15,6 +16,7 @@ export const impactItemSchema = z.object({
   path: z.string(),
   depth: z.number().int().describe('Import hops from the nearest changed file.'),
   isTest: z.boolean(),
+  package: z.string().optional().describe('Reached through this workspace package of the repository (it imports the package by name).'),
 });
 export type ImpactItem = z.infer<typeof impactItemSchema>;
 
@@ -52,9 +54,10 @@ export type ImpactAnswer = z.infer<typeof impactAnswerSchema>;
 
 export async function impact(context: QueryContext, intent: IntentOf<'impact'>): Promise<ImpactAnswer> {
   const { files } = await filesOrFolders(context, intent.files);
-  const reached = byDepthThenPath(await walkImports(context, files, 'importers', intent.depth ?? 100));
+  const reached = await reachedThroughPackages(context, files, intent.depth ?? 100);
   const testSet = await testsAmong(context, [...files, ...reached.map((r) => r.path)]);
   const items = reached.map((r) => ({ ...r, isTest: testSet.has(r.path) }));
+  const viaPackages = items.filter((item) => item.package !== undefined).length;
   const tests = items.filter((item) => item.isTest).map((item) => item.path).sort();
   const limit = intent.limit ?? DEFAULT_LIMIT;
   const cut = limitItems(items, limit);
@@ -65,7 +68,7 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
     conventionsOf(context, affected, limit),
     coChangeHints(context, files, affected),
   ]);
-  const lines = cut.items.map((item) => `${item.path}${item.depth > 1 ? ` (${item.depth} hops)` : ''}${item.isTest ? ' [test]' : ''}`);
+  const lines = cut.items.map((item) => `${item.path}${item.depth > 1 ? ` (${item.depth} hops)` : ''}${item.package ? ` (through package ${item.package})` : ''}${item.isTest ? ' [test]' : ''}`);
   if (sessions.length > 0) {
     lines.push(`sessions that changed these files (newest first): ${sessions.slice(0, 5).map((s) => `${s.id} (${s.title ?? 'untitled'})`).join('; ')}${sessions.length > 5 ? '; …' : ''}`);
   }
@@ -82,12 +85,35 @@ export async function impact(context: QueryContext, intent: IntentOf<'impact'>):
     conventions,
     coChanges,
     text: renderList(
-      `changing ${files.join(', ')} affects ${cut.total} file(s), ${tests.length} of them tests`,
+      `changing ${files.join(', ')} affects ${cut.total} file(s), ${tests.length} of them tests${viaPackages > 0 ? `, ${viaPackages} through workspace packages` : ''}`,
       lines,
       cut.truncated,
     ),
     freshness: await freshnessOf(context, [...files, ...cut.items.map((item) => item.path)]),
   };
+}
+
+/**
+ * What imports `files`, transitively, and the consumers of the workspace packages whose entries are among them (or
+ * reached), marked with the package, and what imports those: a package's importers by name are its importers too.
+ */
+async function reachedThroughPackages(context: QueryContext, files: readonly string[], maxDepth: number): Promise<{ path: string; depth: number; package?: string }[]> {
+  const depths = new Map<string, { depth: number; package?: string }>();
+  for (const [path, depth] of await walkImports(context, files, 'importers', maxDepth)) depths.set(path, { depth });
+  const seeds = new Set(files);
+  // Each round follows the packages the files found so far are entries of; a package is followed once.
+  const followed = new Set<string>();
+  for (let round = 0; round < 10; round++) {
+    const consumers = (await consumersThroughPackages(context, [...seeds, ...depths.keys()])).filter((c) => !followed.has(c.package));
+    const fresh = consumers.filter((c) => !seeds.has(c.path) && !depths.has(c.path));
+    for (const c of consumers) followed.add(c.package);
+    if (fresh.length === 0) break;
+    for (const c of fresh) if (!depths.has(c.path)) depths.set(c.path, { depth: 1, package: c.package });
+    const next = await walkImports(context, fresh.map((c) => c.path), 'importers', maxDepth);
+    for (const [path, depth] of next) if (!seeds.has(path) && !depths.has(path)) depths.set(path, { depth: depth + 1 });
+  }
+  const byDepth = byDepthThenPath(new Map([...depths].map(([path, { depth }]) => [path, depth])));
+  return byDepth.map((item) => ({ ...item, ...(depths.get(item.path)!.package ? { package: depths.get(item.path)!.package! } : {}) }));
 }
 
 /** The strong co-change partners of `files` that are not among `known` (the files an answer names already). */

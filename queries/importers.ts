@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { nodeId } from '../graph/records.js';
 import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
-import { importersThroughBarrels } from './barrels.js';
+import { consumersThroughPackages, throughBarrels, type PackageConsumer } from './barrels.js';
 import { filesOrFolders } from './files.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { byDepthThenPath, walkImports, type Direction } from './walk.js';
@@ -20,6 +20,10 @@ export const importItemSchema = z.object({
     .array(z.string())
     .optional()
     .describe('For an importer that reaches the file only through barrels (re-exports): the barrels, its own first.'),
+  package: z
+    .string()
+    .optional()
+    .describe('For an importer that reaches the file through a workspace package of this repository (`import from "@scope/lib"`): that package.'),
 });
 export type ImportItem = z.infer<typeof importItemSchema>;
 
@@ -45,8 +49,16 @@ export async function importers(context: QueryContext, intent: IntentOf<'importe
   // Direct importers, then those that import the file only through barrels (a walk already follows re-exports).
   const transitive = intent.transitive ?? (intent.depth !== undefined && intent.depth > 1);
   const known = new Set(direct.map((item) => item.path));
-  const barrels = transitive ? [] : (await importersThroughBarrels(context, file!, null)).filter((b) => !known.has(b.path));
-  const items = [...direct, ...barrels.map((b): ImportItem => ({ path: b.path, depth: b.via.length + 1, via: b.via }))];
+  const through = transitive ? { importers: [], barrels: [] } : await throughBarrels(context, file!, null);
+  const barrels = through.importers.filter((b) => !known.has(b.path));
+  for (const b of barrels) known.add(b.path);
+  // Consumers of a workspace package whose entry is the file, or a barrel that passes it on.
+  const consumers = transitive ? [] : (await consumersThroughPackages(context, [file!, ...through.barrels])).filter((c) => !known.has(c.path) && c.path !== file);
+  const items = [
+    ...direct,
+    ...barrels.map((b): ImportItem => ({ path: b.path, depth: b.via.length + 1, via: b.via })),
+    ...dedupe(consumers).map((c): ImportItem => ({ path: c.path, depth: 2, package: c.package })),
+  ];
   const cut = limitItems(items, intent.limit ?? DEFAULT_LIMIT);
   return {
     kind: 'importers',
@@ -152,7 +164,13 @@ function groupByPath(edges: readonly { path: string; specifier: string; line: nu
   return [...byPath.values()];
 }
 
+function dedupe(consumers: readonly PackageConsumer[]): PackageConsumer[] {
+  const seen = new Set<string>();
+  return consumers.filter((c) => !seen.has(c.path) && (seen.add(c.path), true));
+}
+
 function describe(item: ImportItem): string {
+  if (item.package) return `${item.path} (through package ${item.package})`;
   if (item.via) return `${item.path} (through ${item.via.join(' -> ')})`;
   if (item.imports && item.imports.length > 0) {
     const lines = item.imports.map((i) => `${i.line}${i.typeOnly ? ' type' : ''}`).join(', ');

@@ -4,6 +4,7 @@
 // saved ~5 % on effect, nothing on rxjs, and cost 10-30 MB more memory. So the indexer stays single-threaded until a
 // measurement says otherwise.
 
+import { workspacePackageEdges, workspacePackages } from './workspace-packages.js';
 import { summarizeResolution, type ResolutionSummary } from './resolution-summary.js';
 import type { OwnerSource } from './tsconfig.js';
 import type { CodeRows, IndexStateRow, Warning } from '../../graph/records.js';
@@ -84,6 +85,13 @@ async function indexCodeOnce(root: string, options: CodeIndexOptions): Promise<C
     ...discovery.outside.map((link) => outsideWarning(link.path, `links to ${link.folder ? 'the folder ' : ''}${link.target}`)),
   ];
   const rows = builder.rows();
+  // A monorepo's packages, linked to the files behind them (the import edges stay as the compiler resolves them).
+  const linked = workspacePackages(root, new Set(indexState.map((state) => state.path)));
+  warnings.push(...linked.warnings);
+  rows.edges.push(...workspacePackageEdges(linked.packages));
+  const named = new Set(rows.packages.map((p) => p.name));
+  for (const p of linked.packages) if (!named.has(p.name)) rows.packages.push({ name: p.name });
+  rows.packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return {
     rows,
     indexState,
