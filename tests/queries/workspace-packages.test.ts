@@ -49,10 +49,11 @@ describe('workspace packages', () => {
   });
 
   it('gives importers and impact of a package\'s sources its consumers in the repository, through the package (pnpm-workspace.yaml too)', async () => {
-    for (const manifest of [
+    const manifests: Record<string, string>[] = [
       { 'package.json': json({ name: 'acme', workspaces: { packages: ['packages/**'] } }) },
       { 'package.json': json({ name: 'acme' }), 'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n  - '!packages/none'\n" },
-    ]) {
+    ];
+    for (const manifest of manifests) {
       const { graph } = await graphOf(monorepo(manifest));
       try {
         const entry = (await graph.query({ kind: 'importers', file: 'packages/lib/src/index.ts' })) as ImportersAnswer;
