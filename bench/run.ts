@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark section in one run, figures printed and saved to bench/.work/last-run.json.
 //
-//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,agent,vectors,history,localize,cochange] [--corpus rxjs|effect]
-//                          [--history-repo PATH[,PATH]]
+//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,agent,vectors,history,localize,cochange,repos]
+//                          [--corpus rxjs|effect] [--history-repo PATH[,PATH]] [--repo PATH[,PATH]]
 //
 // `--only kg` / `--only peers` run the full-index section with kg or the peers alone. BENCH_RUNS sets --runs.
 // vectors measures the vector layer with the bench's word model (bench/word-model.ts, built once into bench/.work/models).
@@ -10,7 +10,7 @@
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readGitHead } from '../indexers/git/head.js';
 import { CORPORA, prepareCorpus, WORK_DIR, type Corpus } from './corpora.js';
 import { historyRepoPaths, skippedLine, withHistoryKgHome } from './history-repo.js';
@@ -24,6 +24,8 @@ interface BenchContext {
   tools: ReadonlySet<ToolChoice>;
   /** Git dirs for the history sections (--history-repo, KG_BENCH_HISTORY_REPOS); empty: those sections skip. */
   historyRepos: string[];
+  /** Work trees of public repositories for the `repos` section (--repo, KG_BENCH_REPOS); empty: it skips. */
+  repos: string[];
 }
 
 interface Section {
@@ -121,6 +123,19 @@ const SECTIONS: Section[] = [
       return figures;
     },
   },
+  {
+    name: 'repos',
+    run: async (c) => {
+      if (c.repos.length === 0) {
+        console.log('repos: skipped (no repository; give work trees with --repo PATH[,PATH] or KG_BENCH_REPOS, e.g. trpc/trpc and excalidraw/excalidraw)\n');
+        return { skipped: true };
+      }
+      const { benchRealRepos, formatRealRepo } = await import('./real-repos.js');
+      const figures = await benchRealRepos(c.repos, Math.min(c.runs, 3));
+      for (const repo of figures) console.log(formatRealRepo(repo) + '\n');
+      return figures;
+    },
+  },
 ];
 
 const TOOL_CHOICES: readonly string[] = ['kg', 'peers'];
@@ -146,6 +161,7 @@ async function main(): Promise<void> {
     corpora: () => (prepared ??= specs.map(prepareCorpus)),
     tools: new Set<ToolChoice>(tools.length > 0 ? tools : ['kg', 'peers']),
     historyRepos: historyRepoPaths(flag('--history-repo')),
+    repos: (flag('--repo') ?? process.env.KG_BENCH_REPOS ?? '').split(',').map((p) => p.trim()).filter(Boolean).map((p) => resolve(p)),
   };
   const chosen = SECTIONS.filter((s) => only.includes(s.name) || (s.name === 'index' && tools.length > 0));
   const figures: Record<string, unknown> = {};

@@ -27,12 +27,13 @@ const IMPORT_KINDS = new Set(['imports', 'imports_package', 'imports_unresolved'
  * The compiler's import edges for every TypeScript/JavaScript file of the workspace at `root`,
  * or only for the workspace-relative paths in `only` (to compare on the files kg indexed).
  */
-export function compilerImportEdges(root: string, only?: ReadonlySet<string>): Set<EdgeKey> {
+export function compilerImportEdges(root: string, only?: ReadonlySet<string>, given?: ReadonlyMap<string, string>): Set<EdgeKey> {
   const absRoot = resolve(root);
   const discovered = discoverFiles(absRoot, Number.MAX_SAFE_INTEGER).files.filter(
     (f) => !f.path.endsWith('.json') && (only === undefined || only.has(f.path)),
   );
-  const owners = editorOwnership(absRoot, discovered.map((file) => file.abs));
+  // `given`: the editor's ownership already asked for (it is the slow part on a large repository).
+  const owners = given ?? editorOwnership(absRoot, discovered.map((file) => file.abs));
   const byOwner = new Map<string | null, string[]>();
   for (const file of discovered) {
     const owner = owners.get(file.abs) ?? null;
@@ -42,16 +43,22 @@ export function compilerImportEdges(root: string, only?: ReadonlySet<string>): S
   for (const [config, files] of byOwner) {
     const options = config ? parseOptions(config) : DEFAULT_COMPILER_OPTIONS;
     const program = ts.createProgram({ rootNames: files, options: { ...options, noResolve: true, noLib: true, types: [] } });
+    // A .js file the options leave out of the program (no allowJs) is still a file kg reads: its module names are
+    // collected by a program that takes it in, and resolved under the owner's own options all the same.
+    const left = files.filter((abs) => !program.getSourceFile(abs));
+    const jsProgram = left.length > 0 ? ts.createProgram({ rootNames: left, options: { ...options, allowJs: true, noResolve: true, noLib: true, types: [] } }) : null;
     for (const abs of files) {
-      const file = program.getSourceFile(abs);
-      if (!file) continue;
+      const inProgram = program.getSourceFile(abs);
+      const file = inProgram ?? jsProgram?.getSourceFile(abs);
       const from = toRel(absRoot, abs);
+      if (!file) continue;
+      const collector = inProgram ? program : jsProgram!;
       const internals = file as unknown as { imports: readonly ts.StringLiteralLike[]; moduleAugmentations: readonly ts.Node[] };
       const names = [...internals.imports, ...internals.moduleAugmentations].filter(
         (node): node is ts.StringLiteralLike => ts.isStringLiteralLike(node) && node.pos >= 0,
       );
       for (const literal of names) {
-        const mode = program.getModeForUsageLocation(file, literal);
+        const mode = collector.getModeForUsageLocation(file, literal);
         const result = ts.resolveModuleName(literal.text, abs, options, ts.sys, undefined, undefined, mode);
         edges.add(key(absRoot, from, literal.text, result.resolvedModule?.resolvedFileName, result.resolvedModule?.isExternalLibraryImport));
       }
