@@ -1,7 +1,7 @@
 // The one schema of query_knowledge intents: validation, types and tool definitions all derive from it.
 
 import { z } from 'zod';
-import { INTENT_KINDS, MAX_LIMIT, RELATED_KINDS, RELATED_SIGNALS, type IntentKindName } from './kinds.js';
+import { INTENT_KINDS, MAX_DEPTH, MAX_LIMIT, RELATED_KINDS, RELATED_SIGNALS, type IntentKindName } from './kinds.js';
 
 const file = z
   .string()
@@ -20,11 +20,11 @@ const transitive = z
   .describe('Follow the import chain beyond direct neighbours (default false).');
 const depth = z
   .number()
-  .int()
-  .min(1)
-  .max(100)
+  .int(`a whole number from 1 to ${MAX_DEPTH}`)
+  .min(1, `at least 1 (1 to ${MAX_DEPTH})`)
+  .max(MAX_DEPTH, `at most ${MAX_DEPTH} (1 to ${MAX_DEPTH})`)
   .optional()
-  .describe('How many import hops to follow; implies transitive when above 1.');
+  .describe(`How many import hops to follow, 1 to ${MAX_DEPTH}; implies transitive when above 1.`);
 const text = z.string().min(1).optional().describe('Only items whose name or path contains this text.');
 
 const fileOrFolder = file.describe('A workspace-relative file path with forward slashes, or a folder: any file under it (e.g. "packages/server/src").');

@@ -24,6 +24,8 @@ export const INTENT_KINDS = [
 
 /** The most items one answer may hold (`limit`): said in the schema, the CLI's help and its errors alike. */
 export const MAX_LIMIT = 1000;
+/** The most import hops a walk follows (`depth`). */
+export const MAX_DEPTH = 100;
 
 export type IntentKindName = (typeof INTENT_KINDS)[number];
 

@@ -5,7 +5,7 @@ import type * as Commander from 'commander';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
 import { QUERY_KINDS } from './query-kinds.js';
 import { isModelId } from '../../indexers/embeddings/model-id.js';
-import { MAX_LIMIT, RELATED_KINDS, RELATED_SIGNALS } from '../../queries/kinds.js';
+import { MAX_DEPTH, MAX_LIMIT, RELATED_KINDS, RELATED_SIGNALS } from '../../queries/kinds.js';
 
 // commander is CommonJS: required directly, it loads in ~12 ms instead of ~20 through its ESM wrapper (which also makes
 // Node scan its source for exports), on every kg command.
@@ -91,7 +91,7 @@ function buildProgram(io: Io): Command {
     .argument('[args...]', 'the file(s), name or text the question is about')
     .option('--transitive', 'follow imports beyond direct neighbours')
     .option('--runtime', 'cycles: only the cycles that exist at run time (type-only imports left out)')
-    .option('--depth <n>', 'how many import hops to follow (implies --transitive when > 1)', parsePositiveInt)
+    .option('--depth <n>', `how many import hops to follow, 1 to ${MAX_DEPTH} (implies --transitive when > 1)`, wholeNumberIn(1, MAX_DEPTH))
     .option('--limit <n>', `most items to return, 1 to ${MAX_LIMIT} (default 50; co-changes 10, file-history 20)`, parseLimit)
     .option('--path <file>', 'conventions: the sections that apply to this file or folder')
     .option('--topic <text>', 'conventions: the sections about this topic')
@@ -155,7 +155,7 @@ Examples:
     .command('enrich')
     .description("the context a new session gets for a goal: convention sections, facts about the goal's files, prior sessions, git diff stat, within a token budget")
     .requiredOption('--goal <text>', 'what the session is about to do; file paths in it are looked up in the graph')
-    .requiredOption('--budget-tokens <n>', 'the most (estimated) tokens the rendered section may take', parsePositiveInt)
+    .requiredOption('--budget-tokens <n>', 'the most (estimated) tokens the rendered section may take, 1 to 1000000', wholeNumberIn(1, 1_000_000))
     .option('--spawn-depth <n>', '0 for a root session; child sessions (> 0) get nothing unless --include-child-sessions', parseWholeNumber)
     .option('--include-child-sessions', 'enrich a child session (spawn depth > 0) too')
     .option('--coordinator-summary <text>', "a coordinator's summary of the work so far (suppresses prior session notes)")
@@ -182,7 +182,7 @@ Examples:
     .option('--allow-write', 'offer edit_file and write_file (read-before-write; paths confined to the workspace)')
     .option('--allow-bash', 'offer bash (in the workspace, killed at --bash-timeout)')
     .option('--bash-timeout <duration>', 'longest a bash command may run (default 120s)', parseDuration)
-    .option('--budget-tokens <n>', 'token budget of the context in the system prompt (default 4000)', parsePositiveInt)
+    .option('--budget-tokens <n>', 'token budget of the context in the system prompt, 1 to 1000000 (default 4000)', wholeNumberIn(1, 1_000_000))
     .option('--data-dir <dir>', 'the agent data dir the session is recorded in (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
     .option('--parent <session-id>', 'the session that started this one (recorded as its parent)')
     .option('--coordinator-summary <text>', "a coordinator's summary of the work so far, given first in the context")
@@ -197,11 +197,11 @@ Examples:
   const coordinatorOptions = (command: Command) =>
     command
       .option('--model <id>', 'the Messages API model (default $KG_AGENT_MODEL, else claude-sonnet-4-5)')
-      .option('--max-turns <n>', 'most model calls of each session (default 40)', parsePositiveInt)
+      .option('--max-turns <n>', 'most model calls of each session, 1 to 500 (default 40)', wholeNumberIn(1, 500))
       .option('--phase-timeout <duration>', 'longest one phase\'s session may run, e.g. 10m (default 30m)', parseDuration)
       .option('--deadline <duration>', 'no session starts after this long from the start, e.g. 1h (default none)', parseDuration)
-      .option('--budget-tokens <n>', 'token budget of each session\'s context (default 4000; raised so the summary fits whole)', parsePositiveInt)
-      .option('--summary-bytes <n>', 'byte budget of the coordinator summary: whole sections in priority order (default 8192)', parsePositiveInt)
+      .option('--budget-tokens <n>', 'token budget of each session\'s context, 100 to 200000 (default 4000; raised so the summary fits whole)', wholeNumberIn(100, 200_000))
+      .option('--summary-bytes <n>', 'byte budget of the coordinator summary, 256 to 1048576: whole sections in priority order (default 8192)', wholeNumberIn(256, 1024 * 1024))
       .option('--data-dir <dir>', 'the agent data dir the sessions are recorded in (default: $WORKRAIL_DATA_DIR, else ~/.workrail/data)')
       .addOption(workspaceOption())
       .addOption(jsonOption());
@@ -336,9 +336,16 @@ function parseDuration(value: string): number {
 }
 
 function parseLimit(value: string): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value.trim()) || parsed < 1 || parsed > MAX_LIMIT) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_LIMIT}.`);
-  return parsed;
+  return wholeNumberIn(1, MAX_LIMIT)(value);
+}
+
+/** A parser of a whole number in [min, max] whose error says the range, as the schemas behind the flags do. */
+function wholeNumberIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value.trim()) || parsed < min || parsed > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
+    return parsed;
+  };
 }
 
 function parsePositiveInt(value: string): number {

@@ -61,6 +61,10 @@ describe('the newcomer\'s path', () => {
       expect(stderr).toBe(`kg: option '--limit <n>' argument '${value}' is invalid: expected a whole number from 1 to 1000. (run kg --help for usage)\n`);
     }
     expect((await kg(['query', '--help'], { env })).stdout).toMatch(/--limit <n> +most items to return, 1 to 1000/);
+    const depth = await kg(['query', 'importers', 'packages/lib/src/x.ts', '--depth', '500', '-w', root], { env });
+    expect(depth.stderr).toBe("kg: option '--depth <n>' argument '500' is invalid: expected a whole number from 1 to 100. (run kg --help for usage)\n");
+    const budget = await kg(['enrich', '--goal', 'x', '--budget-tokens', '2000000', '-w', root], { env });
+    expect(budget.stderr).toMatch(/^kg: option '--budget-tokens <n>' argument '2000000' is invalid: expected a whole number from 1 to 1000000\./);
   });
 
   it('after kg index --db, says where the graph is when a command finds none', async () => {
