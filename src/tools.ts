@@ -22,6 +22,14 @@ const absoluteWorkspace = z
   .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
   .describe('Absolute path of the workspace folder (the root the graph was indexed from), e.g. "/home/me/project".');
 
+// An agent data dir a request names: absolute, as no server's working folder is the caller's.
+const absoluteDataDir = z
+  .string()
+  .min(1)
+  .max(MAX_PATH_CHARS)
+  .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
+  .optional();
+
 /** `{ workspace, intent }`: the query_knowledge arguments, for the tool, HTTP and the CLI. */
 export const queryKnowledgeSchema = queryRequestSchema.extend({ workspace: absoluteWorkspace });
 export type QueryKnowledgeInput = z.infer<typeof queryKnowledgeSchema>;
@@ -37,13 +45,7 @@ export const reindexRequestSchema = z
       .describe('Exactly these workspace-relative files changed (added, modified or deleted).'),
     session: z.string().min(1).max(500).optional().describe('After this agent session: its record and the files it changed.'),
     full: z.boolean().optional().describe('Index everything again instead of only what changed.'),
-    dataDir: z
-      .string()
-      .min(1)
-      .max(MAX_PATH_CHARS)
-      .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
-      .optional()
-      .describe('The agent data dir to read sessions from (absolute).'),
+    dataDir: absoluteDataDir.describe('The agent data dir to read sessions from (absolute; only for a kg process of the server\'s user).'),
     maxFileBytes: z
       .number()
       .int()
@@ -83,13 +85,7 @@ export const analyzeRequestSchema = z
       .regex(/^[A-Za-z0-9_-]{1,100}$/, 'a session id is 1-100 letters, digits, `_` and `-`')
       .optional()
       .describe('The session to analyze; without it, every session of the workspace (the `--all` report).'),
-    dataDir: z
-      .string()
-      .min(1)
-      .max(MAX_PATH_CHARS)
-      .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
-      .optional()
-      .describe('The agent data dir to read sessions from (absolute; only for a kg process of the server\'s user).'),
+    dataDir: absoluteDataDir.describe('The agent data dir to read sessions from (absolute; only for a kg process of the server\'s user).'),
   })
   .strict()
   .describe('Whether agents used the context they were given, per slot and item.');
@@ -109,13 +105,7 @@ const coordinatorFields = {
   deadlineMs: z.number().int().min(1000).max(24 * 3600_000).optional().describe('No session starts after this long from the start (default none).'),
   budgetTokens: z.number().int().min(100).max(200_000).optional().describe('Token budget of each session\'s context (default 4000; raised so the summary fits whole).'),
   summaryBytes: z.number().int().min(256).max(1024 * 1024).optional().describe('Byte budget of the coordinator summary (default 8192).'),
-  dataDir: z
-    .string()
-    .min(1)
-    .max(MAX_PATH_CHARS)
-    .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
-    .optional()
-    .describe('The agent data dir the sessions are recorded in (absolute; only for a kg process of the server\'s user).'),
+  dataDir: absoluteDataDir.describe('The agent data dir the sessions are recorded in (absolute; only for a kg process of the server\'s user).'),
 };
 
 /** `kg coordinate review` as a job: a review of base..head (default HEAD..the working tree). */

@@ -11,9 +11,10 @@ import { sessionContextSchema } from '../../src/agent/record-schema.js';
 import { runAgentSession, type AgentSessionOptions } from '../../src/agent/run-session.js';
 import { LocalBackend } from '../../src/backend/local.js';
 import { readDataDir } from '../../indexers/sessions/datadir.js';
-import { GitRepo } from '../support/git-repo.js';
+import type { GitRepo } from '../support/git-repo.js';
 import { finish, startScriptedModel, text, toolUse, type ScriptedModel, type Step } from '../support/scripted-model.js';
 import { tempDir } from '../support/temp.js';
+import { retryRepo } from '../fixtures/retry-workspace.js';
 
 const saved = { ...process.env };
 let dir: string;
@@ -27,17 +28,7 @@ beforeAll(async () => {
   dir = tempDir('kg-agent-');
   process.env.KG_HOME = join(dir, 'kg-home');
   delete process.env.KG_VECTORS;
-  repo = new GitRepo(join(dir, 'ws'));
-  repo.commit({
-    subject: 'feat: retries',
-    write: {
-      'package.json': '{"name":"ws","type":"module"}\n',
-      'src/retry.ts': 'export function retryDelay(attempt: number): number {\n  return 100 * attempt;\n}\n',
-      'src/client.ts': "import { retryDelay } from './retry.js';\nexport const firstDelay = retryDelay(1);\n",
-      'tests/retry.test.ts': "import { retryDelay } from '../src/retry.js';\nexport const checked = retryDelay(2);\n",
-      'AGENTS.md': '# Rules\n\n## Testing\n\nRun npm test before you finish; every retry change needs a test.\n',
-    },
-  });
+  repo = retryRepo(join(dir, 'ws'));
   writeFileSync(join(dir, 'outside-secret.txt'), 'TOP-SECRET-OUTSIDE\n');
   backend = new LocalBackend({ keepOpen: false });
   const job = await backend.waitForJob((await backend.reindex({ workspace: repo.dir, full: true, dataDir: join(dir, 'no-data') })).id);

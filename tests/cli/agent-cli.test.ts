@@ -6,10 +6,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readDataDir } from '../../indexers/sessions/datadir.js';
-import { GitRepo } from '../support/git-repo.js';
+import type { GitRepo } from '../support/git-repo.js';
 import { kgRunner } from '../support/kg-process.js';
 import { finish, startScriptedModel, toolUse, type ScriptedModel } from '../support/scripted-model.js';
 import { tempDir } from '../support/temp.js';
+import { retryRepo } from '../fixtures/retry-workspace.js';
 
 const home = tempDir('kg-home-');
 const kg = kgRunner(home);
@@ -19,15 +20,7 @@ let model: ScriptedModel | null = null;
 const NO_KEY = { ANTHROPIC_API_KEY: '', KG_NO_SERVER: '1' };
 
 beforeAll(async () => {
-  repo = new GitRepo(join(tempDir('kg-agent-cli-'), 'ws'));
-  repo.commit({
-    subject: 'feat: retries',
-    write: {
-      'package.json': '{"name":"ws","type":"module"}\n',
-      'src/retry.ts': 'export function retryDelay(attempt: number): number {\n  return 100 * attempt;\n}\n',
-      'src/client.ts': "import { retryDelay } from './retry.js';\nexport const firstDelay = retryDelay(1);\n",
-    },
-  });
+  repo = retryRepo(join(tempDir('kg-agent-cli-'), 'ws'));
   expect((await kg(['index', repo.dir, '--data-dir', tempDir('kg-empty-')], { env: NO_KEY })).code).toBe(0);
 });
 

@@ -4,28 +4,20 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { GitRepo } from '../support/git-repo.js';
+import type { GitRepo } from '../support/git-repo.js';
 import { kgRunner } from '../support/kg-process.js';
 import { finish, startScriptedModel, type ScriptedModel } from '../support/scripted-model.js';
 import { tempDir } from '../support/temp.js';
+import { RETRY_TS as RETRY, retryRepo } from '../fixtures/retry-workspace.js';
 
 const home = tempDir('kg-home-');
 const kg = kgRunner(home);
 let repo: GitRepo;
 let model: ScriptedModel | null = null;
 const NO_KEY = { ANTHROPIC_API_KEY: '', KG_NO_SERVER: '1' };
-const RETRY = 'export function retryDelay(attempt: number): number {\n  return 100 * attempt;\n}\n';
 
 beforeAll(async () => {
-  repo = new GitRepo(join(tempDir('kg-coord-cli-'), 'ws'));
-  repo.commit({
-    subject: 'feat: retries',
-    write: {
-      'package.json': '{"name":"ws","type":"module"}\n',
-      'src/retry.ts': RETRY,
-      'src/client.ts': "import { retryDelay } from './retry.js';\nexport const firstDelay = retryDelay(1);\n",
-    },
-  });
+  repo = retryRepo(join(tempDir('kg-coord-cli-'), 'ws'));
   expect((await kg(['index', repo.dir, '--data-dir', tempDir('kg-empty-')], { env: NO_KEY })).code).toBe(0);
 });
 

@@ -17,6 +17,7 @@ import type { AnswerOf } from '../../queries/index.js';
 import { GitRepo } from '../support/git-repo.js';
 import { finish, startScriptedModel, toolUse, type ScriptedModel, type ScriptedRequest, type Step } from '../support/scripted-model.js';
 import { tempDir } from '../support/temp.js';
+import { RETRY_TS as RETRY, retryRepo } from '../fixtures/retry-workspace.js';
 
 const saved = { ...process.env };
 let dir: string;
@@ -24,7 +25,6 @@ let repo: GitRepo;
 let backend: LocalBackend;
 let model: ScriptedModel | null = null;
 
-const RETRY = 'export function retryDelay(attempt: number): number {\n  return 100 * attempt;\n}\n';
 const DISCOVERY = {
   kind: 'kg.discovery_handoff',
   version: 1,
@@ -57,17 +57,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  repo = new GitRepo(tempDir('kg-coord-ws-'));
-  repo.commit({
-    subject: 'feat: retries',
-    write: {
-      'package.json': '{"name":"ws","type":"module"}\n',
-      'src/retry.ts': RETRY,
-      'src/client.ts': "import { retryDelay } from './retry.js';\nexport const firstDelay = retryDelay(1);\n",
-      'tests/retry.test.ts': "import { retryDelay } from '../src/retry.js';\nexport const checked = retryDelay(2);\n",
-      'AGENTS.md': '# Rules\n\n## Testing\n\nEvery retry change needs a test.\n',
-    },
-  });
+  repo = retryRepo(tempDir('kg-coord-ws-'));
   const job = await backend.waitForJob((await backend.reindex({ workspace: repo.dir, full: true, dataDir: join(dir, 'data') })).id);
   expect(job.status).toBe('done');
 });
