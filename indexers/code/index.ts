@@ -4,6 +4,7 @@
 // saved ~5 % on effect, nothing on rxjs, and cost 10-30 MB more memory. So the indexer stays single-threaded until a
 // measurement says otherwise.
 
+import { relative, sep } from 'node:path';
 import { workspacePackageEdges, workspacePackages } from './workspace-packages.js';
 import { summarizeResolution, type ResolutionSummary } from './resolution-summary.js';
 import type { OwnerSource } from './tsconfig.js';
@@ -86,7 +87,7 @@ async function indexCodeOnce(root: string, options: CodeIndexOptions): Promise<C
   ];
   const rows = builder.rows();
   // A monorepo's packages, linked to the files behind them (the import edges stay as the compiler resolves them).
-  const linked = workspacePackages(root, new Set(indexState.map((state) => state.path)));
+  const linked = workspacePackages(root, new Set(indexState.map((state) => state.path)), outDirsOf(root, env.projects.list));
   warnings.push(...linked.warnings);
   rows.edges.push(...workspacePackageEdges(linked.packages));
   const named = new Set(rows.packages.map((p) => p.name));
@@ -109,4 +110,17 @@ function skipWarning(skip: SkippedFile, maxFileBytes: number): Warning {
       ? `skipped ${skip.path}: ${skip.size} bytes is over the ${maxFileBytes}-byte limit`
       : `skipped ${skip.path}: ${why[skip.reason]}`;
   return { code: `skipped_${skip.reason}`, path: skip.path, message };
+}
+
+/** Each tsconfig's folder with its outDir and rootDir (workspace-relative): how a package's built entry maps to its source. */
+function outDirsOf(root: string, projects: readonly { config: string | null; options: { outDir?: string; rootDir?: string } }[]): Map<string, { outDir: string; rootDir: string | null }> {
+  const out = new Map<string, { outDir: string; rootDir: string | null }>();
+  for (const project of projects) {
+    if (!project.config || !project.options.outDir) continue;
+    const folder = project.config.includes('/') ? project.config.slice(0, project.config.lastIndexOf('/')) : '';
+    if (out.has(folder) && !project.config.endsWith('/tsconfig.json') && project.config !== 'tsconfig.json') continue;
+    const rel = (abs: string) => relative(root, abs).split(sep).join('/');
+    out.set(folder, { outDir: rel(project.options.outDir), rootDir: project.options.rootDir ? rel(project.options.rootDir) : null });
+  }
+  return out;
 }

@@ -23,7 +23,12 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 const BUILD_FOLDERS = ['dist', 'build', 'lib', 'out', 'esm', 'cjs', 'types'];
 
 /** The workspace packages of `root` whose folder holds a package.json with a name; `indexed`: the files the index has. */
-export function workspacePackages(root: string, indexed: ReadonlySet<string>): { packages: WorkspacePackage[]; warnings: Warning[] } {
+export function workspacePackages(
+  root: string,
+  indexed: ReadonlySet<string>,
+  /** By folder (workspace-relative): the outDir and rootDir its tsconfig builds from and to. */
+  outDirs: ReadonlyMap<string, { outDir: string; rootDir: string | null }> = new Map(),
+): { packages: WorkspacePackage[]; warnings: Warning[] } {
   const warnings: Warning[] = [];
   const realRoot = realPathOf(root);
   const globs = [...packageJsonWorkspaces(realRoot, warnings), ...pnpmWorkspaces(realRoot)];
@@ -36,7 +41,7 @@ export function workspacePackages(root: string, indexed: ReadonlySet<string>): {
     if (exclude.some((glob) => matches(normalize(glob), folder))) continue;
     const manifest = readJson(realRoot, join(realRoot, folder, 'package.json'));
     if (!manifest || typeof manifest.name !== 'string' || manifest.name === '') continue;
-    packages.push({ name: manifest.name, folder, entries: entriesOf(folder, manifest, indexed) });
+    packages.push({ name: manifest.name, folder, entries: entriesOf(folder, manifest, indexed, outDirs.get(folder) ?? null) });
   }
   return { packages, warnings };
 }
@@ -151,11 +156,11 @@ function isFolder(abs: string): boolean {
 }
 
 /** The package's entry files (`exports` ".", `types`, `module`, `main`), as the indexed sources they are built from. */
-function entriesOf(folder: string, manifest: Record<string, unknown>, indexed: ReadonlySet<string>): string[] {
+function entriesOf(folder: string, manifest: Record<string, unknown>, indexed: ReadonlySet<string>, built: { outDir: string; rootDir: string | null } | null): string[] {
   const declared = [...exportTargets(manifest.exports), ...['types', 'typings', 'module', 'main'].map((key) => manifest[key]).filter((v): v is string => typeof v === 'string')];
   const found = new Set<string>();
   for (const entry of declared) {
-    const source = sourceOf(folder, entry, indexed);
+    const source = sourceOf(folder, entry, indexed, built);
     if (source) found.add(source);
   }
   if (found.size === 0) {
@@ -181,12 +186,22 @@ function exportTargets(value: unknown): string[] {
   return entries.flatMap(([, target]) => exportTargets(target));
 }
 
-/** The indexed source behind a declared entry: itself, or the same path under `src/` with a source extension. */
-function sourceOf(folder: string, entry: string, indexed: ReadonlySet<string>): string | null {
+/**
+ * The indexed source behind a declared entry: itself; under the package tsconfig's rootDir when it is under its
+ * outDir; else the same path under `src/` (or without the build folder); each with a source extension.
+ */
+function sourceOf(folder: string, entry: string, indexed: ReadonlySet<string>, built: { outDir: string; rootDir: string | null } | null): string | null {
   const relative = normalize(entry);
   if (relative.startsWith('../') || posix.isAbsolute(relative)) return null;
   const inFolder = (path: string) => (folder === '' ? path : `${folder}/${path}`);
   const bases = [relative];
+  const full = inFolder(relative);
+  if (built && built.rootDir !== null && full.startsWith(`${built.outDir}/`)) {
+    // A path of the workspace, made the package's again below (inFolder): only when the rootDir is inside the package.
+    const mapped = `${built.rootDir}/${full.slice(built.outDir.length + 1)}`;
+    const prefix = folder === '' ? '' : `${folder}/`;
+    if (mapped.startsWith(prefix)) bases.unshift(mapped.slice(prefix.length));
+  }
   const [first, ...rest] = relative.split('/');
   if (first && BUILD_FOLDERS.includes(first) && rest.length > 0) bases.push(`src/${rest.join('/')}`, rest.join('/'));
   for (const base of bases) {

@@ -23,6 +23,10 @@ function monorepo(manifest: Record<string, string>): Record<string, string> {
     'packages/app/package.json': json({ name: '@acme/app', main: 'src/main.ts' }),
     'packages/app/src/main.ts': "import { x } from '@acme/lib';\nexport const main = x;\n",
     'packages/app/src/other.ts': "import { main } from './main';\nexport const other = main;\n",
+    // Built from lib-src to build, as its own tsconfig says (no src/ layout to guess from).
+    'packages/odd/package.json': json({ name: '@acme/odd', main: 'build/entry.js', types: 'build/entry.d.ts' }),
+    'packages/odd/tsconfig.json': json({ compilerOptions: { outDir: 'build', rootDir: 'lib-src', module: 'esnext', moduleResolution: 'bundler' }, include: ['lib-src'] }),
+    'packages/odd/lib-src/entry.ts': 'export const odd = 1;\n',
     'packages/tools/package.json': json({ name: '@acme/tools' }),
     'packages/tools/index.ts': "import { main } from '@acme/app';\nexport const tool = main;\n",
   };
@@ -36,12 +40,13 @@ async function graphOf(files: Record<string, string>) {
 }
 
 describe('workspace packages', () => {
-  it('links each package node to its entry files, mapped from dist to src, and leaves the compiler\'s edges as they are', async () => {
+  it('links each package node to its entry files, mapped to sources by its tsconfig or its src layout, and leaves the compiler\'s edges as they are', async () => {
     const root = writeWorkspace(tempDir('kg-wspkg-'), monorepo({ 'package.json': json({ name: 'acme', workspaces: ['packages/*'] }) }));
     const { rows } = await indexCode(root);
     expect(rows.edges.filter((e) => e.kind === 'workspace_package').map((e) => [e.src, e.dst])).toEqual([
       ['pkg:@acme/app', 'file:packages/app/src/main.ts'],
       ['pkg:@acme/lib', 'file:packages/lib/src/index.ts'],
+      ['pkg:@acme/odd', 'file:packages/odd/lib-src/entry.ts'],
       ['pkg:@acme/tools', 'file:packages/tools/index.ts'],
     ]);
     // The import of the package is still the compiler's: a package edge (not installed, so not resolved).
