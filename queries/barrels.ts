@@ -30,12 +30,7 @@ export async function throughBarrels(context: QueryContext, file: string, name: 
   // Each frontier entry: a file reached, the name it passes the symbol on as (null: any name), the barrels so far.
   let frontier: { path: string; name: string | null; via: string[] }[] = [{ path: file, name, via: [] }];
   for (let depth = 0; depth < MAX_BARREL_DEPTH && frontier.length > 0; depth++) {
-    const edges = await context.reader.all<{ src: string; dst: string; reExport: boolean; names: string | null }>(
-      `SELECT substr(src, 6) AS src, substr(dst, 6) AS dst, coalesce(CAST(attrs->>'re_export' AS BOOLEAN), false) AS "reExport",
-              CAST(attrs->'names' AS VARCHAR) AS names
-       FROM edges WHERE kind = 'imports' AND dst IN (SELECT unnest(?::VARCHAR[]))`,
-      [frontier.map((entry) => `file:${entry.path}`)],
-    );
+    const edges = await edgesInto(context, frontier.map((entry) => entry.path));
     const next: typeof frontier = [];
     for (const entry of frontier) {
       for (const edge of edges.filter((e) => e.dst === entry.path)) {
@@ -43,7 +38,7 @@ export async function throughBarrels(context: QueryContext, file: string, name: 
         // Importers of the file itself are direct; those of a barrel go through it.
         if (entry.via.length > 0 && !found.has(edge.src) && !seen.has(edge.src)) found.set(edge.src, entry.via);
         if (!edge.reExport || seen.has(edge.src)) continue;
-        const passedAs = passedOn(edge.names, entry.name);
+        const passedAs = passedOn(edge.names ?? ['*'], entry.name);
         if (passedAs === undefined) continue;
         seen.add(edge.src);
         next.push({ path: edge.src, name: passedAs, via: [edge.src, ...entry.via] });
@@ -65,6 +60,19 @@ export interface PackageConsumer {
 /** The files that import, by package name, a workspace package whose entry is one of `files`. */
 export async function consumersThroughPackages(context: QueryContext, files: readonly string[]): Promise<PackageConsumer[]> {
   if (files.length === 0) return [];
+  if (context.snapshot) {
+    const { packagesOfEntry, consumersOfPackage } = context.snapshot;
+    const found = new Map<string, PackageConsumer>();
+    for (const file of files) {
+      for (const name of packagesOfEntry.get(file) ?? []) {
+        for (const path of consumersOfPackage.get(name) ?? []) {
+          const key = `${path}\0${name}`;
+          if (!found.has(key)) found.set(key, { path, package: name });
+        }
+      }
+    }
+    return [...found.values()].sort((a, b) => compare(a.path, b.path) || compare(a.package, b.package));
+  }
   const rows = await context.reader.all<PackageConsumer>(
     `SELECT DISTINCT substr(c.src, 6) AS path, substr(w.src, 5) AS package
      FROM edges w JOIN edges c ON c.dst = w.src AND c.kind = 'imports_package'
@@ -75,16 +83,33 @@ export async function consumersThroughPackages(context: QueryContext, files: rea
   return rows;
 }
 
-/** The name a re-export passes `name` on as; null for any name (`name` null); undefined when it does not pass it. */
-function passedOn(namesJson: string | null, name: string | null): string | null | undefined {
-  let names: unknown;
-  try {
-    names = namesJson === null ? ['*'] : JSON.parse(namesJson);
-  } catch {
-    names = ['*'];
+/** The import edges into `paths`: from the snapshot of a kept-open graph, else one query. */
+async function edgesInto(context: QueryContext, paths: readonly string[]): Promise<{ src: string; dst: string; reExport: boolean; names: string[] | null }[]> {
+  if (context.snapshot) {
+    const snapshot = context.snapshot;
+    return paths.flatMap((dst) => (snapshot.importedBy.get(dst) ?? []).map((edge) => ({ src: edge.path, dst, reExport: edge.reExports !== undefined, names: edge.reExports ?? null })));
   }
-  // A re-export kg did not record the names of (an older index) passes everything on.
-  const list = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : ['*'];
+  const rows = await context.reader.all<{ src: string; dst: string; reExport: boolean; names: string | null }>(
+    `SELECT substr(src, 6) AS src, substr(dst, 6) AS dst, coalesce(CAST(attrs->>'re_export' AS BOOLEAN), false) AS "reExport",
+            CAST(attrs->'names' AS VARCHAR) AS names
+     FROM edges WHERE kind = 'imports' AND dst IN (SELECT unnest(?::VARCHAR[]))`,
+    [paths.map((path) => `file:${path}`)],
+  );
+  return rows.map((row) => ({ ...row, names: row.names === null ? null : namesOf(row.names) }));
+}
+
+function namesOf(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((n): n is string => typeof n === 'string') : ['*'];
+  } catch {
+    return ['*'];
+  }
+}
+
+/** The name a re-export passes `name` on as; null for any name (`name` null); undefined when it does not pass it. */
+function passedOn(list: readonly string[], name: string | null): string | null | undefined {
+  // A re-export kg did not record the names of (an older index) passes everything on: its names read as `*`.
   if (name === null) return list.length > 0 ? null : undefined;
   for (const entry of list) {
     if (entry === '*') return name;

@@ -10,6 +10,8 @@ export interface ImportEdge {
   specifier: string;
   line: number;
   typeOnly: boolean;
+  /** On a re-export (`export ... from`): what it passes on (`*`, `*>ns`, `a>b`); absent on other imports. */
+  reExports?: string[];
 }
 
 export interface GraphSnapshot {
@@ -23,6 +25,10 @@ export interface GraphSnapshot {
   meta: { indexedAt: string | null; gitHead: string | null };
   /** Exported name -> its definitions, in (path, line) order. */
   symbols: Map<string, SymbolDefinition[]>;
+  /** Entry file -> the workspace packages it is an entry of (`workspace_package` edges). */
+  packagesOfEntry: Map<string, string[]>;
+  /** Workspace package -> the files that import it by name, sorted. */
+  consumersOfPackage: Map<string, string[]>;
 }
 
 export interface SymbolDefinition {
@@ -33,17 +39,27 @@ export interface SymbolDefinition {
 }
 
 export async function loadSnapshot(reader: GraphReader): Promise<GraphSnapshot> {
-  const [files, edges, stats, meta, symbols] = await Promise.all([
+  const [files, edges, stats, meta, symbols, entries, consumers] = await Promise.all([
     reader.all<{ path: string; isTest: boolean }>(`SELECT path, coalesce(is_test, false) AS "isTest" FROM files`),
-    reader.all<{ src: string; dst: string; specifier: string; line: number; typeOnly: boolean }>(
+    reader.all<{ src: string; dst: string; specifier: string; line: number; typeOnly: boolean; reExports: string | null }>(
       `SELECT substr(src, 6) AS src, substr(dst, 6) AS dst, attrs->>'specifier' AS specifier,
-              CAST(attrs->>'line' AS INTEGER) AS line, CAST(attrs->>'type_only' AS BOOLEAN) AS "typeOnly"
+              CAST(attrs->>'line' AS INTEGER) AS line, CAST(attrs->>'type_only' AS BOOLEAN) AS "typeOnly",
+              CASE WHEN CAST(attrs->>'re_export' AS BOOLEAN) THEN coalesce(CAST(attrs->'names' AS VARCHAR), '["*"]') END AS "reExports"
        FROM edges WHERE kind = 'imports' ORDER BY src, line, dst`,
     ),
     reader.all<{ path: string; size: number; mtimeMs: number }>(`SELECT path, size, mtime_ms AS "mtimeMs" FROM index_state`),
     loadSnapshotMeta(reader),
     reader.all<SymbolDefinition>(`SELECT DISTINCT name, kind, file AS path, line FROM symbols ORDER BY name, path, line`),
+    reader.all<{ package: string; entry: string }>(`SELECT substr(src, 5) AS package, substr(dst, 6) AS entry FROM edges WHERE kind = 'workspace_package' ORDER BY package, entry`),
+    reader.all<{ package: string; path: string }>(
+      `SELECT DISTINCT substr(dst, 5) AS package, substr(src, 6) AS path FROM edges
+       WHERE kind = 'imports_package' AND dst IN (SELECT src FROM edges WHERE kind = 'workspace_package') ORDER BY package, path`,
+    ),
   ]);
+  const packagesOfEntry = new Map<string, string[]>();
+  for (const { package: name, entry } of entries) packagesOfEntry.set(entry, [...(packagesOfEntry.get(entry) ?? []), name]);
+  const consumersOfPackage = new Map<string, string[]>();
+  for (const { package: name, path } of consumers) consumersOfPackage.set(name, [...(consumersOfPackage.get(name) ?? []), path]);
   const byName = new Map<string, SymbolDefinition[]>();
   for (const symbol of symbols) {
     const list = byName.get(symbol.name);
@@ -53,7 +69,7 @@ export async function loadSnapshot(reader: GraphReader): Promise<GraphSnapshot> 
   const imports = new Map<string, ImportEdge[]>();
   const importedBy = new Map<string, ImportEdge[]>();
   for (const edge of edges) {
-    const attrs = { specifier: edge.specifier, line: edge.line, typeOnly: edge.typeOnly };
+    const attrs = { specifier: edge.specifier, line: edge.line, typeOnly: edge.typeOnly, ...(edge.reExports !== null ? { reExports: namesOf(edge.reExports) } : {}) };
     push(imports, edge.src, { path: edge.dst, ...attrs });
     push(importedBy, edge.dst, { path: edge.src, ...attrs });
   }
@@ -66,6 +82,8 @@ export async function loadSnapshot(reader: GraphReader): Promise<GraphSnapshot> 
     stats: new Map(stats.map((s) => [s.path, { size: s.size, mtimeMs: s.mtimeMs }])),
     meta,
     symbols: byName,
+    packagesOfEntry,
+    consumersOfPackage,
   };
 }
 
@@ -74,6 +92,15 @@ export async function loadSnapshotMeta(reader: GraphReader): Promise<GraphSnapsh
   const rows = await reader.all<{ key: string; value: string | null }>(`SELECT key, value FROM meta WHERE key IN ('indexed_at', 'git_head')`);
   const value = (key: string) => rows.find((row) => row.key === key)?.value ?? null;
   return { indexedAt: value('indexed_at'), gitHead: value('git_head') };
+}
+
+function namesOf(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : ['*'];
+  } catch {
+    return ['*'];
+  }
 }
 
 function push(map: Map<string, ImportEdge[]>, key: string, edge: ImportEdge): void {

@@ -10,9 +10,11 @@ import { writeWorkspace } from '../fixtures/workspace.js';
 import { tempDir } from '../support/temp.js';
 
 let graph: Graph;
+let db: string;
+let root: string;
 
 beforeAll(async () => {
-  const root = writeWorkspace(tempDir('kg-barrels-'), {
+  root = writeWorkspace(tempDir('kg-barrels-'), {
     'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'esnext', moduleResolution: 'bundler', strict: true }, include: ['src'] }),
     'src/el.ts': 'export function newElement() { return 1; }\nexport const other = 2;\n',
     'src/index.ts': "export * from './el';\n",
@@ -27,7 +29,7 @@ beforeAll(async () => {
     'src/e.ts': "import { newElement } from './outer';\nexport const e = newElement();\n",
     'src/g.ts': "import { other } from './only-other';\nexport const g = other;\n",
   });
-  const db = join(tempDir('kg-barrels-db-'), 'graph.duckdb');
+  db = join(tempDir('kg-barrels-db-'), 'graph.duckdb');
   await indexWorkspace(root, { db, dataDir: join(root, 'no-data') });
   graph = await openGraph({ workspace: root, db });
 });
@@ -64,5 +66,21 @@ describe('importers through barrels', () => {
       ['src/g.ts', 2, ['src/only-other.ts']],
     ]);
     expect(answer.text).toContain('src/e.ts (through src/outer.ts -> src/index.ts)');
+  });
+
+  it('answers the same from a kept-open graph\'s in-memory snapshot as from SQL', async () => {
+    graph.close();
+    const kept = await openGraph({ workspace: root, db, writable: true, cacheAnswers: true });
+    const plain = await openGraph({ workspace: root, db });
+    try {
+      for (const intent of [{ kind: 'symbol', name: 'newElement' }, { kind: 'symbol', name: 'other' }, { kind: 'importers', file: 'src/el.ts' }] as const) {
+        const [fromSnapshot, fromSql] = [await kept.query(intent), await plain.query(intent)];
+        expect({ ...fromSnapshot, freshness: null }, intent.kind).toEqual({ ...fromSql, freshness: null });
+      }
+    } finally {
+      kept.close();
+      plain.close();
+      graph = await openGraph({ workspace: root, db });
+    }
   });
 });

@@ -78,6 +78,15 @@ describe('workspace packages', () => {
           ['packages/app/src/other.ts', null],
         ]);
         expect(impact.text).toContain('through workspace packages');
+        // A kept-open graph (kg serve) answers from its in-memory snapshot: the same answers.
+        const kept = await openGraph({ workspace: graph.workspace, db: graph.db, writable: true, cacheAnswers: true });
+        try {
+          for (const intent of [{ kind: 'importers', file: 'packages/lib/src/x.ts' }, { kind: 'impact', files: ['packages/lib/src/x.ts'] }] as const) {
+            expect({ ...(await kept.query(intent)), freshness: null }).toEqual({ ...(await graph.query(intent)), freshness: null });
+          }
+        } finally {
+          kept.close();
+        }
       } finally {
         graph.close();
       }
