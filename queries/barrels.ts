@@ -3,6 +3,7 @@
 // name each passes a symbol on as.
 
 import type { QueryContext } from './answer.js';
+import { reExportNames } from './snapshot.js';
 import { compare } from './walk.js';
 
 export interface BarrelImporter {
@@ -95,16 +96,7 @@ async function edgesInto(context: QueryContext, paths: readonly string[]): Promi
      FROM edges WHERE kind = 'imports' AND dst IN (SELECT unnest(?::VARCHAR[]))`,
     [paths.map((path) => `file:${path}`)],
   );
-  return rows.map((row) => ({ ...row, names: row.names === null ? null : namesOf(row.names) }));
-}
-
-function namesOf(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((n): n is string => typeof n === 'string') : ['*'];
-  } catch {
-    return ['*'];
-  }
+  return rows.map((row) => ({ ...row, names: row.names === null ? null : reExportNames(row.names) }));
 }
 
 /** The name a re-export passes `name` on as; null for any name (`name` null); undefined when it does not pass it. */

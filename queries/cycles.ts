@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { answerSchema, freshnessOf, limitItems, type QueryContext } from './answer.js';
 import { DEFAULT_LIMIT, type IntentOf } from './intents.js';
 import { renderList } from './render.js';
+import { push } from './snapshot.js';
 import { compare } from './walk.js';
 
 const stepSchema = z.object({ from: z.string(), to: z.string(), typeOnly: z.boolean().describe('Every import of `to` in `from` is type-only: the step is gone at run time.') });
@@ -75,12 +76,6 @@ function cyclic(graph: Map<string, string[]>): string[][] {
   return stronglyConnected(graph)
     .filter((group) => group.length > 1 || graph.get(group[0]!)?.includes(group[0]!))
     .map((group) => [...group].sort(compare));
-}
-
-function push(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** Tarjan's algorithm, iterative so deep import chains cannot overflow the stack. */

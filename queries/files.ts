@@ -16,13 +16,7 @@ export function normalizePath(root: string, path: string): string {
 /** The graph paths of `paths`, or a KgError naming the first one the graph does not hold. */
 export async function knownFiles(context: QueryContext, paths: readonly string[]): Promise<string[]> {
   const normalized = paths.map((path) => normalizePath(context.root, path));
-  const known = context.snapshot
-    ? context.snapshot.files
-    : new Set(
-        (
-          await context.reader.all<{ path: string }>(`SELECT path FROM files WHERE path IN (SELECT unnest(?::VARCHAR[]))`, [normalized])
-        ).map((row) => row.path),
-      );
+  const known = await indexedAmong(context, normalized);
   const missing = normalized.find((path) => !known.has(path));
   if (missing !== undefined) {
     const hint = await nearestNames(context.reader, missing);
@@ -43,11 +37,7 @@ export async function filesOrFolders(context: QueryContext, paths: readonly stri
   const files = new Set<string>();
   const folders: string[] = [];
   const unknown: string[] = [];
-  const known = context.snapshot
-    ? context.snapshot.files
-    : new Set(
-        (await context.reader.all<{ path: string }>(`SELECT path FROM files WHERE path IN (SELECT unnest(?::VARCHAR[]))`, [normalized])).map((row) => row.path),
-      );
+  const known = await indexedAmong(context, normalized);
   for (const path of normalized) {
     if (known.has(path)) files.add(path);
     else unknown.push(path);
@@ -62,6 +52,13 @@ export async function filesOrFolders(context: QueryContext, paths: readonly stri
     folders.push(folder === '' ? '.' : folder);
   }
   return { files: [...files].sort(), folders };
+}
+
+/** Which of `paths` the graph holds as files: the snapshot's file set, else one query. */
+async function indexedAmong(context: QueryContext, paths: readonly string[]): Promise<{ has(path: string): boolean }> {
+  if (context.snapshot) return context.snapshot.files;
+  const rows = await context.reader.all<{ path: string }>(`SELECT path FROM files WHERE path IN (SELECT unnest(?::VARCHAR[]))`, [paths]);
+  return new Set(rows.map((row) => row.path));
 }
 
 async function nearestNames(reader: GraphReader, path: string): Promise<string[]> {

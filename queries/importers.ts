@@ -47,7 +47,7 @@ export async function importers(context: QueryContext, intent: IntentOf<'importe
   const file = target.files[0];
   const direct = await neighbours(context, file!, 'importers', intent);
   // Direct importers, then those that import the file only through barrels (a walk already follows re-exports).
-  const transitive = intent.transitive ?? (intent.depth !== undefined && intent.depth > 1);
+  const transitive = isTransitive(intent);
   const known = new Set(direct.map((item) => item.path));
   const through = transitive ? { importers: [], barrels: [] } : await throughBarrels(context, file!, null);
   const barrels = through.importers.filter((b) => !known.has(b.path));
@@ -108,9 +108,16 @@ async function fileOrFolder(context: QueryContext, path: string): Promise<{ file
   return { files, folder: folders[0] ?? null };
 }
 
-function depthOf(intent: { transitive?: boolean | undefined; depth?: number | undefined }): number {
-  const transitive = intent.transitive ?? (intent.depth !== undefined && intent.depth > 1);
-  return transitive ? (intent.depth ?? 100) : 1;
+type WalkIntent = { transitive?: boolean | undefined; depth?: number | undefined };
+
+/** Whether the intent follows the import chain: `transitive`, or a depth above 1. */
+function isTransitive(intent: WalkIntent): boolean {
+  return intent.transitive ?? (intent.depth !== undefined && intent.depth > 1);
+}
+
+/** How many hops the intent walks: its depth (100 by default) when transitive, else 1. */
+function depthOf(intent: WalkIntent): number {
+  return isTransitive(intent) ? (intent.depth ?? 100) : 1;
 }
 
 /** The files outside `folder` that import any file under it. */
@@ -128,13 +135,9 @@ async function neighbours(
   context: QueryContext,
   file: string,
   direction: Direction,
-  intent: { transitive?: boolean | undefined; depth?: number | undefined },
+  intent: WalkIntent,
 ): Promise<ImportItem[]> {
-  const transitive = intent.transitive ?? (intent.depth !== undefined && intent.depth > 1);
-  if (transitive) {
-    const maxDepth = intent.depth ?? 100;
-    return byDepthThenPath(await walkImports(context, [file], direction, maxDepth));
-  }
+  if (isTransitive(intent)) return byDepthThenPath(await walkImports(context, [file], direction, depthOf(intent)));
   return directImports(context, file, direction);
 }
 

@@ -57,19 +57,15 @@ export async function loadSnapshot(reader: GraphReader): Promise<GraphSnapshot> 
     ),
   ]);
   const packagesOfEntry = new Map<string, string[]>();
-  for (const { package: name, entry } of entries) packagesOfEntry.set(entry, [...(packagesOfEntry.get(entry) ?? []), name]);
+  for (const { package: name, entry } of entries) push(packagesOfEntry, entry, name);
   const consumersOfPackage = new Map<string, string[]>();
-  for (const { package: name, path } of consumers) consumersOfPackage.set(name, [...(consumersOfPackage.get(name) ?? []), path]);
+  for (const { package: name, path } of consumers) push(consumersOfPackage, name, path);
   const byName = new Map<string, SymbolDefinition[]>();
-  for (const symbol of symbols) {
-    const list = byName.get(symbol.name);
-    if (list) list.push(symbol);
-    else byName.set(symbol.name, [symbol]);
-  }
+  for (const symbol of symbols) push(byName, symbol.name, symbol);
   const imports = new Map<string, ImportEdge[]>();
   const importedBy = new Map<string, ImportEdge[]>();
   for (const edge of edges) {
-    const attrs = { specifier: edge.specifier, line: edge.line, typeOnly: edge.typeOnly, ...(edge.reExports !== null ? { reExports: namesOf(edge.reExports) } : {}) };
+    const attrs = { specifier: edge.specifier, line: edge.line, typeOnly: edge.typeOnly, ...(edge.reExports !== null ? { reExports: reExportNames(edge.reExports) } : {}) };
     push(imports, edge.src, { path: edge.dst, ...attrs });
     push(importedBy, edge.dst, { path: edge.src, ...attrs });
   }
@@ -94,7 +90,8 @@ export async function loadSnapshotMeta(reader: GraphReader): Promise<GraphSnapsh
   return { indexedAt: value('indexed_at'), gitHead: value('git_head') };
 }
 
-function namesOf(json: string): string[] {
+/** A re-export edge's `names` as stored (JSON): what it passes on; anything unreadable passes everything (`*`). */
+export function reExportNames(json: string): string[] {
   try {
     const value: unknown = JSON.parse(json);
     return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : ['*'];
@@ -103,8 +100,9 @@ function namesOf(json: string): string[] {
   }
 }
 
-function push(map: Map<string, ImportEdge[]>, key: string, edge: ImportEdge): void {
+/** Appends `value` to the list `map` holds under `key`. */
+export function push<V>(map: Map<string, V[]>, key: string, value: V): void {
   const list = map.get(key);
-  if (list) list.push(edge);
-  else map.set(key, [edge]);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
