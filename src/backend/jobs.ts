@@ -27,6 +27,11 @@ export const jobViewSchema = z.object({
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
+/** Whether the job has ended, done or failed: nothing about it changes after that. */
+export function jobEnded(job: Pick<JobView, 'status'>): boolean {
+  return job.status === 'done' || job.status === 'failed';
+}
+
 // Finished jobs are kept for lookups; the oldest go first past this many.
 const KEPT_JOBS = 1000;
 
@@ -104,7 +109,7 @@ export class JobQueue {
   private forgetOld(): void {
     for (const [id, job] of this.jobs) {
       if (this.jobs.size <= KEPT_JOBS) break;
-      if (job.status === 'done' || job.status === 'failed') {
+      if (jobEnded(job)) {
         this.jobs.delete(id);
         this.settled.delete(id);
       }

@@ -9,7 +9,7 @@ import type { WorkspaceStatus } from '../status.js';
 import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import type { KgBackend } from './backend.js';
-import type { JobView } from './jobs.js';
+import { jobEnded, type JobView } from './jobs.js';
 
 const KNOWN_CODES: readonly string[] = ['bad_input', 'not_a_workspace', 'no_graph', 'unknown_file', 'unknown_session', 'forbidden', 'locked', 'schema_too_new', 'io'];
 // How long each ask for a job's end may wait on the server, and how often to ask one that does not wait.
@@ -58,7 +58,7 @@ export class RemoteBackend implements KgBackend {
       const { status, value } = await this.send('GET', `/v1/jobs/${encodeURIComponent(id)}?waitMs=${WAIT_MS}`);
       if (status === 404) throw new KgError('bad_input', `no job ${id} on the server at ${this.url}`);
       const job = this.unwrap<JobView>(status, value);
-      if (job.status === 'done' || job.status === 'failed') return job;
+      if (jobEnded(job)) return job;
       // A server that answered at once does not hold answers back: poll it.
       if (performance.now() - asked < POLL_MS) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }

@@ -8,7 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { fitAnswer } from '../answer-size.js';
 import type { KgBackend } from '../backend/backend.js';
-import type { JobView } from '../backend/jobs.js';
+import { jobEnded, type JobView } from '../backend/jobs.js';
 import { enrichRequestSchema } from '../enricher/schema.js';
 import { createMcpServer } from '../mcp/server.js';
 import { analyzeRequestSchema, coordinateImplementRequestSchema, coordinateReviewRequestSchema, parseWith, queryKnowledgeSchema, reindexRequestSchema } from '../tools.js';
@@ -92,24 +92,18 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
 
   app.post('/v1/reindex', async (c) => {
     const request = await parseBody(c, reindexRequestSchema);
-    const job = await backendFor(c).reindex(request);
-    c.header('Location', `/v1/jobs/${job.id}`);
-    return c.json(job, 202);
+    return accepted(c, await backendFor(c).reindex(request));
   });
 
   // A coordinator run as a job: its sessions call the model with the server's ANTHROPIC_API_KEY.
   app.post('/v1/coordinate/review', async (c) => {
     const request = await parseBody(c, coordinateReviewRequestSchema);
-    const job = await backendFor(c).coordinate({ coordinator: 'review', ...request });
-    c.header('Location', `/v1/jobs/${job.id}`);
-    return c.json(job, 202);
+    return accepted(c, await backendFor(c).coordinate({ coordinator: 'review', ...request }));
   });
 
   app.post('/v1/coordinate/implement', async (c) => {
     const request = await parseBody(c, coordinateImplementRequestSchema);
-    const job = await backendFor(c).coordinate({ coordinator: 'implement', ...request });
-    c.header('Location', `/v1/jobs/${job.id}`);
-    return c.json(job, 202);
+    return accepted(c, await backendFor(c).coordinate({ coordinator: 'implement', ...request }));
   });
 
   app.post('/v1/analyze', async (c) => {
@@ -160,6 +154,12 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
   return app;
 }
 
+/** 202 with the job queued, and where to ask after it. */
+function accepted(c: Context, job: JobView): Response {
+  c.header('Location', `/v1/jobs/${job.id}`);
+  return c.json(job, 202);
+}
+
 /** The longest a `GET /v1/jobs/:id?waitMs=` holds its answer back. */
 export const MAX_JOB_WAIT_MS = 10_000;
 
@@ -170,7 +170,6 @@ function jobWaitMs(given: string | undefined): number {
   return ms;
 }
 
-const jobEnded = (job: JobView): boolean => job.status === 'done' || job.status === 'failed';
 
 /** The job once it has ended, or as it is after `waitMs`. */
 async function jobWithin(backend: KgBackend, id: string, waitMs: number): Promise<JobView | null> {
