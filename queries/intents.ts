@@ -136,7 +136,7 @@ export const conventionsIntent = z
       'vectors on). With both: the applicable sections about the topic.',
   );
 
-const gitRef = z
+export const gitRef = z
   .string()
   .min(1)
   .max(256)

@@ -3,7 +3,7 @@
 
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { intentSchema, queryRequestSchema, type Intent } from '../queries/intents.js';
+import { gitRef, intentSchema, queryRequestSchema, type Intent } from '../queries/intents.js';
 import { MODEL_ID_PATTERN } from '../indexers/embeddings/model-id.js';
 import { MAX_HISTORY_DEPTH } from '../indexers/git/indexer.js';
 
@@ -91,11 +91,8 @@ export const analyzeRequestSchema = z
   .describe('Whether agents used the context they were given, per slot and item.');
 export type AnalyzeRequest = z.infer<typeof analyzeRequestSchema>;
 
-const gitRef = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((ref) => !ref.startsWith('-'), { message: 'a git ref cannot start with "-"' });
+// The ref of the intents (diff_impact), held to 200 characters here as the coordinators always were.
+const coordinatorRef = gitRef.max(200);
 
 const coordinatorFields = {
   workspace: absoluteWorkspace,
@@ -110,7 +107,7 @@ const coordinatorFields = {
 
 /** `kg coordinate review` as a job: a review of base..head (default HEAD..the working tree). */
 export const coordinateReviewRequestSchema = z
-  .object({ ...coordinatorFields, base: gitRef.optional().describe('The base commit (default HEAD).'), head: gitRef.optional().describe('The head commit (default: the working tree).') })
+  .object({ ...coordinatorFields, base: coordinatorRef.optional().describe('The base commit (default HEAD).'), head: coordinatorRef.optional().describe('The head commit (default: the working tree).') })
   .strict()
   .describe('Review a change: its impact, prior sessions, conventions and related files as the summary of one review session.');
 export type CoordinateReviewRequest = z.infer<typeof coordinateReviewRequestSchema>;
