@@ -62,7 +62,7 @@ export async function coordinateImplement(options: CoordinatorOptions & { goal: 
   if (pastDeadline('discovery')) return end('escalated', 'the deadline passed before discovery');
   options.onProgress?.('discovery: read-only session');
   const discovery = await runPhaseSession(options, { goal: discoveryGoal(options.goal), summary: '', allowWrite: false });
-  const found = classifyPhase(discoveryHandoffSchema, discovery.artifact, discovery.notes, finished(discovery));
+  const found = classifyPhase(discoveryHandoffSchema, discovery.artifact, discovery.notes, discovery.outcome === 'success');
   recorded('discovery', discovery, found);
   if (found.kind === 'fallback') return end('escalated', `discovery gave nothing usable (${found.problem})`);
 
@@ -71,7 +71,7 @@ export async function coordinateImplement(options: CoordinatorOptions & { goal: 
   options.onProgress?.('coding: write-enabled session');
   const discoverySummary = renderSummary(found.artifact ? discoverySections(found.artifact) : [{ title: 'Discovery notes', body: discovery.notes ?? '' }], options.summaryBytes);
   const coding = await runPhaseSession(options, { goal: codingGoal(options.goal), summary: discoverySummary.text, allowWrite: true });
-  const coded = classifyPhase(codingHandoffSchema, coding.artifact, coding.notes, finished(coding));
+  const coded = classifyPhase(codingHandoffSchema, coding.artifact, coding.notes, coding.outcome === 'success');
   recorded('coding', coding, coded);
   if (coded.kind === 'fallback') return end('escalated', `coding gave nothing usable (${coded.problem})`);
   let handoff: SummarySection[] = coded.artifact ? codingSections(coded.artifact) : [{ title: 'Coding notes', body: coding.notes ?? '' }];
@@ -100,14 +100,12 @@ export async function coordinateImplement(options: CoordinatorOptions & { goal: 
     options.onProgress?.(`${fixName}: write-enabled session`);
     const fixSummary = renderSummary([findingsSection(last.reading.findings), ...handoff], options.summaryBytes);
     const fix = await runPhaseSession(options, { goal: fixGoal(options.goal), summary: fixSummary.text, allowWrite: true });
-    const fixed = classifyPhase(codingHandoffSchema, fix.artifact, fix.notes, finished(fix));
+    const fixed = classifyPhase(codingHandoffSchema, fix.artifact, fix.notes, fix.outcome === 'success');
     recorded(fixName, fix, fixed);
     if (fixed.kind === 'fallback') return end('escalated', `${fixName} gave nothing usable (${fixed.problem})`);
     if (fixed.artifact) handoff = codingSections(fixed.artifact);
   }
 }
-
-const finished = (session: AgentSessionResult): boolean => session.reason === 'finished' || session.reason === 'end_turn';
 
 function discoveryGoal(goal: string): string {
   return (

@@ -58,9 +58,8 @@ export async function reviewPhase(options: CoordinatorOptions, run: RunRecord, n
   }
   options.onProgress?.(`${name}: review session`);
   const session = await runPhaseSession(options, { goal, summary, allowWrite: false });
-  const finished = session.reason === 'finished' || session.reason === 'end_turn';
-  // A session that did not finish has no verdict to read: a partial answer is not an approval.
-  const reading = finished ? readVerdict(session.artifact, session.notes) : { ...readVerdict(null, null), problem: `the session ended ${session.reason}: ${session.message}` };
+  // A session that did not finish (outcome other than success) has no verdict to read: a partial answer is no approval.
+  const reading = session.outcome === 'success' ? readVerdict(session.artifact, session.notes) : { ...readVerdict(null, null), problem: `the session ended ${session.reason}: ${session.message}` };
   const resultKind = reading.source === 'artifact' ? 'full' : reading.source === 'notes' ? 'partial' : 'fallback';
   run.phase(name, session.sessionId, {
     kind: resultKind,
