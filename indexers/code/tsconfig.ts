@@ -91,29 +91,27 @@ export function loadProjects(root: string, configPaths: readonly string[]): Proj
     }
     return null;
   };
-  const owners = new Map<string, { project: Project; source: OwnerSource }>();
-  const ownership = (abs: string): { project: Project; source: OwnerSource } => {
-    const known = owners.get(abs);
-    if (known) return known;
-    let found: { project: Project; source: OwnerSource } | null = null;
+  // Up the file's folders: the first editor config that includes it, else the nearest tsconfig.json, else defaults.
+  const decide = (abs: string): { project: Project; source: OwnerSource } => {
     let nearest: Project | null = null;
-    for (let dir = dirname(abs); found === null; dir = dirname(dir)) {
+    for (let dir = dirname(abs); ; dir = dirname(dir)) {
       const folder = toRel(root, dir);
       if (folder === '..' || folder.startsWith('../')) break;
       for (const name of EDITOR_CONFIG_NAMES) {
         const project = byConfig.get(folder === '' ? name : `${folder}/${name}`);
         if (!project) continue;
         const owner = including(project, abs, new Set());
-        if (owner) {
-          found = { project: owner, source: 'project' };
-          break;
-        }
+        if (owner) return { project: owner, source: 'project' };
         if (name === 'tsconfig.json') nearest ??= project;
       }
       if (folder === '' || dirname(dir) === dir) break;
     }
-    const chosen = found ?? (nearest ? { project: nearest, source: 'nearest_tsconfig' as const } : { project: defaults, source: 'defaults' as const });
-    owners.set(abs, chosen);
+    return nearest ? { project: nearest, source: 'nearest_tsconfig' } : { project: defaults, source: 'defaults' };
+  };
+  const owners = new Map<string, { project: Project; source: OwnerSource }>();
+  const ownership = (abs: string): { project: Project; source: OwnerSource } => {
+    let chosen = owners.get(abs);
+    if (!chosen) owners.set(abs, (chosen = decide(abs)));
     return chosen;
   };
   // Listed nearest first, as before: reports and ties read the same.
