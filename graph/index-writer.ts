@@ -67,5 +67,5 @@ function changesCode(write: IndexWrite): boolean {
   if (write.replaced.some((owned) => owned.owner === 'code')) return true;
   const delta = write.codeDelta;
   if (!delta) return false;
-  return delta.removedFiles.length > 0 || delta.reResolvedFiles.length > 0 || delta.fileSetChanged || delta.indexState.length > 0 || Object.values(delta.rows).some((rows) => Array.isArray(rows) && rows.length > 0);
+  return delta.removedFiles.length > 0 || delta.reResolvedFiles.length > 0 || delta.fileSetChanged || delta.indexState.length > 0 || Object.values(delta.rows).some((rows) => rows.length > 0);
 }

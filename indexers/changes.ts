@@ -48,9 +48,16 @@ export function statMoved(root: string, state: IndexedFileState): boolean {
   }
 }
 
+const SOURCE_OR_JSON = /\.(?:[cm]?[jt]sx?|json)$/;
+
 /** Whether a path could be indexed or change how others are: sources, JSON, .gitignore. */
 export function mayBeIndexed(path: string): boolean {
-  return /\.(?:[cm]?[jt]sx?|json)$|(?:^|\/)\.gitignore$/.test(path);
+  return SOURCE_OR_JSON.test(path) || /(?:^|\/)\.gitignore$/.test(path);
+}
+
+/** Whether a path may be an asset code imports (a stylesheet, an image, a font): it has an extension, not a source's or JSON's. */
+export function mayBeAsset(path: string): boolean {
+  return /\.[A-Za-z0-9]+$/.test(path) && !SOURCE_OR_JSON.test(path);
 }
 
 function union(a: readonly string[], b: readonly string[]): string[] {

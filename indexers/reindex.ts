@@ -8,7 +8,7 @@ import { stateKey, writeIndex } from '../graph/index-writer.js';
 import type { OwnedDelta } from '../graph/owned-rows.js';
 import { filePathOf, nodeId, type StoredImport, type Warning } from '../graph/records.js';
 import { readMeta, readMetaValues, type GraphReader, type GraphStore } from '../graph/store.js';
-import { changedSinceIndex, mayBeIndexed, statMoved } from './changes.js';
+import { changedSinceIndex, mayBeAsset, mayBeIndexed, statMoved } from './changes.js';
 import { lexicalWorkspacePath, outsideWarning } from './confine.js';
 import type { SkippedFile } from './code/discover.js';
 import type { CodeUpdate } from './code/reindex.js';
@@ -216,14 +216,13 @@ const NO_CHANGES: CodeUpdate = {
   skipped: [],
 };
 
-// The code indexer carries the compiler: a reindex with nothing to look at never loads it.
 /**
  * The changed non-code paths an import can name as an asset, and whose coming or going changes an edge: one gone that
  * an asset edge points at, or one there now whose name an unresolved import ends with. Other non-code files (docs,
  * images no code imports) cost no look at the imports.
  */
 async function assetsThatMoved(reader: GraphReader, root: string, paths: readonly string[]): Promise<string[]> {
-  const candidates = paths.filter((path) => !mayBeIndexed(path) && /\.[A-Za-z0-9]+$/.test(path));
+  const candidates = paths.filter((path) => !mayBeIndexed(path) && mayBeAsset(path));
   if (candidates.length === 0) return [];
   const [pointed, unresolved] = await Promise.all([
     reader.all<{ dst: string }>(`SELECT DISTINCT dst FROM edges WHERE kind = 'imports_asset' AND dst IN (SELECT unnest(?::VARCHAR[]))`, [candidates.map(nodeId.file)]),
@@ -234,6 +233,7 @@ async function assetsThatMoved(reader: GraphReader, root: string, paths: readonl
   return candidates.filter((path) => (existsSync(join(root, path)) ? names.has(path.split('/').pop()!) : targets.has(path)));
 }
 
+// The code indexer carries the compiler: a reindex with nothing to look at never loads it.
 async function codeUpdate(
   root: string,
   previous: Awaited<ReturnType<typeof readIndexState>>,
@@ -242,7 +242,7 @@ async function codeUpdate(
   maxFileBytes: number | undefined,
 ): Promise<CodeUpdate> {
   // Indexed files whose size and mtime did not move are as the index saw them; the others are indexable or assets.
-  const worthALook = paths.filter((path) => (previous.has(path) ? statMoved(root, previous.get(path)!) : true));
+  const worthALook = paths.filter((path) => !previous.has(path) || statMoved(root, previous.get(path)!));
   if (worthALook.length === 0 && previous.size > 0) return NO_CHANGES;
   const { reindexCode } = await import('./code/reindex.js');
   return reindexCode(root, previous, worthALook, storedImports, maxFileBytes === undefined ? {} : { maxFileBytes });

@@ -6,6 +6,7 @@ import { tsc } from './ts.js';
 import type { FolderListings } from './discover.js';
 import type { ImportFact } from './extract.js';
 import type { Project } from './tsconfig.js';
+import { mayBeAsset } from '../changes.js';
 
 export type ImportTarget =
   | { kind: 'file'; path: string }
@@ -14,8 +15,6 @@ export type ImportTarget =
   | { kind: 'asset'; path: string }
   | { kind: 'unresolved' };
 
-// What a code file may import that is not code: an import of such a file that exists is an asset, not unresolved.
-const CODE_EXTENSION = /\.(?:[cm]?[jt]sx?|d\.[cm]?ts|json)$/;
 
 /**
  * A module resolution host whose file-system probes are cached for one index run. Probes in a folder the discovery
@@ -136,7 +135,7 @@ export class ProjectResolver {
     if (!/^\.{1,2}\//.test(specifier)) return null;
     // Bundlers take `./logo.svg?url` and `./font.woff2#iefix`: the file is what comes before.
     const path = specifier.replace(/[?#].*$/, '');
-    if (CODE_EXTENSION.test(path) || !/\.[A-Za-z0-9]+$/.test(path)) return null;
+    if (!mayBeAsset(path)) return null;
     const abs = resolvePath(dirname(containing), path);
     const rel = relative(this.root, abs).split(sep).join('/');
     if (rel === '..' || rel.startsWith('../') || rel.split('/').includes('node_modules')) return null;
