@@ -4,7 +4,7 @@
 import type { KgBackend } from '../backend/backend.js';
 import type { SessionLimits } from '../agent/limits.js';
 import { runAgentSession, type AgentSessionOptions, type AgentSessionResult } from '../agent/run-session.js';
-import { estimateTokens } from '../enricher/text.js';
+import { budgetForSummary } from '../enricher/render.js';
 
 export interface CoordinatorOptions {
   /** The workspace root, a real path. */
@@ -33,15 +33,6 @@ export interface PhaseSession {
   allowWrite: boolean;
 }
 
-/** Tokens the enricher gives a coordinator summary at most: half the budget (src/enricher/render.ts). */
-const SUMMARY_SHARE = 0.5;
-const SECTION_HEADING_TOKENS = 16;
-
-/** A budget at which `summary` goes in whole: its share of the budget holds it. */
-export function budgetFor(summary: string, base: number): number {
-  return Math.max(base, Math.ceil((estimateTokens(summary) + SECTION_HEADING_TOKENS) / SUMMARY_SHARE));
-}
-
 /** The time left before the deadline, or null when there is none. */
 export function timeLeft(options: CoordinatorOptions): number | null {
   return options.deadlineAt === undefined ? null : options.deadlineAt - (options.now ?? Date.now)();
@@ -57,7 +48,7 @@ export async function runPhaseSession(options: CoordinatorOptions, phase: PhaseS
     limits,
     allowWrite: phase.allowWrite,
     allowBash: false,
-    budgetTokens: budgetFor(phase.summary, options.budgetTokens),
+    budgetTokens: budgetForSummary(phase.summary, options.budgetTokens),
     dataDir: options.dataDir,
     backend: options.backend,
     ...(phase.summary.trim() !== '' ? { coordinatorSummary: phase.summary } : {}),

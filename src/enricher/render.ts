@@ -84,6 +84,13 @@ const SHARE_WEIGHTS: Record<Exclude<SlotName, 'coordinatorSummary'>, number> = {
 };
 // The coordinator's summary is its explicit word: first claim, but not on the whole budget while others have content.
 const SUMMARY_SHARE = 0.5;
+// What the summary's heading and the gap before the next section cost, with room to spare.
+const SUMMARY_HEADING_TOKENS = 16;
+
+/** The least budget, at or above `base`, whose summary share holds `summary` whole (so it is never shortened). */
+export function budgetForSummary(summary: string, base: number): number {
+  return Math.max(base, Math.ceil((estimateTokens(summary) + SUMMARY_HEADING_TOKENS) / SUMMARY_SHARE));
+}
 
 /**
  * The sections in slot order, within `budgetTokens`. Priority alone let one large slot (a 60-section AGENTS.md) take
