@@ -1,7 +1,8 @@
 // Keeps what holds a user's data (graphs, caches) readable by that user only: folders 0700, files 0600.
 
-import { chmodSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { kgHome } from './location.js';
 
 /**
@@ -36,4 +37,25 @@ export function narrowFolderAndFiles(dir: string): void {
 function isInsideKgHome(dir: string): boolean {
   const path = relative(kgHome(), resolve(dir));
   return path !== '' && path !== '..' && !path.startsWith(`..${sep}`) && !isAbsolute(path);
+}
+
+/**
+ * Replaces `path` whole with `bytes`, 0600: a temp file of its own beside it is written and synced, then renamed over
+ * it, so a reader (or a crash) sees the old bytes or the new, never part of them.
+ */
+export function writeFileDurably(path: string, bytes: Buffer | string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }

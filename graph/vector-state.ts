@@ -1,9 +1,9 @@
 // The state file of a vector store (`vectors/state.json`): which model and graph stamp its vectors match, written last
 // and atomically so that a reader never sees a state newer than the table.
 
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from './private-files.js';
 
 export interface VectorState {
   model: string;
@@ -45,20 +45,7 @@ export function readVectorState(dir: string): StoredVectorState | null {
 export function writeVectorState(dir: string, stored: StoredVectorState): void {
   const { state, tableVersion } = stored;
   const text = `${JSON.stringify({ format: FORMAT, ...state, tableVersion }, null, 2)}\n`;
-  const temp = join(dir, `.${STATE_FILE}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(temp, 'wx', 0o600);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, join(dir, STATE_FILE));
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileDurably(join(dir, STATE_FILE), text);
 }
 
 export function removeVectorState(dir: string): void {

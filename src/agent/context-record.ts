@@ -3,15 +3,14 @@
 
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { makePrivateFolder } from '../../graph/private-files.js';
+import { makePrivateFolder, writeFileDurably } from '../../graph/private-files.js';
 import { agentSessionDir, CONTEXT_FILE, CONVERSATION_FILE, type ConversationLine, type SessionContext } from './record-schema.js';
-import { writeDurably } from './session-record.js';
 
 export function writeSessionContext(dataDir: string, context: SessionContext): string {
   const dir = agentSessionDir(dataDir, context.sessionId);
   makePrivateFolder(dir);
   const path = join(dir, CONTEXT_FILE);
-  writeDurably(path, `${JSON.stringify(context, null, 2)}\n`);
+  writeFileDurably(path, `${JSON.stringify(context, null, 2)}\n`);
   return path;
 }
 

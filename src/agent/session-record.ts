@@ -3,9 +3,9 @@
 // replaced atomically, and a `.lock` held until the session ends, so a killed run leaves what it had, marked unfinished.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makePrivateFolder } from '../../graph/private-files.js';
+import { makePrivateFolder, writeFileDurably } from '../../graph/private-files.js';
 
 /** An event as the runner states it; the record adds the envelope (ids, indexes, the time). */
 export interface EventSpec {
@@ -61,7 +61,7 @@ export class SessionRecord {
     const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     const last = first + events.length - 1;
     const rel = `events/${pad(first)}-${pad(last)}.jsonl`;
-    writeDurably(join(this.dir, rel), bytes);
+    writeFileDurably(join(this.dir, rel), bytes);
     this.manifestLines.push(
       JSON.stringify({
         v: 1,
@@ -75,7 +75,7 @@ export class SessionRecord {
         bytes: bytes.length,
       }),
     );
-    writeDurably(join(this.dir, 'manifest.jsonl'), Buffer.from(`${this.manifestLines.join('\n')}\n`, 'utf8'));
+    writeFileDurably(join(this.dir, 'manifest.jsonl'), Buffer.from(`${this.manifestLines.join('\n')}\n`, 'utf8'));
     this.nextEventIndex = last + 1;
   }
 
@@ -120,19 +120,6 @@ export function appendExecutionStat(dataDir: string, line: ExecutionStatLine): v
   makePrivateFolder(dataDir);
   // One short line in append mode: concurrent runners do not interleave inside it.
   writeFileSync(join(dataDir, 'execution-stats.jsonl'), `${JSON.stringify(line)}\n`, { flag: 'a', mode: 0o600 });
-}
-
-/** `path.tmp`, fsynced, renamed over `path`: a reader sees the old bytes or the new, never part of them. */
-export function writeDurably(path: string, bytes: Buffer | string): void {
-  const temp = `${path}.tmp`;
-  const fd = openSync(temp, 'w', 0o600);
-  try {
-    writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
 }
 
 function pad(index: number): string {

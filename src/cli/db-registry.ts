@@ -4,8 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { kgHome, realRoot } from '../../graph/location.js';
-import { makePrivateFolder } from '../../graph/private-files.js';
-import { writeDurably } from '../agent/session-record.js';
+import { makePrivateFolder, writeFileDurably } from '../../graph/private-files.js';
 
 const FILE = 'db-graphs.json';
 // A workspace keeps its latest few: a registry that only grows would be a leak of its own.
@@ -30,7 +29,7 @@ export function rememberDb(workspace: string, db: string, env: NodeJS.ProcessEnv
     const path = resolve(db);
     registry[workspace] = [path, ...(registry[workspace] ?? []).filter((known) => known !== path)].slice(0, PER_WORKSPACE);
     makePrivateFolder(kgHome(env));
-    writeDurably(join(kgHome(env), FILE), `${JSON.stringify(registry, null, 2)}\n`);
+    writeFileDurably(join(kgHome(env), FILE), `${JSON.stringify(registry, null, 2)}\n`);
   } catch {
     // The hint is a convenience; the index it describes is already written.
   }

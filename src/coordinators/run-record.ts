@@ -8,7 +8,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import { PIPELINE_RUNS_DIR } from '../../indexers/sessions/pipeline-runs.js';
-import { writeDurably } from '../agent/session-record.js';
+import { writeFileDurably } from '../../graph/private-files.js';
 import type { PhaseResultKind } from './artifacts.js';
 
 export type PipelineMode = 'FULL' | 'IMPLEMENT' | 'REVIEW_ONLY' | 'QUICK_REVIEW';
@@ -90,6 +90,6 @@ export class RunRecord {
   }
 
   private write(): void {
-    writeDurably(this.path, `${JSON.stringify(this.context, null, 2)}\n`);
+    writeFileDurably(this.path, `${JSON.stringify(this.context, null, 2)}\n`);
   }
 }
