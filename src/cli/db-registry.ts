@@ -2,9 +2,10 @@
 // (0600, in the 0700 KG_HOME), so a command that finds no graph can say where one is instead of "run kg index".
 
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { kgHome, realRoot } from '../../graph/location.js';
 import { makePrivateFolder, writeFileDurably } from '../../graph/private-files.js';
+import { isInside } from '../../indexers/confine.js';
 
 const FILE = 'db-graphs.json';
 // A workspace keeps its latest few: a registry that only grows would be a leak of its own.
@@ -44,10 +45,7 @@ export function graphsWithDb(folder: string, env: NodeJS.ProcessEnv = process.en
     return [];
   }
   return Object.entries(read(env))
-    .filter(([root]) => {
-      const rel = relative(root, start);
-      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-    })
+    .filter(([root]) => isInside(root, start))
     .sort(([a], [b]) => b.length - a.length)
     .flatMap(([, dbs]) => dbs.filter((db) => existsSync(db)));
 }

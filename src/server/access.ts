@@ -3,7 +3,7 @@
 // machine (it proves that with the secret in the server's 0600 serve.json) may also index new ones. `/` never.
 
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isInside } from '../../indexers/confine.js';
 import { KgError } from '../../graph/errors.js';
 import { defaultDbPath, kgHome, realRoot } from '../../graph/location.js';
 import type { AnyAnswer } from '../../queries/index.js';
@@ -34,7 +34,7 @@ export class WorkspaceAccess {
   check(workspace: string, local: boolean): void {
     const root = realRoot(workspace);
     refuseFilesystemRoot(root);
-    if (local || this.roots.some((allowed) => isWithin(root, allowed))) return;
+    if (local || this.roots.some((allowed) => isInside(allowed, root))) return;
     if (existsSync(defaultDbPath(root))) return;
     throw new KgError(
       'forbidden',
@@ -42,11 +42,6 @@ export class WorkspaceAccess {
         '(start it with --allow-root DIR, or run kg index on this machine)',
     );
   }
-}
-
-function isWithin(path: string, folder: string): boolean {
-  const rel = relative(folder, path);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** `backend` for one request: every call that names a workspace is checked first. */
