@@ -5,7 +5,7 @@
 // measurement says otherwise.
 
 import { relative, sep } from 'node:path';
-import { workspacePackageEdges, workspacePackages } from './workspace-packages.js';
+import { workspacePackageEdges, workspacePackages, type BuiltFrom } from './workspace-packages.js';
 import { summarizeResolution, type ResolutionSummary } from './resolution-summary.js';
 import type { OwnerSource } from './tsconfig.js';
 import type { CodeRows, IndexStateRow, Warning } from '../../graph/records.js';
@@ -113,8 +113,8 @@ function skipWarning(skip: SkippedFile, maxFileBytes: number): Warning {
 }
 
 /** Each tsconfig's folder with its outDir and rootDir (workspace-relative): how a package's built entry maps to its source. */
-function outDirsOf(root: string, projects: readonly { config: string | null; options: { outDir?: string; rootDir?: string } }[]): Map<string, { outDir: string; rootDir: string | null }> {
-  const out = new Map<string, { outDir: string; rootDir: string | null }>();
+function outDirsOf(root: string, projects: readonly { config: string | null; options: { outDir?: string; rootDir?: string } }[]): Map<string, BuiltFrom> {
+  const out = new Map<string, BuiltFrom>();
   for (const project of projects) {
     if (!project.config || !project.options.outDir) continue;
     const folder = project.config.includes('/') ? project.config.slice(0, project.config.lastIndexOf('/')) : '';

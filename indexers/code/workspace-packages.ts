@@ -8,6 +8,12 @@ import type { EdgeRow, Warning } from '../../graph/records.js';
 import { nodeId } from '../../graph/records.js';
 import { readConfined, realPathOf } from '../confine.js';
 
+/** Where a package's tsconfig builds from (`rootDir`) and to (`outDir`), workspace-relative. */
+export interface BuiltFrom {
+  outDir: string;
+  rootDir: string | null;
+}
+
 export interface WorkspacePackage {
   name: string;
   /** The package's folder, workspace-relative. */
@@ -27,7 +33,7 @@ export function workspacePackages(
   root: string,
   indexed: ReadonlySet<string>,
   /** By folder (workspace-relative): the outDir and rootDir its tsconfig builds from and to. */
-  outDirs: ReadonlyMap<string, { outDir: string; rootDir: string | null }> = new Map(),
+  outDirs: ReadonlyMap<string, BuiltFrom> = new Map(),
 ): { packages: WorkspacePackage[]; warnings: Warning[] } {
   const warnings: Warning[] = [];
   const realRoot = realPathOf(root);
@@ -111,7 +117,7 @@ function expand(realRoot: string, glob: string): string[] {
       return;
     }
     if (!segment.includes('*')) {
-      const child = folder === '' ? segment : `${folder}/${segment}`;
+      const child = under(folder, segment);
       if (isFolder(join(realRoot, child))) walk(child, index + 1, depth + 1);
       return;
     }
@@ -143,8 +149,13 @@ function subfolders(realRoot: string, folder: string): string[] {
   }
   return names
     .filter((name) => !SKIPPED_FOLDERS.has(name) && !name.startsWith('.'))
-    .map((name) => (folder === '' ? name : `${folder}/${name}`))
+    .map((name) => under(folder, name))
     .filter((child) => isFolder(join(realRoot, child)));
+}
+
+/** `path` inside the workspace-relative `folder` ('' for the root). */
+function under(folder: string, path: string): string {
+  return folder === '' ? path : `${folder}/${path}`;
 }
 
 function isFolder(abs: string): boolean {
@@ -156,7 +167,7 @@ function isFolder(abs: string): boolean {
 }
 
 /** The package's entry files (`exports` ".", `types`, `module`, `main`), as the indexed sources they are built from. */
-function entriesOf(folder: string, manifest: Record<string, unknown>, indexed: ReadonlySet<string>, built: { outDir: string; rootDir: string | null } | null): string[] {
+function entriesOf(folder: string, manifest: Record<string, unknown>, indexed: ReadonlySet<string>, built: BuiltFrom | null): string[] {
   const declared = [...exportTargets(manifest.exports), ...['types', 'typings', 'module', 'main'].map((key) => manifest[key]).filter((v): v is string => typeof v === 'string')];
   const found = new Set<string>();
   for (const entry of declared) {
@@ -165,7 +176,7 @@ function entriesOf(folder: string, manifest: Record<string, unknown>, indexed: R
   }
   if (found.size === 0) {
     for (const fallback of ['src/index.ts', 'src/index.tsx', 'index.ts', 'index.tsx', 'src/index.js', 'index.js']) {
-      const path = folder === '' ? fallback : `${folder}/${fallback}`;
+      const path = under(folder, fallback);
       if (indexed.has(path)) {
         found.add(path);
         break;
@@ -190,12 +201,11 @@ function exportTargets(value: unknown): string[] {
  * The indexed source behind a declared entry: itself; under the package tsconfig's rootDir when it is under its
  * outDir; else the same path under `src/` (or without the build folder); each with a source extension.
  */
-function sourceOf(folder: string, entry: string, indexed: ReadonlySet<string>, built: { outDir: string; rootDir: string | null } | null): string | null {
+function sourceOf(folder: string, entry: string, indexed: ReadonlySet<string>, built: BuiltFrom | null): string | null {
   const relative = normalize(entry);
   if (relative.startsWith('../') || posix.isAbsolute(relative)) return null;
-  const inFolder = (path: string) => (folder === '' ? path : `${folder}/${path}`);
   const bases = [relative];
-  const full = inFolder(relative);
+  const full = under(folder, relative);
   if (built && built.rootDir !== null && full.startsWith(`${built.outDir}/`)) {
     // A path of the workspace, made the package's again below (inFolder): only when the rootDir is inside the package.
     const mapped = `${built.rootDir}/${full.slice(built.outDir.length + 1)}`;
@@ -207,8 +217,8 @@ function sourceOf(folder: string, entry: string, indexed: ReadonlySet<string>, b
   for (const base of bases) {
     const stem = base.replace(/\.d\.[cm]?ts$|\.[cm]?[jt]sx?$/, '');
     for (const candidate of [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`, `${stem}/index.ts`, `${stem}/index.tsx`]) {
-      if (indexed.has(inFolder(candidate)) && !/\.d\.[cm]?ts$/.test(candidate)) return inFolder(candidate);
+      if (indexed.has(under(folder, candidate)) && !/\.d\.[cm]?ts$/.test(candidate)) return under(folder, candidate);
     }
   }
-  return indexed.has(inFolder(relative)) ? inFolder(relative) : null;
+  return indexed.has(under(folder, relative)) ? under(folder, relative) : null;
 }
