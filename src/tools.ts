@@ -15,20 +15,16 @@ const MAX_PATH_CHARS = 4096;
 // The largest file an index may be asked to read (the CLI's --max-file-kb has the same bound).
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-const absoluteWorkspace = z
+// A path a request names: absolute, as no server's working folder is the caller's.
+const absolutePath = z
   .string()
   .min(1)
   .max(MAX_PATH_CHARS)
-  .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
-  .describe('Absolute path of the workspace folder (the root the graph was indexed from), e.g. "/home/me/project".');
+  .refine((path) => isAbsolute(path), { message: 'must be an absolute path' });
 
-// An agent data dir a request names: absolute, as no server's working folder is the caller's.
-const absoluteDataDir = z
-  .string()
-  .min(1)
-  .max(MAX_PATH_CHARS)
-  .refine((path) => isAbsolute(path), { message: 'must be an absolute path' })
-  .optional();
+const absoluteWorkspace = absolutePath.describe('Absolute path of the workspace folder (the root the graph was indexed from), e.g. "/home/me/project".');
+
+const absoluteDataDir = absolutePath.optional();
 
 /** `{ workspace, intent }`: the query_knowledge arguments, for the tool, HTTP and the CLI. */
 export const queryKnowledgeSchema = queryRequestSchema.extend({ workspace: absoluteWorkspace });
