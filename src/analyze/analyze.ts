@@ -25,7 +25,7 @@ export function analyzeSession(session: AnalyzedSession): SessionAnalysis {
       return analysis;
     });
     const verdict = items.some((i) => i.verdict === 'first_turn') ? 'first_turn' : items.some((i) => i.verdict === 'later_turn') ? 'later_turn' : 'ignored';
-    return { slot: slot.slot, tokens: slot.tokens, bytes: slot.bytes, verdict, items };
+    return { slot: slot.slot, text: slot.text, tokens: slot.tokens, bytes: slot.bytes, verdict, items };
   });
   return {
     sessionId: session.sessionId,
@@ -36,6 +36,7 @@ export function analyzeSession(session: AnalyzedSession): SessionAnalysis {
     partial: session.partialReason !== null,
     partialReason: session.partialReason,
     slots,
+    manifest: session.manifest,
     queryCalls: queryCalls(session, terms),
     ignoredTokens,
   };

@@ -17,6 +17,7 @@ import {
   DAEMON_SESSIONS_DIR,
   sessionContextSchema,
 } from '../agent/record-schema.js';
+import type { EnrichManifest } from '../enricher/schema.js';
 import { estimateTokens } from '../enricher/text.js';
 
 const MAX_CONTEXT_BYTES = 4 * 1024 * 1024;
@@ -31,7 +32,9 @@ export interface AnalyzedSession {
   source: 'kg-runner' | 'daemon';
   workspace: string;
   goal: string;
-  slots: { slot: string; tokens: number; bytes: number; items: { key: string; text: string }[] }[];
+  slots: { slot: string; text: string; tokens: number; bytes: number; items: { key: string; text: string }[] }[];
+  /** The enricher's manifest of what the session was given (every slot, left-out ones too); the daemon keeps none. */
+  manifest: EnrichManifest | null;
   /** Each assistant turn's blocks, in order. */
   turns: ConversationBlock[][];
   partialReason: string | null;
@@ -71,7 +74,8 @@ export function readRunnerSession(scope: AnalyzeScope, id: string): Read {
       source: 'kg-runner',
       workspace: c.workspace,
       goal: c.goal,
-      slots: c.slots.map((s) => ({ slot: s.slot, tokens: s.tokens, bytes: s.bytes, items: s.items })),
+      slots: c.slots.map((s) => ({ slot: s.slot, text: s.text, tokens: s.tokens, bytes: s.bytes, items: s.items })),
+      manifest: c.manifest,
       turns: conversation.turns,
       partialReason: conversation.partialReason,
     },
@@ -103,6 +107,7 @@ export function readDaemonSession(scope: AnalyzeScope, id: string): Read {
       goal: conversation.goal.split(/^## /m)[0]!.trim() || conversation.goal.split('\n')[0]!,
       // The daemon puts its context in the first user message: each `## ` section of it is an item given.
       slots: initialMessageSlots(conversation.goal),
+      manifest: null,
       turns: conversation.turns,
       partialReason: conversation.partialReason,
     },
@@ -166,5 +171,5 @@ function initialMessageSlots(message: string): AnalyzedSession['slots'] {
   if (sections.length === 0) return [];
   const items = sections.map((section) => ({ key: `section:${section.split('\n')[0]!.slice(3).trim()}`, text: section.trim() }));
   const all = items.map((item) => item.text).join('\n\n');
-  return [{ slot: 'initialMessage', tokens: estimateTokens(all), bytes: Buffer.byteLength(all, 'utf8'), items }];
+  return [{ slot: 'initialMessage', text: all, tokens: estimateTokens(all), bytes: Buffer.byteLength(all, 'utf8'), items }];
 }

@@ -1,6 +1,7 @@
 // The reports of `kg session analyze`, as one schema: the CLI's `--json`, the HTTP API and its OpenAPI document.
 
 import { z } from 'zod';
+import { manifestSchema } from '../enricher/schema.js';
 
 export const verdictSchema = z.enum(['first_turn', 'later_turn', 'ignored']);
 export type Verdict = z.infer<typeof verdictSchema>;
@@ -19,6 +20,7 @@ export type ItemAnalysis = z.infer<typeof itemAnalysisSchema>;
 
 export const slotAnalysisSchema = z.object({
   slot: z.string(),
+  text: z.string().describe('The slot\'s section exactly as the model was given it.'),
   tokens: z.number().int(),
   bytes: z.number().int(),
   verdict: verdictSchema.describe('The best of its items\' verdicts.'),
@@ -43,7 +45,10 @@ export const sessionAnalysisSchema = z.object({
   turns: z.number().int().describe('Assistant turns read.'),
   partial: z.boolean(),
   partialReason: z.string().nullable(),
-  slots: z.array(slotAnalysisSchema),
+  slots: z.array(slotAnalysisSchema).describe('The slots given, in the order of the prompt.'),
+  manifest: manifestSchema
+    .nullable()
+    .describe("The enricher's manifest for the session: every slot, with its source's outcome and latency, and whether it was shortened or left out and why; null for a daemon session."),
   queryCalls: z.array(queryCallAnalysisSchema),
   ignoredTokens: z.number().int().describe('Tokens of the items no turn cited.'),
 });

@@ -87,6 +87,23 @@ describe('session analysis', () => {
     ]);
   });
 
+  it("gives each slot's text as the model saw it, and the manifest with the slots left out and why", () => {
+    const dataDir = tempDir();
+    const id = scripted(dataDir, [{ text: 'retry-policy.ts first.' }], {
+      leftOut: [{ slot: 'priorNotes', source: 'timeout', reason: 'its source ran past the 1000 ms deadline', latencyMs: 1000 }],
+    });
+    const a = analyzeSessionById({ dataDir, workspace: WS }, id);
+    expect(a.slots.map((s) => s.slot)).toEqual(['fileFacts', 'conventions', 'likelyFiles']);
+    expect(a.slots[0]!.text).toBe('## fileFacts\n- src/trigger/retry-policy.ts: imported by 2 file(s) (src/client.ts, src/queue.ts)');
+    expect(a.manifest?.slots.map((s) => [s.slot, s.included, s.source])).toEqual([
+      ['fileFacts', true, 'ok'],
+      ['conventions', true, 'ok'],
+      ['likelyFiles', true, 'ok'],
+      ['priorNotes', false, 'timeout'],
+    ]);
+    expect(a.manifest?.slots[3]!.reason).toContain('deadline');
+  });
+
   it('reads a conversation cut mid-line as partial, keeping the turns before it', () => {
     const dataDir = tempDir();
     const id = scripted(dataDir, [{ text: 'See retry-policy.ts first.' }]);
