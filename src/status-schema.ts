@@ -1,8 +1,9 @@
-// What `kg status --json` and `GET /v1/status` answer, as a zod schema for the OpenAPI document. The type is made in
-// status.ts; the assertion below makes a change there that is not made here fail to compile.
+// What `kg status --json` and `GET /v1/status` answer, and each entry of `kg status --all --json` and
+// `GET /v1/workspaces`, as zod schemas for the OpenAPI document. The types are made in status.ts; the assertions below
+// make a change there that is not made here fail to compile.
 
 import { z } from 'zod';
-import type { WorkspaceStatus } from './status.js';
+import type { WorkspaceListing, WorkspaceStatus } from './status.js';
 import type { Holds, SchemaMatches } from './schema-matches.js';
 
 export const workspaceStatusSchema = z.object({
@@ -32,3 +33,18 @@ export const workspaceStatusSchema = z.object({
 });
 
 export type _WorkspaceStatusMatches = Holds<SchemaMatches<typeof workspaceStatusSchema, WorkspaceStatus>>;
+
+export const workspaceListingSchema = z.object({
+  workspace: z.string().describe('The workspace root the graph was indexed from; its folder under KG_HOME when that could not be read.'),
+  db: z.string(),
+  status: workspaceStatusSchema.nullable().describe('What GET /v1/status answers for the workspace; null with `error`.'),
+  error: z
+    .object({
+      code: z.string().describe('locked (another process holds the graph), no_graph (no index of it completed), not_a_workspace (its folder is gone or moved), io (unreadable), ...'),
+      message: z.string(),
+    })
+    .nullable()
+    .describe('Why there is no status.'),
+});
+
+export type _WorkspaceListingMatches = Holds<SchemaMatches<typeof workspaceListingSchema, WorkspaceListing>>;

@@ -15,6 +15,16 @@ export interface WorkspaceStatus extends GraphSummary {
   vectors: VectorStatus;
 }
 
+/** One graph of KG_HOME in `GET /v1/workspaces` and `kg status --all`: its status, or why it has none. */
+export interface WorkspaceListing {
+  /** The workspace root the graph was indexed from; its folder under KG_HOME when that could not be read. */
+  workspace: string;
+  db: string;
+  status: WorkspaceStatus | null;
+  /** Why `status` is null: a kg error code (`locked`, `no_graph`, `not_a_workspace`, `io`, ...) and one line. */
+  error: { code: string; message: string } | null;
+}
+
 export interface VectorStatus {
   /** off; current: made from this graph; lagging: made from an older one (the next reindex brings them up); unreadable. */
   state: 'off' | 'current' | 'lagging' | 'unreadable';

@@ -4,7 +4,7 @@
 import type { AnyAnswer } from '../../queries/index.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { findServer } from '../server/discovery.js';
-import type { WorkspaceStatus } from '../status.js';
+import type { WorkspaceListing, WorkspaceStatus } from '../status.js';
 import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import type { KgBackend } from './backend.js';
@@ -63,6 +63,10 @@ export class AutoBackend implements KgBackend {
 
   async status(workspace: string): Promise<WorkspaceStatus> {
     return (await this.current()).status(workspace);
+  }
+
+  async workspaces(): Promise<WorkspaceListing[]> {
+    return (await this.current()).workspaces();
   }
 
   async analyze(request: AnalyzeRequest): Promise<AnalyzeReport> {

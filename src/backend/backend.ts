@@ -3,9 +3,12 @@
 import type { AnyAnswer } from '../../queries/index.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
-import type { WorkspaceStatus } from '../status.js';
+import type { WorkspaceListing, WorkspaceStatus } from '../status.js';
 import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { JobView } from './jobs.js';
+
+/** The most graphs a listing of KG_HOME (`workspaces()`) reads: the first by folder name. */
+export const MAX_LISTED_WORKSPACES = 500;
 
 export interface KgBackend {
   /** Answers one validated query_knowledge request. */
@@ -21,6 +24,11 @@ export interface KgBackend {
   /** The job once it has ended. */
   waitForJob(id: string): Promise<JobView>;
   status(workspace: string): Promise<WorkspaceStatus>;
+  /**
+   * Every graph of KG_HOME (at most MAX_LISTED_WORKSPACES), sorted by workspace, each with its status or the error
+   * that kept it from one: a graph that cannot be read does not fail the list.
+   */
+  workspaces(): Promise<WorkspaceListing[]>;
   /** `kg session analyze`: one session's report with `session`, else every session of the workspace. */
   analyze(request: AnalyzeRequest): Promise<AnalyzeReport>;
   close(): Promise<void>;

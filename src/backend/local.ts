@@ -5,12 +5,13 @@ import { KgError } from '../../graph/errors.js';
 import type { AnyAnswer } from '../../queries/index.js';
 import { openGraph, type Graph } from '../api.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
-import { workspaceStatus, type WorkspaceStatus } from '../status.js';
+import { workspaceStatus, type WorkspaceListing, type WorkspaceStatus } from '../status.js';
 import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import { locateForIndex, refuseFilesystemRoot, workspaceRoot } from '../workspace.js';
 import type { KgBackend } from './backend.js';
 import { JobQueue, type JobView } from './jobs.js';
+import { graphFiles, heldListing, LISTING_LOCK_TIMEOUT_MS, LISTING_PARALLEL, mapBounded, readListing, sortListings } from './listing.js';
 
 export interface LocalBackendOptions {
   /**
@@ -31,6 +32,11 @@ export class LocalBackend implements KgBackend {
   // Coordinator runs wait on reindex jobs of their workspace: a queue of their own, one run per workspace at a time.
   private readonly coordinations = new JobQueue();
   private readonly open = new Map<string, Promise<Graph>>();
+  // The graph file of each kept-open graph, to the root it is kept under: a listing reads those through the pool.
+  private readonly openDbs = new Map<string, string>();
+  // Graph files a listing holds open read-only for a moment: the pool opens one of them only after, since DuckDB's
+  // file lock keeps out other processes, not a second instance of the file in this one.
+  private readonly peeking = new Map<string, Promise<unknown>>();
   // Work under way on kept-open graphs (requests, manifest writes left behind by enrich): a graph is closed only when
   // none is left.
   private readonly busy = new Set<Promise<unknown>>();
@@ -92,6 +98,28 @@ export class LocalBackend implements KgBackend {
     return this.withGraph(workspace, 'read', (graph) => workspaceStatus(graph));
   }
 
+  /**
+   * Every graph of KG_HOME with its status: a kept-open graph read through the pool, any other opened read-only for
+   * the moment it takes (so a listing keeps no graph open, and takes no lock a reindex would wait for).
+   */
+  async workspaces(): Promise<WorkspaceListing[]> {
+    if (this.closed) throw new KgError('locked', 'kg is shutting down');
+    return sortListings(await this.track(mapBounded(graphFiles(), LISTING_PARALLEL, (db) => this.listing(db))));
+  }
+
+  private listing(db: string): Promise<WorkspaceListing> {
+    const root = this.openDbs.get(db);
+    const held = root === undefined ? undefined : this.open.get(root);
+    if (root !== undefined && held) return heldListing(root, db, held);
+    // Another process's lock is waited for briefly: a graph it keeps is listed as locked.
+    const reading = readListing(db, Math.min(this.options.lockTimeoutMs ?? LISTING_LOCK_TIMEOUT_MS, LISTING_LOCK_TIMEOUT_MS));
+    this.peeking.set(db, reading);
+    void reading.then(() => {
+      if (this.peeking.get(db) === reading) this.peeking.delete(db);
+    });
+    return reading;
+  }
+
   /** Reads the data dir, not the graph: no graph is opened and no lock taken. */
   async analyze(request: AnalyzeRequest): Promise<AnalyzeReport> {
     const { analyzeRequest } = await import('../analyze/index.js');
@@ -142,6 +170,7 @@ export class LocalBackend implements KgBackend {
     const graphs = await Promise.allSettled([...this.open.values()]);
     for (const graph of graphs) if (graph.status === 'fulfilled') graph.value.close();
     this.open.clear();
+    this.openDbs.clear();
     return true;
   }
 
@@ -166,7 +195,7 @@ export class LocalBackend implements KgBackend {
       if (access !== 'create') graph.assertIndexed();
       return work(graph);
     };
-    if (this.options.keepOpen) return this.track(this.pooled(root).then(checked));
+    if (this.options.keepOpen) return this.track(this.pooled(root, db).then(checked));
     const graph = await openGraph({
       workspace: root,
       writable: access !== 'read',
@@ -179,19 +208,26 @@ export class LocalBackend implements KgBackend {
     }
   }
 
-  private pooled(root: string): Promise<Graph> {
+  private pooled(root: string, db: string): Promise<Graph> {
     let graph = this.open.get(root);
     if (!graph) {
-      graph = openGraph({
-        workspace: root,
-        writable: true,
-        cacheAnswers: true,
-        readers: SERVER_READERS,
-        ...(this.options.lockTimeoutMs !== undefined ? { lockTimeoutMs: this.options.lockTimeoutMs } : {}),
-      });
+      const open = () =>
+        openGraph({
+          workspace: root,
+          writable: true,
+          cacheAnswers: true,
+          readers: SERVER_READERS,
+          ...(this.options.lockTimeoutMs !== undefined ? { lockTimeoutMs: this.options.lockTimeoutMs } : {}),
+        });
+      const peek = this.peeking.get(db);
+      graph = peek ? peek.then(open) : open();
       this.open.set(root, graph);
+      this.openDbs.set(db, root);
       // A failed open (locked by another process) is not remembered: the next request tries again.
-      graph.catch(() => this.open.delete(root));
+      graph.catch(() => {
+        this.open.delete(root);
+        this.openDbs.delete(db);
+      });
     }
     return graph;
   }

@@ -5,7 +5,7 @@ import type { AnyAnswer } from '../../queries/index.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
 import { LOCAL_SECRET_HEADER } from '../server/access.js';
 import type { ServerRecord } from '../server/discovery.js';
-import type { WorkspaceStatus } from '../status.js';
+import type { WorkspaceListing, WorkspaceStatus } from '../status.js';
 import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import type { KgBackend } from './backend.js';
@@ -66,6 +66,10 @@ export class RemoteBackend implements KgBackend {
 
   status(workspace: string): Promise<WorkspaceStatus> {
     return this.call('GET', `/v1/status?workspace=${encodeURIComponent(workspace)}`);
+  }
+
+  async workspaces(): Promise<WorkspaceListing[]> {
+    return (await this.call<{ workspaces: WorkspaceListing[] }>('GET', '/v1/workspaces')).workspaces;
   }
 
   analyze(request: AnalyzeRequest): Promise<AnalyzeReport> {

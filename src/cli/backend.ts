@@ -98,6 +98,7 @@ function announcingJobs(io: Io, server: RemoteBackend, quiet: boolean): KgBacken
     job: (id) => server.job(id),
     waitForJob: (id) => server.waitForJob(id),
     status: (workspace) => server.status(workspace),
+    workspaces: () => server.workspaces(),
     analyze: (request) => server.analyze(request),
     close: () => server.close(),
   };

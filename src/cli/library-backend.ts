@@ -9,7 +9,7 @@ import type { KgBackend } from '../backend/backend.js';
 import type { JobView } from '../backend/jobs.js';
 import type { LocalBackend } from '../backend/local.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
-import type { WorkspaceStatus } from '../status.js';
+import type { WorkspaceListing, WorkspaceStatus } from '../status.js';
 import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import type { Progress } from './progress.js';
@@ -54,11 +54,13 @@ export class LibraryBackend implements KgBackend {
 
   async enrich(request: EnrichRequest): Promise<EnrichResult> {
     if (this.options.db) throw new Error('enrich works on the workspace graph: it takes no --db');
-    if (!this.local) {
-      const { LocalBackend } = await import('../backend/local.js');
-      this.local = new LocalBackend({ keepOpen: false });
-    }
-    return this.local.enrich(request);
+    return (await this.localBackend()).enrich(request);
+  }
+
+  /** The graphs of KG_HOME, each opened read-only for a moment. */
+  async workspaces(): Promise<WorkspaceListing[]> {
+    if (this.options.db) throw new KgError('bad_input', 'the list of workspaces is of the graphs in KG_HOME: it takes no --db');
+    return (await this.localBackend()).workspaces();
   }
 
   async analyze(request: AnalyzeRequest): Promise<AnalyzeReport> {
@@ -135,6 +137,14 @@ export class LibraryBackend implements KgBackend {
     for (const graph of graphs) if (graph.status === 'fulfilled') graph.value.close();
     this.reading.clear();
     await this.local?.close();
+  }
+
+  private async localBackend(): Promise<LocalBackend> {
+    if (!this.local) {
+      const { LocalBackend } = await import('../backend/local.js');
+      this.local = new LocalBackend({ keepOpen: false });
+    }
+    return this.local;
   }
 
   private readGraph(workspace: string): Promise<Graph> {

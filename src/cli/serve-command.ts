@@ -32,7 +32,7 @@ export async function serveCommand(io: Io, options: ServeCommandOptions): Promis
   else {
     io.stdout(
       `kg serve listening on ${server.url} (pid ${process.pid})${token ? ', bearer token required' : ''}\n` +
-        `  POST ${server.url}/v1/query, /v1/enrich, /v1/reindex; GET /v1/jobs/:id, /v1/status, /v1/health, /v1/openapi.json; MCP at ${server.url}/mcp\n` +
+        `  POST ${server.url}/v1/query, /v1/enrich, /v1/reindex; GET /v1/jobs/:id, /v1/status, /v1/workspaces, /v1/health, /v1/openapi.json; MCP at ${server.url}/mcp\n` +
         `  serves ${served}\n` +
         `  kg index / reindex / query / status / enrich from this KG_HOME now go through it. Ctrl-C stops it.\n`,
     );

@@ -10,7 +10,7 @@ import type { AnyAnswer } from '../../queries/index.js';
 import type { KgBackend } from '../backend/backend.js';
 import type { JobView } from '../backend/jobs.js';
 import type { EnrichRequest, EnrichResult } from '../enricher/schema.js';
-import type { WorkspaceStatus } from '../status.js';
+import type { WorkspaceListing, WorkspaceStatus } from '../status.js';
 import type { AnalyzeRequest, CoordinateRequest, QueryKnowledgeInput, ReindexRequest } from '../tools.js';
 import type { AnalyzeReport } from '../analyze/schema.js';
 import { refuseFilesystemRoot } from '../workspace.js';
@@ -59,6 +59,8 @@ export function confinedBackend(backend: KgBackend, access: WorkspaceAccess, loc
     enrich: (request: EnrichRequest): Promise<EnrichResult> => Promise.resolve().then(() => backend.enrich(checked(request))),
     reindex: (request: ReindexRequest): Promise<JobView> => Promise.resolve().then(() => backend.reindex(checked(request))),
     status: (workspace: string): Promise<WorkspaceStatus> => Promise.resolve().then(() => backend.status(checked({ workspace }).workspace)),
+    // The graphs of KG_HOME alone, each of them a workspace this server serves to any client.
+    workspaces: (): Promise<WorkspaceListing[]> => backend.workspaces(),
     analyze: (request: AnalyzeRequest): Promise<AnalyzeReport> => Promise.resolve().then(() => backend.analyze(checked(request))),
     coordinate: (request: CoordinateRequest): Promise<JobView> => Promise.resolve().then(() => backend.coordinate(checked(request))),
     job: (id) => backend.job(id),

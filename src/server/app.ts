@@ -126,6 +126,9 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
     return c.json(await backendFor(c).status(workspace));
   });
 
+  // Every graph of KG_HOME with its status, or the error that kept a graph from one.
+  app.get('/v1/workspaces', async (c) => c.json({ workspaces: await backendFor(c).workspaces() }));
+
   // MCP over streamable HTTP, stateless: a fresh server and transport per request, so nothing is kept between calls.
   app.all('/mcp', async (c) => {
     if (c.req.method !== 'POST') {
@@ -145,7 +148,7 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
   });
 
   // A known path asked with the wrong method.
-  for (const [path, allowed] of [['/v1/query', 'POST'], ['/v1/enrich', 'POST'], ['/v1/reindex', 'POST'], ['/v1/analyze', 'POST'], ['/v1/coordinate/review', 'POST'], ['/v1/coordinate/implement', 'POST'], ['/v1/health', 'GET'], ['/v1/openapi.json', 'GET'], ['/v1/status', 'GET'], ['/v1/jobs/:id', 'GET']] as const) {
+  for (const [path, allowed] of [['/v1/query', 'POST'], ['/v1/enrich', 'POST'], ['/v1/reindex', 'POST'], ['/v1/analyze', 'POST'], ['/v1/coordinate/review', 'POST'], ['/v1/coordinate/implement', 'POST'], ['/v1/health', 'GET'], ['/v1/openapi.json', 'GET'], ['/v1/status', 'GET'], ['/v1/workspaces', 'GET'], ['/v1/jobs/:id', 'GET']] as const) {
     app.all(path, (c) => {
       c.header('Allow', allowed);
       return respondFailure(c, { status: 405, code: 'method_not_allowed', message: `${path} takes ${allowed}` });

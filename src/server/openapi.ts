@@ -4,9 +4,10 @@
 import { z } from 'zod';
 import { anyAnswerSchema } from '../../queries/index.js';
 import { analyzeReportSchema } from '../analyze/schema.js';
+import { MAX_LISTED_WORKSPACES } from '../backend/backend.js';
 import { jobViewSchema } from '../backend/jobs.js';
 import { enrichRequestSchema, enrichResultSchema } from '../enricher/schema.js';
-import { workspaceStatusSchema } from '../status-schema.js';
+import { workspaceListingSchema, workspaceStatusSchema } from '../status-schema.js';
 import { analyzeRequestSchema, coordinateImplementRequestSchema, coordinateReviewRequestSchema, queryKnowledgeSchema, reindexRequestSchema, toolInputSchema } from '../tools.js';
 import { KG_VERSION } from '../version.js';
 
@@ -20,6 +21,11 @@ export const healthSchema = z.object({
     .object({ hits: z.number().int(), misses: z.number().int() })
     .nullable()
     .describe("Answers served from the graphs' caches and computed, since the start; null for a backend without a cache."),
+});
+
+/** What `GET /v1/workspaces` answers. */
+export const workspacesSchema = z.object({
+  workspaces: z.array(workspaceListingSchema).describe(`Sorted by workspace; at most ${MAX_LISTED_WORKSPACES}, the first by graph folder name.`),
 });
 
 /**
@@ -142,6 +148,12 @@ export function openApiDocument(): unknown {
           summary: "What a workspace's graph holds and whether it is stale",
           parameters: [{ name: 'workspace', in: 'query', required: true, schema: { type: 'string' } }],
           responses: { '200': { description: 'The status.', ...json(responseSchema(workspaceStatusSchema)) }, ...failures },
+        },
+      },
+      '/v1/workspaces': {
+        get: {
+          summary: "Every workspace indexed in the server's KG_HOME, with its status, or the error that kept its graph from one",
+          responses: { '200': { description: '{ workspaces }', ...json(responseSchema(workspacesSchema)) }, ...failures },
         },
       },
       '/v1/health': {

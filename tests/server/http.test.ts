@@ -215,7 +215,7 @@ describe('kg serve with a token', () => {
   it('requires the bearer token on every route', async () => {
     const guarded = await startServer({ port: 0, token: 's3cret', advertise: false });
     try {
-      for (const [method, path] of [['GET', '/v1/health'], ['GET', '/v1/openapi.json'], ['POST', '/v1/query'], ['POST', '/v1/enrich'], ['POST', '/v1/reindex'], ['GET', '/v1/jobs/x'], ['POST', '/mcp']] as const) {
+      for (const [method, path] of [['GET', '/v1/health'], ['GET', '/v1/openapi.json'], ['POST', '/v1/query'], ['POST', '/v1/enrich'], ['POST', '/v1/reindex'], ['GET', '/v1/jobs/x'], ['GET', '/v1/workspaces'], ['POST', '/mcp']] as const) {
         for (const authorization of [undefined, 'Bearer wrong', 's3cret', 'Bearer s3cret2']) {
           const response = await fetch(`${guarded.url}${path}`, {
             method,
@@ -228,6 +228,9 @@ describe('kg serve with a token', () => {
       }
       const ok = await fetch(`${guarded.url}/v1/health`, { headers: { authorization: 'Bearer s3cret' } });
       expect(ok.status).toBe(200);
+      const listed = await fetch(`${guarded.url}/v1/workspaces`, { headers: { authorization: 'Bearer s3cret' } });
+      expect(listed.status).toBe(200);
+      expect(((await listed.json()) as { workspaces: unknown[] }).workspaces).toEqual(expect.any(Array));
     } finally {
       await guarded.close();
     }

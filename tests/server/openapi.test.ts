@@ -77,6 +77,7 @@ describe('the OpenAPI document', () => {
       ['/v1/reindex', 'post', '202'],
       ['/v1/jobs/{id}', 'get', '200'],
       ['/v1/status', 'get', '200'],
+      ['/v1/workspaces', 'get', '200'],
       ['/v1/health', 'get', '200'],
     ] as const) {
       const schema = documented(path, method, status);
@@ -123,13 +124,16 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('describes the real enrich result, status and health', async () => {
+  it('describes the real enrich result, status, list of workspaces and health', async () => {
     const enriched = await call('POST', '/v1/enrich', { workspace, goal: 'Fix src/store.ts', budgetTokens: 2000, record: false });
     expect(enriched.status).toBe(200);
     expectDocumented(enriched, '/v1/enrich', 'post');
     const status = await call('GET', `/v1/status?workspace=${encodeURIComponent(workspace)}`);
     expect(status.status).toBe(200);
     expectDocumented(status, '/v1/status', 'get');
+    const listed = await call('GET', '/v1/workspaces');
+    expect(listed.body).toMatchObject({ workspaces: [{ workspace, status: { workspace }, error: null }] });
+    expectDocumented(listed, '/v1/workspaces', 'get');
     const health = await call('GET', '/v1/health');
     expectDocumented(health, '/v1/health', 'get');
   });

@@ -113,6 +113,7 @@ describe('a web page cannot drive kg serve', () => {
       const headers = { ...json(), host: name };
       expect((await raw('GET', '/v1/health', headers)).status, name).toBe(403);
       expect((await raw('GET', `/v1/status?workspace=${encodeURIComponent(indexed)}`, headers)).status, name).toBe(403);
+      expect((await raw('GET', '/v1/workspaces', headers)).status, name).toBe(403);
       const query = await raw('POST', '/v1/query', headers, JSON.stringify({ workspace: indexed, intent: { kind: 'hotspots' } }));
       expect(query.status, name).toBe(403);
       expect(errorCode(query)).toBe('forbidden_host');
