@@ -148,6 +148,7 @@ Examples:
     .description('show where the graph is, when it was indexed, what it holds and whether it is stale')
     .addOption(workspaceOption())
     .addOption(dbOption())
+    .addOption(new Option('--all', 'every workspace indexed in KG_HOME, one line each (of a running kg serve, when there is one)').conflicts(['workspace', 'db']))
     .addOption(jsonOption())
     .action(async (options) => (await import('./status.js')).statusCommand(io, options));
 
