@@ -28,7 +28,7 @@ export interface SessionsBenchFigures {
 const SESSIONS = 10_000;
 const QUERY_RUNS = 200;
 
-/** Generates 10,000 sessions, indexes them, then times recent_sessions and sessions_touching on the warm database. */
+/** Generates 10,000 sessions, indexes them, then times the history queries (timeline and session among them) on the warm database. */
 export async function runSessionsBench(options: { sessions?: number; runs?: number } = {}): Promise<SessionsBenchFigures> {
   const total = options.sessions ?? SESSIONS;
   const runs = options.runs ?? QUERY_RUNS;
@@ -52,6 +52,9 @@ export async function runSessionsBench(options: { sessions?: number; runs?: numb
         await timeQuery(context, 'recent_sessions', { kind: 'recent_sessions', limit: 10 }, runs),
         await timeQuery(context, 'sessions_touching', { kind: 'sessions_touching', file: 'src/api/handlers.ts', limit: 10 }, runs),
         await timeQuery(context, 'sessions_by_goal', { kind: 'sessions_by_goal', text: 'retry webhook delivery', limit: 10 }, Math.max(5, runs / 10)),
+        await timeQuery(context, 'timeline', { kind: 'timeline', limit: 50, offset: 5000 }, runs),
+        await timeQuery(context, 'timeline, filtered', { kind: 'timeline', limit: 50, status: 'completed', text: 'webhook' }, runs),
+        await timeQuery(context, 'session', { kind: 'session', id: result.sessions[Math.floor(result.sessions.length / 2)]!.id }, runs),
       ];
       const figures: SessionsBenchFigures = {
         sessions: total,

@@ -9,6 +9,7 @@ import { cyclesAnswerSchema } from './cycles.js';
 import { diffImpactAnswerSchema } from './diff-impact.js';
 import { pipelineRunAnswerSchema } from './pipeline-run.js';
 import { relatedAnswerSchema } from './related.js';
+import { sessionAnswerSchema } from './session.js';
 import { fileHistoryAnswerSchema } from './file-history.js';
 import { hotspotsAnswerSchema } from './hotspots.js';
 import { impactAnswerSchema } from './impact.js';
@@ -21,6 +22,7 @@ import {
   sessionsTouchingAnswerSchema,
 } from './sessions.js';
 import { symbolAnswerSchema } from './symbol.js';
+import { timelineAnswerSchema } from './timeline.js';
 
 // `satisfies` makes a kind without a schema, a schema under the wrong kind or a key that is no kind fail to compile.
 export const answerSchemas = {
@@ -42,6 +44,8 @@ export const answerSchemas = {
   diff_impact: diffImpactAnswerSchema,
   related: relatedAnswerSchema,
   pipeline_run: pipelineRunAnswerSchema,
+  timeline: timelineAnswerSchema,
+  session: sessionAnswerSchema,
 } as const satisfies { [K in IntentKind]: z.ZodType<Answer & { kind: K }> };
 
 /** The answer to an intent of kind `K`: its items and the fields only that kind has. */
@@ -69,6 +73,8 @@ export const anyAnswerSchema = z.discriminatedUnion('kind', [
   answerSchemas.diff_impact,
   answerSchemas.related,
   answerSchemas.pipeline_run,
+  answerSchemas.timeline,
+  answerSchemas.session,
 ]);
 
 // The union schema must list every kind's schema: each assignment fails to compile otherwise.

@@ -14,8 +14,10 @@ import { dependencies, importers } from './importers.js';
 import type { IntentKind, IntentOf } from './intents.js';
 import { pipelineRun } from './pipeline-run.js';
 import { related } from './related.js';
+import { session } from './session.js';
 import { filesTouched, recentSessions, sessionsByGoal, sessionsTouching } from './sessions.js';
 import { symbol } from './symbol.js';
+import { timeline } from './timeline.js';
 
 type QueryOf<K extends IntentKind> = (context: QueryContext, intent: IntentOf<K>) => Promise<AnswerOf<K>>;
 
@@ -39,6 +41,8 @@ const QUERIES: { [K in IntentKind]: QueryOf<K> } = {
   diff_impact: diffImpact,
   related,
   pipeline_run: pipelineRun,
+  timeline,
+  session,
 };
 
 /** The answer to `intent`: typed by its kind when the kind is known, else `AnyAnswer`. */
@@ -117,4 +121,18 @@ export {
   type SessionsTouchingAnswer,
   type SessionsByGoalAnswer,
 } from './sessions.js';
+export {
+  timelineItemSchema,
+  timelineFacetsSchema,
+  type TimelineItem,
+  type TimelineFacets,
+  type TimelineAnswer,
+} from './timeline.js';
+export {
+  sessionDetailSchema,
+  sessionRunSchema,
+  type SessionDetail,
+  type SessionRun,
+  type SessionAnswer,
+} from './session.js';
 export { conventionItemSchema, type ConventionItem, type ConventionsAnswer } from './conventions.js';

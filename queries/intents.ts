@@ -1,7 +1,18 @@
 // The one schema of query_knowledge intents: validation, types and tool definitions all derive from it.
 
 import { z } from 'zod';
-import { INTENT_KINDS, MAX_DEPTH, MAX_LIMIT, RELATED_KINDS, RELATED_SIGNALS, type IntentKindName } from './kinds.js';
+import {
+  INTENT_KINDS,
+  MAX_DEPTH,
+  MAX_LIMIT,
+  RELATED_KINDS,
+  RELATED_SIGNALS,
+  TIMELINE_FILTER_MAX,
+  TIMELINE_MAX_LIMIT,
+  TIMELINE_MAX_OFFSET,
+  TIMELINE_TYPES,
+  type IntentKindName,
+} from './kinds.js';
 
 const file = z
   .string()
@@ -228,6 +239,51 @@ export const pipelineRunIntent = z
       'changed, the verdict and the routing trace. Use to learn what a run changed and why; no id: the latest run.',
   );
 
+const timelineFilter = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(TIMELINE_FILTER_MAX, `at most ${TIMELINE_FILTER_MAX} characters`)
+    .optional()
+    .describe(what);
+
+export const timelineIntent = z
+  .object({
+    kind: z.literal('timeline'),
+    limit: z
+      .number()
+      .int(`a whole number from 1 to ${TIMELINE_MAX_LIMIT}`)
+      .min(1, `at least 1 (1 to ${TIMELINE_MAX_LIMIT})`)
+      .max(TIMELINE_MAX_LIMIT, `at most ${TIMELINE_MAX_LIMIT} (1 to ${TIMELINE_MAX_LIMIT})`)
+      .optional()
+      .describe(`Most items on the page, 1 to ${TIMELINE_MAX_LIMIT} (default 50).`),
+    offset: z
+      .number()
+      .int(`a whole number from 0 to ${TIMELINE_MAX_OFFSET}`)
+      .min(0, `at least 0 (0 to ${TIMELINE_MAX_OFFSET})`)
+      .max(TIMELINE_MAX_OFFSET, `at most ${TIMELINE_MAX_OFFSET} (0 to ${TIMELINE_MAX_OFFSET})`)
+      .optional()
+      .describe(`How many matching items to skip before the page, 0 to ${TIMELINE_MAX_OFFSET} (default 0).`),
+    type: z.enum(TIMELINE_TYPES).optional().describe('Only sessions, or only pipeline runs (default both).'),
+    status: timelineFilter('Only items with exactly this status (completed, in_progress, ...).'),
+    outcome: timelineFilter("Only sessions with exactly this outcome (the daemon's: success, error, ...)."),
+    branch: timelineFilter('Only sessions on exactly this git branch.'),
+    workflow: timelineFilter("Only sessions of exactly this workflow id, or runs of exactly this mode."),
+    text: timelineFilter('Only items whose title, goal or id contains this text, in any case.'),
+  })
+  .describe(
+    'Sessions and pipeline runs together, newest first, one page at a time (`offset`, `limit`), filtered by type, ' +
+      'status, outcome, branch, workflow and text; `total` counts every match and `facets` lists the values each ' +
+      'filter can take over all items. For browsing the history page by page; recent_sessions for a quick look.',
+  );
+
+export const sessionIntent = z
+  .object({ kind: z.literal('session'), id: session })
+  .describe(
+    'One session in full: its goal, recap, notes, tokens, duration, PR, git heads, trigger; the files it changed; ' +
+      'its parent and child sessions; and the pipeline runs (with the phase) it was part of.',
+  );
+
 export const intentSchema = z.discriminatedUnion('kind', [
   importersIntent,
   dependenciesIntent,
@@ -247,6 +303,8 @@ export const intentSchema = z.discriminatedUnion('kind', [
   diffImpactIntent,
   relatedIntent,
   pipelineRunIntent,
+  timelineIntent,
+  sessionIntent,
 ]);
 
 export type Intent = z.infer<typeof intentSchema>;

@@ -20,12 +20,21 @@ export const INTENT_KINDS = [
   'diff_impact',
   'related',
   'pipeline_run',
+  'timeline',
+  'session',
 ] as const;
 
 /** The most items one answer may hold (`limit`): said in the schema, the CLI's help and its errors alike. */
 export const MAX_LIMIT = 1000;
 /** The most import hops a walk follows (`depth`). */
 export const MAX_DEPTH = 100;
+
+/** `timeline`: the most items one page may hold, the furthest it may skip, the longest a filter value may be. */
+export const TIMELINE_MAX_LIMIT = 200;
+export const TIMELINE_MAX_OFFSET = 1_000_000;
+export const TIMELINE_FILTER_MAX = 200;
+/** `timeline`: what its items are (the `type` filter and each item's `type`). */
+export const TIMELINE_TYPES = ['session', 'run'] as const;
 
 export type IntentKindName = (typeof INTENT_KINDS)[number];
 

@@ -198,7 +198,8 @@ export function describeSession(s: SessionItem): string {
   return `${s.id}  ${when}  ${s.title ?? '(untitled)'}${s.branch ? ` (${s.branch})` : ''}${status}`;
 }
 
-async function unknownSession(context: QueryContext, id: string): Promise<KgError> {
+/** The error for a session id the graph does not have, with the ids that look like it. */
+export async function unknownSession(context: QueryContext, id: string): Promise<KgError> {
   const near = await context.reader.all<{ id: string }>(
     `SELECT id FROM sessions WHERE contains(id, ?) ORDER BY id LIMIT 3`,
     [id.slice(0, 8)],

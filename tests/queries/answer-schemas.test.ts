@@ -89,6 +89,11 @@ beforeAll(async () => {
     { kind: 'impact', files: ['src/db/schema.ts'] },
     { kind: 'pipeline_run' },
     { kind: 'pipeline_run', id: data.runs.find((run) => run.workspace === 0)!.id },
+    { kind: 'timeline', limit: 5 },
+    { kind: 'timeline', type: 'run', status: 'completed', offset: 1 },
+    { kind: 'timeline', offset: 100_000 },
+    { kind: 'session', id: changed.id },
+    { kind: 'session', id: (sessions.find((s) => s.run !== null) ?? changed).id },
   ];
   const historyContext = { reader: historyStore, root, probe: unchangedDisk };
 
@@ -181,6 +186,9 @@ describe('answer types', () => {
     expectTypeOf<AnswerOf<'file_history'>['items'][number]['type']>().toEqualTypeOf<'commit' | 'session'>();
     expectTypeOf<AnswerOf<'diff_impact'>>().toHaveProperty('head').toEqualTypeOf<string | null>();
     expectTypeOf<AnswerOf<'impact'>['coChanges'][number]>().toHaveProperty('with').toEqualTypeOf<string>();
+    expectTypeOf<AnswerOf<'timeline'>['items'][number]['type']>().toEqualTypeOf<'session' | 'run'>();
+    expectTypeOf<AnswerOf<'timeline'>['facets']>().toHaveProperty('branch').toEqualTypeOf<string[]>();
+    expectTypeOf<AnswerOf<'session'>['parent']>().toEqualTypeOf<AnswerOf<'recent_sessions'>['items'][number] | null>();
     expectTypeOf<AnswerOf<'importers'>>().toEqualTypeOf<z.infer<typeof answerSchemas.importers>>();
     expectTypeOf<AnyAnswer>().toEqualTypeOf<z.infer<typeof anyAnswerSchema>>();
   });
