@@ -5,7 +5,7 @@ import type * as Commander from 'commander';
 import { EXIT, reportFailure, type Io, processIo } from './io.js';
 import { QUERY_KINDS } from './query-kinds.js';
 import { isModelId } from '../../indexers/embeddings/model-id.js';
-import { MAX_DEPTH, MAX_LIMIT, RELATED_KINDS, RELATED_SIGNALS } from '../../queries/kinds.js';
+import { MAX_DEPTH, MAX_LIMIT, RELATED_KINDS, RELATED_SIGNALS, TIMELINE_MAX_LIMIT, TIMELINE_MAX_OFFSET, TIMELINE_TYPES } from '../../queries/kinds.js';
 
 // commander is CommonJS: required directly, it loads in ~12 ms instead of ~20 through its ESM wrapper (which also makes
 // Node scan its source for exports), on every kg command.
@@ -92,13 +92,20 @@ function buildProgram(io: Io): Command {
     .option('--transitive', 'follow imports beyond direct neighbours')
     .option('--runtime', 'cycles: only the cycles that exist at run time (type-only imports left out)')
     .option('--depth <n>', `how many import hops to follow, 1 to ${MAX_DEPTH} (implies --transitive when > 1)`, wholeNumberIn(1, MAX_DEPTH))
-    .option('--limit <n>', `most items to return, 1 to ${MAX_LIMIT} (default 50; co-changes 10, file-history 20)`, parseLimit)
+    .option('--limit <n>', `most items to return, 1 to ${MAX_LIMIT} (default 50; co-changes 10, file-history 20; timeline at most ${TIMELINE_MAX_LIMIT})`, parseLimit)
     .option('--path <file>', 'conventions: the sections that apply to this file or folder')
     .option('--topic <text>', 'conventions: the sections about this topic')
     .option('--of <kinds>', 'related: which items, comma-separated: file, symbol, session, convention (default file)', parseRelatedKinds)
     .option('--signals <names>', `related: which signals rank files, comma-separated: ${RELATED_SIGNALS.join(', ')} (default all)`, parseRelatedSignals)
     .option('--base <ref>', 'diff-impact: compare from this git commit (default HEAD)')
     .option('--head <ref>', 'diff-impact: compare up to this git commit (default the working tree, staged and untracked files too)')
+    .option('--offset <n>', `timeline: skip this many matching items, 0 to ${TIMELINE_MAX_OFFSET} (default 0)`, wholeNumberIn(0, TIMELINE_MAX_OFFSET))
+    .option('--type <type>', `timeline: only ${TIMELINE_TYPES.join(' or ')} items`, parseTimelineType)
+    .option('--status <status>', 'timeline: only items with this status (completed, in_progress, ...)')
+    .option('--outcome <outcome>', 'timeline: only sessions with this outcome')
+    .option('--branch <branch>', 'timeline: only sessions on this branch')
+    .option('--workflow <id>', 'timeline: only sessions of this workflow id, or runs of this mode')
+    .option('--text <text>', 'timeline: only items whose title, goal or id contains TEXT (any case)')
     .addOption(workspaceOption())
     .addOption(dbOption())
     .addOption(jsonOption())
@@ -129,7 +136,9 @@ Examples:
   kg query related "retry webhook delivery when the endpoint times out"
   kg query related "rate limit" --of file,symbol,session
   kg query pipeline-run
-  kg query pipeline-run RUN_ID`,
+  kg query pipeline-run RUN_ID
+  kg query timeline --limit 20 --offset 40 --type session --status completed --branch main
+  kg query session SESSION_ID`,
     )
     .action(async (kind: string, args: string[], options) => (await import('./query.js')).queryCommand(io, kind, args, options));
 
@@ -281,6 +290,11 @@ function parseRelatedKinds(value: string): (typeof RELATED_KINDS)[number][] {
   const unknown = kinds.filter((kind) => !(RELATED_KINDS as readonly string[]).includes(kind));
   if (kinds.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected some of ${RELATED_KINDS.join(', ')}, comma-separated.`);
   return kinds as (typeof RELATED_KINDS)[number][];
+}
+
+function parseTimelineType(value: string): (typeof TIMELINE_TYPES)[number] {
+  if (!(TIMELINE_TYPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected ${TIMELINE_TYPES.join(' or ')}.`);
+  return value as (typeof TIMELINE_TYPES)[number];
 }
 
 function parseRelatedSignals(value: string): (typeof RELATED_SIGNALS)[number][] {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { KgError } from '../../graph/errors.js';
 import type { Answer } from '../../queries/index.js';
-import { INTENT_KINDS, type IntentKindName as IntentKind, type RELATED_SIGNALS } from '../../queries/kinds.js';
+import { INTENT_KINDS, type IntentKindName as IntentKind, type RELATED_SIGNALS, type TIMELINE_TYPES } from '../../queries/kinds.js';
 import { QUERY_KINDS } from './query-kinds.js';
 import { readerFor } from './backend.js';
 import { type Io, printJson } from './io.js';
@@ -29,6 +29,16 @@ export interface QueryCommandOptions extends ReadTarget {
   base?: string;
   /** diff-impact: the commit to compare up to (default the working tree). */
   head?: string;
+  /** timeline: how many matching items to skip. */
+  offset?: number;
+  /** timeline: only sessions or only runs. */
+  type?: (typeof TIMELINE_TYPES)[number];
+  /** timeline: exact filters, and a case-insensitive substring of the title, goal or id. */
+  status?: string;
+  outcome?: string;
+  branch?: string;
+  workflow?: string;
+  text?: string;
 }
 
 export async function queryCommand(io: Io, kindWord: string, args: string[], options: QueryCommandOptions): Promise<void> {
@@ -120,6 +130,13 @@ function buildIntent(
       };
     case 'conventions':
       return { kind, ...conventionsTarget(args, options, toGraphPath), ...common };
+    case 'timeline': {
+      if (args.length > 0) throw new KgError('bad_input', `timeline takes flags (--offset, --type, --status, --outcome, --branch, --workflow, --text), not "${args.join(' ')}"`);
+      const filters = { offset: options.offset, type: options.type, status: options.status, outcome: options.outcome, branch: options.branch, workflow: options.workflow, text: options.text };
+      return { kind, ...Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)), ...common };
+    }
+    case 'session':
+      return { kind, id: exactlyOne(kind, args, 'SESSION_ID') };
   }
 }
 
