@@ -22,6 +22,7 @@ import {
   sessionsTouchingAnswerSchema,
 } from './sessions.js';
 import { symbolAnswerSchema } from './symbol.js';
+import { fileSymbolsAnswerSchema } from './file-symbols.js';
 import { timelineAnswerSchema } from './timeline.js';
 
 // `satisfies` makes a kind without a schema, a schema under the wrong kind or a key that is no kind fail to compile.
@@ -30,6 +31,7 @@ export const answerSchemas = {
   dependencies: dependenciesAnswerSchema,
   impact: impactAnswerSchema,
   symbol: symbolAnswerSchema,
+  file_symbols: fileSymbolsAnswerSchema,
   cli_commands: cliCommandsAnswerSchema,
   routes: routesAnswerSchema,
   cycles: cyclesAnswerSchema,
@@ -59,6 +61,7 @@ export const anyAnswerSchema = z.discriminatedUnion('kind', [
   answerSchemas.dependencies,
   answerSchemas.impact,
   answerSchemas.symbol,
+  answerSchemas.file_symbols,
   answerSchemas.cli_commands,
   answerSchemas.routes,
   answerSchemas.cycles,

@@ -18,6 +18,7 @@ import { session } from './session.js';
 import { filesTouched, recentSessions, sessionsByGoal, sessionsTouching } from './sessions.js';
 import { symbol } from './symbol.js';
 import { timeline } from './timeline.js';
+import { fileSymbols } from './file-symbols.js';
 
 type QueryOf<K extends IntentKind> = (context: QueryContext, intent: IntentOf<K>) => Promise<AnswerOf<K>>;
 
@@ -27,6 +28,7 @@ const QUERIES: { [K in IntentKind]: QueryOf<K> } = {
   dependencies,
   impact,
   symbol,
+  file_symbols: fileSymbols,
   cli_commands: cliCommands,
   routes,
   cycles,

@@ -69,6 +69,10 @@ export const symbolIntent = z
   })
   .describe('Where an exported symbol is defined and which files import its defining file.');
 
+export const fileSymbolsIntent = z
+  .object({ kind: z.literal('file_symbols'), file, limit })
+  .describe('What FILE defines and exports: each symbol with its kind, line, signature and doc, in source order.');
+
 export const cliCommandsIntent = z
   .object({ kind: z.literal('cli_commands'), text, limit })
   .describe('The CLI commands the workspace defines (commander-style `.command("name")`), with file and line.');
@@ -289,6 +293,7 @@ export const intentSchema = z.discriminatedUnion('kind', [
   dependenciesIntent,
   impactIntent,
   symbolIntent,
+  fileSymbolsIntent,
   cliCommandsIntent,
   routesIntent,
   cyclesIntent,

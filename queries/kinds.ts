@@ -6,6 +6,7 @@ export const INTENT_KINDS = [
   'dependencies',
   'impact',
   'symbol',
+  'file_symbols',
   'cli_commands',
   'routes',
   'cycles',

@@ -88,6 +88,8 @@ function buildIntent(
       return { kind, files: args.map(toGraphPath), ...(options.depth !== undefined ? { depth: options.depth } : {}), ...common };
     case 'symbol':
       return { kind, name: exactlyOne(kind, args, 'NAME'), ...common };
+    case 'file_symbols':
+      return { kind, file: toGraphPath(exactlyOne(kind, args, 'FILE')), ...common };
     case 'cli_commands':
     case 'routes':
       return { kind, ...(args.length > 0 ? { text: args.join(' ') } : {}), ...common };

@@ -52,6 +52,7 @@ const codeIntents: Intent[] = [
   { kind: 'dependencies', file: 'src/cli.ts', depth: 3 },
   { kind: 'impact', files: ['src/schema.ts'], limit: 2 },
   { kind: 'symbol', name: 'openGraph' },
+  { kind: 'file_symbols', file: 'src/a.ts' },
   { kind: 'cli_commands' },
   { kind: 'routes', text: 'query' },
   { kind: 'cycles' },
