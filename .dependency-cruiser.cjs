@@ -26,10 +26,17 @@ module.exports = {
     },
     {
       name: 'surfaces-hold-no-sql',
-      comment: 'The CLI, the HTTP server and the MCP server ask a KgBackend; only graph/, indexers/ and queries/ run SQL on the store.',
+      comment: 'The CLI, the HTTP server, the MCP server and the console ask a KgBackend; only graph/, indexers/ and queries/ run SQL on the store.',
       severity: 'error',
-      from: { path: '^src/(cli|server|mcp)/' },
+      from: { path: '^src/(cli|server|mcp|console)/' },
       to: { path: '^graph/(store|duckdb|code-writer|history-writer|manifest-writer|schema)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'console-reads-the-backend',
+      comment: "The console's pages read what the API reads, through a KgBackend: of the graph and query layers only types (and kg's errors).",
+      severity: 'error',
+      from: { path: '^src/console/' },
+      to: { path: '^(graph|indexers|queries)/', pathNot: '^graph/errors\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'library-code-not-tests-or-bench',

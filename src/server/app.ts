@@ -7,6 +7,8 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { fitAnswer } from '../answer-size.js';
+import { consoleAuth, consoleAuthorized } from '../console/auth.js';
+import { consoleApp } from '../console/routes.js';
 import type { KgBackend } from '../backend/backend.js';
 import { jobEnded, type JobView } from '../backend/jobs.js';
 import { enrichRequestSchema } from '../enricher/schema.js';
@@ -52,7 +54,10 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
   app.notFound((c) => respondFailure(c, { status: 404, code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }));
 
   app.use('*', originGuard(hostRules, respondFailure));
-  if (options.token) app.use('*', bearer(options.token));
+  if (options.token) {
+    app.use('*', consoleAuth(options.token, () => hostRules().port));
+    app.use('*', bearer(options.token));
+  }
   app.use('*', jsonBodyGuard(respondFailure));
   app.use(
     '*',
@@ -147,6 +152,9 @@ export function createApp(backend: KgBackend & { cacheCounters?(): Promise<{ hit
     }
   });
 
+  // The operator console: pages over the same confined backend.
+  app.route('/console', consoleApp(backendFor));
+
   // A known path asked with the wrong method.
   for (const [path, allowed] of [['/v1/query', 'POST'], ['/v1/enrich', 'POST'], ['/v1/reindex', 'POST'], ['/v1/analyze', 'POST'], ['/v1/coordinate/review', 'POST'], ['/v1/coordinate/implement', 'POST'], ['/v1/health', 'GET'], ['/v1/openapi.json', 'GET'], ['/v1/status', 'GET'], ['/v1/workspaces', 'GET'], ['/v1/jobs/:id', 'GET']] as const) {
     app.all(path, (c) => {
@@ -224,6 +232,7 @@ function invalidJsonRpc(body: unknown): string | null {
 
 function bearer(token: string) {
   return async (c: Context, next: () => Promise<void>) => {
+    if (consoleAuthorized(c)) return next();
     const header = c.req.header('authorization') ?? '';
     if (!secretsEqual(header.startsWith('Bearer ') ? header.slice(7) : '', token)) {
       c.header('WWW-Authenticate', 'Bearer');
