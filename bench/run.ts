@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark section in one run, figures printed and saved to bench/.work/last-run.json.
 //
-//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,agent,vectors,history,localize,cochange,repos]
+//   node dist/bench/run.js [--runs N] [--only index,kg,peers,reindex,sessions,serve,console,agent,vectors,history,localize,cochange,repos]
 //                          [--corpus rxjs|effect] [--history-repo PATH[,PATH]] [--repo PATH[,PATH]]
 //
 // `--only kg` / `--only peers` run the full-index section with kg or the peers alone. BENCH_RUNS sets --runs.
@@ -61,6 +61,16 @@ const SECTIONS: Section[] = [
       const corpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
       const figures = await benchServe(corpus, c.historyRepos[0]);
       console.log(formatServe(figures) + '\n');
+      return figures;
+    },
+  },
+  {
+    name: 'console',
+    run: async (c) => {
+      const { benchConsole, formatConsole } = await import('./console.js');
+      const corpus = c.corpora().find((k) => k.spec.name === 'effect') ?? c.corpora()[0]!;
+      const figures = await benchConsole(corpus, c.runs);
+      console.log(formatConsole(figures) + '\n');
       return figures;
     },
   },
