@@ -20,6 +20,8 @@ export interface PageLoad {
   p50Ms: number;
   maxMs: number;
   loads: number;
+  /** The server's part: the page's HTML fetched alone (no browser, no assets), median. */
+  serverP50Ms: number;
 }
 
 export interface ConsoleFigures {
@@ -30,7 +32,8 @@ export interface ConsoleFigures {
   targetFirstPageMs: number;
 }
 
-const SESSIONS = 2000;
+// Enough that the workspace holds 2,000 (the generator gives some sessions to no workspace, or leaves them out).
+const SESSIONS = 2150;
 const RECORDED_CONTEXTS = 200;
 export const CONSOLE_TARGET_MS = 1000;
 
@@ -57,8 +60,9 @@ export async function benchConsole(corpus: Corpus, runs: number): Promise<Consol
   const server = await startServe(history.dataDir, dir);
   const browser = await launchChromium();
   try {
-    const report = await reindexThrough(server.url, { workspace, full: true });
-    const files = Number((report as { files?: number }).files ?? 0);
+    await reindexThrough(server.url, { workspace, full: true });
+    const status = (await (await fetch(`${server.url}/v1/status?workspace=${encodeURIComponent(workspace)}`)).json()) as { tables: Record<string, number> };
+    const files = status.tables.files ?? 0;
     const hot = (await (
       await fetch(`${server.url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ workspace, intent: { kind: 'hotspots', limit: 1 } }) })
     ).json()) as { items: { path: string }[] };
@@ -85,9 +89,15 @@ export async function benchConsole(corpus: Corpus, runs: number): Promise<Consol
       const times: number[] = [];
       for (let k = 0; k < loads; k++) times.push(await timedLoad(page, p.url, p.ready));
       await context.close();
-      figures.push({ page: p.name, firstMs: first, p50Ms: median(times), maxMs: Math.max(...times), loads });
+      const server: number[] = [];
+      for (let k = 0; k < loads; k++) {
+        const begun = performance.now();
+        await (await fetch(p.url)).text();
+        server.push(performance.now() - begun);
+      }
+      figures.push({ page: p.name, firstMs: first, p50Ms: median(times), maxMs: Math.max(...times), loads, serverP50Ms: median(server) });
     }
-    return { corpus: corpus.spec.name, sessions: sessions.length, files, pages: figures, targetFirstPageMs: CONSOLE_TARGET_MS };
+    return { corpus: corpus.spec.name, sessions: status.tables.sessions ?? 0, files, pages: figures, targetFirstPageMs: CONSOLE_TARGET_MS };
   } finally {
     await browser.close();
     server.child.kill('SIGTERM');
@@ -111,9 +121,9 @@ export function formatConsole(figures: ConsoleFigures | { skipped: string }): st
   return [
     `## The console in chromium (${figures.corpus}, ${figures.files} files, ${figures.sessions} sessions)`,
     '',
-    '| page | first load ms | p50 ms | max ms | loads |',
-    '| --- | ---: | ---: | ---: | ---: |',
-    ...figures.pages.map((p) => `| ${p.page} | ${p.firstMs.toFixed(0)} | ${p.p50Ms.toFixed(0)} | ${p.maxMs.toFixed(0)} | ${p.loads} |`),
+    '| page | first load ms | p50 ms | max ms | loads | server p50 ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...figures.pages.map((p) => `| ${p.page} | ${p.firstMs.toFixed(0)} | ${p.p50Ms.toFixed(0)} | ${p.maxMs.toFixed(0)} | ${p.loads} | ${p.serverP50Ms.toFixed(0)} |`),
     '',
     `first page ${first.firstMs.toFixed(0)} ms (target < ${figures.targetFirstPageMs}: ${first.firstMs < figures.targetFirstPageMs ? 'met' : 'NOT met'}); slowest load of any page ${worst.toFixed(0)} ms`,
   ].join('\n');

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { secretsEqual } from '../server/guard.js';
+import { secureConsoleHeaders } from './headers.js';
 import { errorPage } from './layout.js';
 
 /** Requests the console's check let through; the API's bearer check lets them pass. */
@@ -33,12 +34,12 @@ export function consoleAuth(token: string, port: () => number | null): Middlewar
     if (!isConsolePath(c.req.path)) return next();
     const cookie = consoleCookieName(port());
     const given = c.req.query('token');
+    secureConsoleHeaders(c);
     if (given !== undefined) {
       if (!secretsEqual(given, token)) return c.html(errorPage(401, 'that token is not this server\'s: open the console with /console?token=<the token kg serve was given>').value, 401);
       const url = new URL(c.req.url);
       url.searchParams.delete('token');
       c.header('Set-Cookie', `${cookie}=${consoleCookieValue(token)}; Path=/console; HttpOnly; SameSite=Strict`);
-      c.header('Cache-Control', 'no-store');
       return c.redirect(`${url.pathname}${url.search}`, 303);
     }
     const header = c.req.header('authorization') ?? '';

@@ -22,6 +22,8 @@ export interface PageFrame {
   scripts?: readonly { src: string; module?: boolean }[];
 }
 
+// The stylesheet's id is the one cytoscape looks for before it adds a <style> of its own (which the CSP would refuse):
+// console.css carries that rule instead.
 export function layout(frame: PageFrame, body: Html): Html {
   const ws = frame.workspace;
   return html`<!doctype html>
@@ -30,7 +32,8 @@ export function layout(frame: PageFrame, body: Html): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${frame.title} · kg console</title>
-<link rel="stylesheet" href="/console/assets/console.css">
+<link rel="icon" href="data:,">
+<link rel="stylesheet" id="__________cytoscape_stylesheet" href="/console/assets/console.css">
 </head>
 <body data-section="${frame.section}">
 <header class="top">

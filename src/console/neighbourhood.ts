@@ -25,8 +25,9 @@ export interface Neighbourhood {
 }
 
 export const MAX_NEIGHBOURHOOD_DEPTH = 3;
-const MAX_NODES = 120;
-const PER_FILE = 25;
+// A drawing stays readable (and quick to lay out in the browser) up to about this many files.
+const MAX_NODES = 80;
+const PER_FILE = 20;
 
 export async function neighbourhood(backend: KgBackend, workspace: string, path: string, depth: number): Promise<Neighbourhood> {
   const nodes = new Map<string, NeighbourNode>([[path, { path, role: 'focus', depth: 0 }]]);

@@ -7,6 +7,7 @@ import { Hono, type Context } from 'hono';
 import type { KgBackend } from '../backend/backend.js';
 import { failureOf, InputError } from '../server/errors.js';
 import { consoleAsset } from './assets.js';
+import { secureConsoleHeaders } from './headers.js';
 import { type Html } from './html.js';
 import { errorPage } from './layout.js';
 import { MAX_NEIGHBOURHOOD_DEPTH } from './neighbourhood.js';
@@ -18,14 +19,10 @@ import { sessionPage } from './pages/session.js';
 import { sessionsPage, type TimelineFilters } from './pages/sessions.js';
 import { workspacesPage } from './pages/workspaces.js';
 
-/** What a console page may load: the console's own files; no inline script, no frame, no form to elsewhere. */
-export const CONSOLE_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
 export function consoleApp(backendFor: (c: Context) => KgBackend): Hono {
   const app = new Hono();
   const page = (render: (c: Context, backend: KgBackend) => Promise<Html>) => async (c: Context) => {
-    secure(c);
+    secureConsoleHeaders(c);
     try {
       return c.html((await render(c, backendFor(c))).value);
     } catch (error) {
@@ -51,7 +48,7 @@ export function consoleApp(backendFor: (c: Context) => KgBackend): Hono {
     return c.body(asset.body);
   });
   app.all('*', (c) => {
-    secure(c);
+    secureConsoleHeaders(c);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       c.header('Allow', 'GET');
       return c.html(errorPage(405, `the console's pages take GET, not ${c.req.method}`).value, 405);
@@ -59,14 +56,6 @@ export function consoleApp(backendFor: (c: Context) => KgBackend): Hono {
     return c.html(errorPage(404, `no console page ${c.req.path}`).value, 404);
   });
   return app;
-}
-
-function secure(c: Context): void {
-  c.header('Content-Security-Policy', CONSOLE_CSP);
-  c.header('X-Frame-Options', 'DENY');
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'no-referrer');
-  c.header('Cache-Control', 'no-store');
 }
 
 function workspaceOf(c: Context): string {

@@ -42,6 +42,7 @@ form.filters label { display: flex; flex-direction: column; font-size: 12px; col
 input, select, textarea, button { font: inherit; padding: 4px 6px; }
 textarea { width: 100%; min-height: 70px; }
 .pager { display: flex; gap: 12px; align-items: center; margin: 10px 0; }
+#graph, .__________cytoscape_container { position: relative; }
 #graph { height: 520px; background: #fff; border: 1px solid var(--line); }
 .legend { display: flex; gap: 14px; font-size: 12px; color: var(--muted); margin: 4px 0 10px; }
 .legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; border-radius: 5px; margin-right: 4px; vertical-align: -1px; background: var(--c); }

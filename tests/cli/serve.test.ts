@@ -1,17 +1,16 @@
 // `kg serve` as a real process: the CLI hands its index, reindex, query, status and enrich to it (it holds the
 // graph open, so working locally would wait for its lock), and it stops cleanly on SIGTERM.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_APP, writeWorkspace } from '../fixtures/workspace.js';
 import { kgRunner } from '../support/kg-process.js';
+import { startServe } from '../support/serve-process.js';
 import { tempDir } from '../support/temp.js';
 
-const REPO = join(import.meta.dirname, '..', '..');
 const home = tempDir('kg-serve-home-');
 const env = { WORKRAIL_DATA_DIR: join(home, 'no-data'), KG_LOCK_TIMEOUT_MS: '2000' };
 const workspace = realpathSync(writeWorkspace(tempDir('kg-serve-ws-'), SMALL_APP));
@@ -19,31 +18,10 @@ const kg = kgRunner(home);
 let server: ChildProcess;
 let url: string;
 
-function startServe(args: string[]): Promise<{ child: ChildProcess; first: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin', 'kg.js'), 'serve', ...args], {
-    env: { ...process.env, KG_HOME: home, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`kg serve exited ${code}: ${stderr}`)));
-    let json = '';
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      json += line;
-      try {
-        resolve({ child, first: JSON.parse(json) as Record<string, unknown> });
-      } catch {
-        // The JSON object spans several lines.
-      }
-    });
-  });
-}
-
 beforeAll(async () => {
-  const started = await startServe(['--port', '0', '--json']);
+  const started = await startServe(home, env);
   server = started.child;
-  url = started.first.url as string;
+  url = started.url;
 });
 afterAll(() => {
   if (server.exitCode === null) server.kill('SIGKILL');

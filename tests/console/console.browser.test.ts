@@ -114,6 +114,10 @@ describe('the console pages', () => {
     expect(Number(cells[4])).toBe((status.tables as Record<string, number>).files);
     expect(Number(cells[6])).toBe((status.tables as Record<string, number>).sessions);
     expect(cells[8]).toContain('off');
+    // Its own scripts only, never in a frame.
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response?.headers()['x-frame-options']).toBe('DENY');
     await shot(page, 'workspaces');
     await page.close();
   });
@@ -259,6 +263,23 @@ describe('the console pages', () => {
     expect(await page.locator('#enrich-summary').innerText()).toMatch(/of 1500 tokens/);
     expect(await page.locator('article.slot[data-slot="fileFacts"] pre').innerText()).toContain('src/db/client.ts');
     await shot(page, 'enrich');
+    await page.close();
+  });
+
+  it('a bad address gets a page with one line saying what is wrong, and the status that says so', async () => {
+    const page = await consolePage();
+    const unknown = await page.goto(url('/console/session', { workspace, id: 'sess_nope' }));
+    expect(unknown?.status()).toBe(404);
+    expect(await page.locator('.error').innerText()).toMatch(/^unknown session: sess_nope/);
+    const relative = await page.goto(url('/console/file', { workspace: 'ws-0', path: 'src/db/client.ts' }));
+    expect(relative?.status()).toBe(400);
+    expect(await page.locator('.error').innerText()).toBe('workspace: the query parameter must be an absolute path');
+    const depth = await page.goto(url('/console/file', { workspace, path: 'src/db/client.ts', depth: 9 }));
+    expect(depth?.status()).toBe(400);
+    expect(await page.locator('.error').innerText()).toBe('depth: a whole number from 1 to 3');
+    const elsewhere = await page.goto(url('/console/hotspots', { workspace: tempDir('kg-console-not-served-') }));
+    expect(elsewhere?.status()).toBe(403);
+    expect(await page.locator('.error').innerText()).toMatch(/^kg serve does not serve/);
     await page.close();
   });
 

@@ -35,7 +35,6 @@ function draw(): void {
       ...data.edges.map((edge) => ({ group: 'edges', data: { id: `${edge.source}->${edge.target}`, ...edge, line: edge.typeOnly ? 'dashed' : 'solid' } })),
     ],
     layout: { name: 'breadthfirst', directed: true, spacingFactor: 1.1, padding: 20 },
-    wheelSensitivity: 0.3,
     style: [
       {
         selector: 'node',
