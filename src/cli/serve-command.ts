@@ -28,11 +28,13 @@ export async function serveCommand(io: Io, options: ServeCommandOptions): Promis
     allowHosts: options.allowHost,
   });
   const served = options.allowRoot.length > 0 ? `the workspaces indexed in KG_HOME and any under ${options.allowRoot.join(', ')}` : 'the workspaces indexed in KG_HOME (--allow-root DIR for more)';
-  if (options.json) printJson(io, { url: server.url, pid: process.pid, auth: token ? 'bearer' : 'none', allowRoots: options.allowRoot });
+  const consoleUrl = `${server.url}/console${token ? '?token=<token>' : ''}`;
+  if (options.json) printJson(io, { url: server.url, console: `${server.url}/console`, pid: process.pid, auth: token ? 'bearer' : 'none', allowRoots: options.allowRoot });
   else {
     io.stdout(
       `kg serve listening on ${server.url} (pid ${process.pid})${token ? ', bearer token required' : ''}\n` +
         `  POST ${server.url}/v1/query, /v1/enrich, /v1/reindex; GET /v1/jobs/:id, /v1/status, /v1/workspaces, /v1/health, /v1/openapi.json; MCP at ${server.url}/mcp\n` +
+        `  the operator console at ${consoleUrl}\n` +
         `  serves ${served}\n` +
         `  kg index / reindex / query / status / enrich from this KG_HOME now go through it. Ctrl-C stops it.\n`,
     );
