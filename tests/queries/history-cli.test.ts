@@ -1,30 +1,18 @@
 // The issue's example commands, run through the real `kg` binary (build first: it runs from dist/).
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newestFirst, sessionsOf, sessionsTouching } from '../fixtures/datadir/expected.js';
 import { generateDataDir, type GeneratedDataDir } from '../fixtures/datadir/generate.js';
+import { kgRunner } from '../support/kg-process.js';
 import { tempDir } from '../support/temp.js';
 
-const run = promisify(execFile);
-const KG = join(import.meta.dirname, '..', '..', 'bin', 'kg.js');
 const home = tempDir('kg-home-');
+const runKg = kgRunner(home);
 let data: GeneratedDataDir;
 let workspace: string;
 
-async function kg(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [KG, ...args], {
-      cwd: workspace,
-      env: { ...process.env, KG_HOME: home, WORKRAIL_DATA_DIR: join(home, 'no-data-here'), ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+// Run from the workspace, with no data dir of its own unless a test gives one.
+const kg = (args: string[], env: Record<string, string> = {}) => runKg(args, { cwd: workspace, env: { WORKRAIL_DATA_DIR: join(home, 'no-data-here'), ...env } });
 
 const json = async (args: string[]) => {
   const result = await kg([...args, '--json']);
